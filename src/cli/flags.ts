@@ -1,0 +1,38 @@
+// Reading shared flags (--seed, --duration, --warmup, --set) into overrides, with clear errors.
+import { type Override, parseSetFlag } from '../scenario/overrides.js';
+import type { Problem } from '../scenario/problems.js';
+import { formatProblem } from '../scenario/problems.js';
+import { parseDuration } from '../scenario/units.js';
+import { UsageError } from './io.js';
+
+export interface ScenarioFlags {
+  seed?: string;
+  duration?: string;
+  warmup?: string;
+  set?: string[];
+}
+
+/** Turn the flags into scenario overrides; every bad flag is reported at once. */
+export function overridesFromFlags(flags: ScenarioFlags): { overrides: Override[]; seed?: number } {
+  const problems: Problem[] = [];
+  const overrides: Override[] = [];
+  let seed: number | undefined;
+  if (flags.seed !== undefined) {
+    if (/^-?\d+$/.test(flags.seed.trim()) && Number.isSafeInteger(Number(flags.seed))) seed = Number(flags.seed);
+    else problems.push({ path: [], expected: 'a whole number', found: JSON.stringify(flags.seed), where: `--seed ${flags.seed}` });
+  }
+  for (const name of ['duration', 'warmup'] as const) {
+    const value = flags[name];
+    if (value === undefined) continue;
+    const d = parseDuration(value);
+    if (!d.ok) problems.push({ path: [], expected: d.expected, found: d.found, where: `--${name} ${value}` });
+    else overrides.push({ label: `--${name} ${value}`, path: [name], value });
+  }
+  for (const text of flags.set ?? []) {
+    const o = parseSetFlag(text);
+    if ('label' in o) overrides.push(o);
+    else problems.push(o);
+  }
+  if (problems.length) throw new UsageError(problems.map((p) => formatProblem(p).replace(/^(--[^:]+): \(top level\): /, '$1: ')));
+  return { overrides, seed };
+}

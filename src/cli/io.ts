@@ -1,0 +1,26 @@
+// The CLI's window on the outside world, passed in so commands can be tested without a process.
+
+export interface Writer {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface CliIo {
+  stdout: Writer;
+  stderr: Writer;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}
+
+/** A user's mistake (bad flag, bad scenario): reported without a stack trace, exit code 2. */
+export class UsageError extends Error {
+  constructor(readonly lines: readonly string[]) {
+    super(lines.join('\n'));
+    this.name = 'UsageError';
+  }
+}
+
+export const EXIT_OK = 0;
+export const EXIT_INTERNAL = 1;
+export const EXIT_USAGE = 2;

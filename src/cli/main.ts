@@ -1,0 +1,53 @@
+// msim's command line: commander wiring, exit codes, and the only code that touches `process`.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerRun } from './commands/run.js';
+import { registerValidate } from './commands/validate.js';
+import { type CliIo, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
+
+function version(): string {
+  try {
+    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Run the CLI with `argv` (without node and script). Resolves to the exit code; never exits the process. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = new Command()
+    .name('msim')
+    .description('Simulate a whole microservice system in one process: queueing, tail latency, what-ifs.')
+    .version(version(), '-V, --version')
+    .showHelpAfterError('(run msim --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  registerRun(program, io, (c) => (exitCode = c));
+  registerValidate(program, io, (c) => (exitCode = c));
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; usage mistakes exit 2 (commander has already printed the message)
+      return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (err instanceof UsageError) {
+      io.stderr.write(`${err.lines.map((l) => `error: ${l}`).join('\n')}\n`);
+      const n = err.lines.length;
+      if (n > 1) io.stderr.write(`${n} problems; nothing was run.\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr.write(`msim: internal error (this is a bug in msim, please report it):\n${(err as Error).stack ?? String(err)}\n`);
+    return EXIT_INTERNAL;
+  }
+}
+
+/** Entry point for bin/msim.js. */
+export async function runFromProcess(): Promise<void> {
+  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+  process.exitCode = code;
+}

@@ -1,0 +1,25 @@
+// Output files: checked before a run starts, written whole (temp file + rename) or not at all.
+import { existsSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from './io.js';
+
+/** Refuse an output path that cannot be written, before any work is done. */
+export function checkOutputPath(flag: string, file: string, cwd: string): string {
+  const abs = resolve(cwd, file);
+  const dir = dirname(abs);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError([`${flag} ${file}: expected a file in an existing directory, found no directory ${dir}`]);
+  if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError([`${flag} ${file}: expected a file path, found a directory`]);
+  return abs;
+}
+
+/** Write `text` to `abs` so that readers see the old file or the whole new one, never a part. */
+export function writeAtomically(abs: string, text: string): void {
+  const tmp = `${abs}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, abs);
+  } catch (err) {
+    if (existsSync(tmp)) unlinkSync(tmp);
+    throw err;
+  }
+}

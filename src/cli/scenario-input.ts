@@ -1,0 +1,20 @@
+// Loading the scenario named on the command line, turning its problems into a usage error.
+import { resolve } from 'node:path';
+import type { Override } from '../scenario/overrides.js';
+import { loadScenarioFile } from '../scenario/load.js';
+import { ScenarioError, formatProblem } from '../scenario/problems.js';
+import type { ScenarioSpec } from '../scenario/spec.js';
+import { UsageError } from './io.js';
+
+export function loadForCli(file: string, cwd: string, overrides: readonly Override[]): ScenarioSpec {
+  try {
+    return loadScenarioFile(resolve(cwd, file), overrides);
+  } catch (err) {
+    if (err instanceof ScenarioError) {
+      // name the file as the user wrote it
+      const abs = resolve(cwd, file);
+      throw new UsageError(err.problems.map((p) => formatProblem({ ...p, where: p.where?.startsWith(abs) ? file + p.where.slice(abs.length) : p.where }).replace(/: \(top level\): /, ': ')));
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,62 @@
+// Load balancing across a service's replicas: round-robin, random, least-requests, power of two choices.
+import type { RandomStream } from '../engine/rng.js';
+import type { BalancerKind } from '../scenario/spec.js';
+
+/** What a balancer needs of a replica: how many requests it holds. */
+export interface Balanced {
+  inSystem: number;
+}
+
+export interface Balancer {
+  pick<R extends Balanced>(replicas: readonly R[]): R;
+}
+
+export function createBalancer(kind: BalancerKind, rng: RandomStream): Balancer {
+  switch (kind) {
+    case 'round-robin':
+      return new RoundRobin();
+    case 'random':
+      return { pick: (rs) => rs[Math.floor(rng.next() * rs.length)] };
+    case 'least-requests':
+      return new LeastRequests();
+    case 'p2c':
+      return new PowerOfTwo(rng);
+  }
+}
+
+class RoundRobin implements Balancer {
+  private next = 0;
+  pick<R extends Balanced>(rs: readonly R[]): R {
+    const r = rs[this.next % rs.length];
+    this.next = (this.next + 1) % rs.length;
+    return r;
+  }
+}
+
+/** Fewest requests held; ties go round-robin, so equal replicas share the load evenly. */
+class LeastRequests implements Balancer {
+  private start = 0;
+  pick<R extends Balanced>(rs: readonly R[]): R {
+    const n = rs.length;
+    let best = rs[this.start % n];
+    for (let k = 1; k < n; k++) {
+      const r = rs[(this.start + k) % n];
+      if (r.inSystem < best.inSystem) best = r;
+    }
+    this.start = (this.start + 1) % n;
+    return best;
+  }
+}
+
+/** Two distinct replicas drawn at random; the one holding fewer requests wins (Mitzenmacher). */
+class PowerOfTwo implements Balancer {
+  constructor(private readonly rng: RandomStream) {}
+  pick<R extends Balanced>(rs: readonly R[]): R {
+    const n = rs.length;
+    if (n === 1) return rs[0];
+    const a = Math.floor(this.rng.next() * n);
+    let b = Math.floor(this.rng.next() * (n - 1));
+    if (b >= a) b++;
+    return rs[b].inSystem < rs[a].inSystem ? rs[b] : rs[a];
+  }
+}

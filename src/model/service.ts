@@ -1,0 +1,195 @@
+// Services, their endpoints and replicas: admission (concurrency + bounded queue), FIFO CPU cores, call steps.
+import { type Sampler, createSampler } from '../engine/distributions.js';
+import { RingQueue } from '../engine/ring-queue.js';
+import type { RandomStream, RandomStreams } from '../engine/rng.js';
+import type { EventTarget } from '../engine/simulation.js';
+import type { World } from './world.js';
+import type { EndpointSpec, ServiceSpec } from '../scenario/spec.js';
+import { type Balancer, createBalancer } from './balancer.js';
+import { Outcome, type Span } from './span.js';
+
+/** A call of an endpoint's step, resolved to its target. */
+export interface Call {
+  readonly service: Service;
+  readonly endpoint: Endpoint;
+  readonly probability: number;
+}
+
+export class Endpoint {
+  readonly cpu: Sampler;
+  readonly errorRate: number;
+  readonly steps: Call[][] = [];
+  private readonly errorRng: RandomStream;
+  private readonly callRng: RandomStream;
+
+  constructor(readonly service: Service, readonly name: string, spec: EndpointSpec, streams: RandomStreams) {
+    const id = `service:${service.name}.${name}`;
+    this.cpu = createSampler(spec.cpu, streams.stream(`${id}:cpu`));
+    this.errorRate = spec.errors;
+    this.errorRng = streams.stream(`${id}:errors`);
+    this.callRng = streams.stream(`${id}:calls`);
+  }
+
+  failsNow(): boolean {
+    return this.errorRate > 0 && this.errorRng.next() < this.errorRate;
+  }
+
+  callsNow(call: Call): boolean {
+    return call.probability >= 1 || this.callRng.next() < call.probability;
+  }
+}
+
+const CPU_DONE = 1;
+
+/**
+ * One instance of a service. A span holds a concurrency slot from admission to
+ * its response (thread-per-request: the slot is kept while waiting on calls);
+ * without a free slot it waits in the admission queue, and beyond the queue's
+ * capacity it is rejected. CPU work queues FIFO for the replica's cores.
+ */
+export class Replica implements EventTarget {
+  busyCores = 0;
+  /** Spans holding a slot. */
+  inProgress = 0;
+  /** Spans at this replica: waiting for a slot or in progress. */
+  inSystem = 0;
+  readonly admission = new RingQueue<Span>();
+  readonly runQueue = new RingQueue<Span>();
+
+  constructor(readonly service: Service, readonly index: number, private readonly world: World) {}
+
+  get id(): string {
+    return `${this.service.name}#${this.index}`;
+  }
+
+  arrive(span: Span): void {
+    const svc = this.service;
+    const listener = this.world.listener;
+    span.replica = this;
+    span.arrivalMs = this.world.sim.nowMs;
+    this.inSystem++;
+    listener.spanArrived(span);
+    if (this.inProgress < svc.concurrency) {
+      this.start(span);
+    } else if (this.admission.length < svc.queueCapacity) {
+      this.admission.push(span);
+      listener.waitingChanged(this, 1);
+    } else {
+      this.inSystem--;
+      span.outcome = Outcome.Rejected;
+      listener.spanFinished(span);
+      this.world.respond(span);
+    }
+  }
+
+  private start(span: Span): void {
+    this.inProgress++;
+    const cpuMs = span.endpoint.cpu.sample();
+    if (cpuMs <= 0) {
+      this.afterCpu(span);
+    } else if (this.busyCores < this.service.cores) {
+      this.busyCores++;
+      this.world.listener.busyChanged(this, 1);
+      this.world.sim.schedule(cpuMs, this, CPU_DONE, span);
+    } else {
+      span.cpuMs = cpuMs;
+      this.runQueue.push(span);
+      this.world.listener.waitingChanged(this, 1);
+    }
+  }
+
+  handleEvent(code: number, ref: unknown): void {
+    if (code === CPU_DONE) {
+      const next = this.runQueue.shift();
+      if (next !== undefined) {
+        this.world.listener.waitingChanged(this, -1);
+        this.world.sim.schedule(next.cpuMs, this, CPU_DONE, next); // the core passes straight on
+      } else {
+        this.busyCores--;
+        this.world.listener.busyChanged(this, -1);
+      }
+      this.afterCpu(ref as Span);
+    }
+  }
+
+  private afterCpu(span: Span): void {
+    if (span.endpoint.failsNow()) {
+      this.finish(span, Outcome.Error);
+      return;
+    }
+    span.step = 0;
+    this.runSteps(span);
+  }
+
+  /** Issue the calls of the current step; move on while steps make no calls. */
+  private runSteps(span: Span): void {
+    const ep = span.endpoint;
+    const steps = ep.steps;
+    while (span.step < steps.length) {
+      const calls = steps[span.step];
+      span.pending = 1; // guard: children that answer at once cannot end the step while it is issued
+      for (let i = 0; i < calls.length; i++) {
+        const call = calls[i];
+        if (!ep.callsNow(call)) continue;
+        span.pending++;
+        this.world.call(span, call);
+      }
+      if (--span.pending > 0) return; // wait for childDone
+      if (span.childFailure !== Outcome.Pending) {
+        this.finish(span, span.childFailure);
+        return;
+      }
+      span.step++;
+    }
+    this.finish(span, Outcome.Ok);
+  }
+
+  /** A child of `span` answered. */
+  childDone(span: Span, child: Span): void {
+    if (child.outcome !== Outcome.Ok && span.childFailure === Outcome.Pending) span.childFailure = child.outcome;
+    if (--span.pending > 0) return;
+    if (span.childFailure !== Outcome.Pending) {
+      this.finish(span, span.childFailure);
+      return;
+    }
+    span.step++;
+    this.runSteps(span);
+  }
+
+  private finish(span: Span, outcome: Outcome): void {
+    span.outcome = outcome;
+    this.inProgress--;
+    this.inSystem--;
+    this.world.listener.spanFinished(span);
+    const next = this.admission.shift();
+    if (next !== undefined) {
+      this.world.listener.waitingChanged(this, -1);
+      this.start(next);
+    }
+    this.world.respond(span);
+  }
+}
+
+export class Service {
+  readonly replicas: Replica[] = [];
+  readonly endpoints = new Map<string, Endpoint>();
+  readonly cores: number;
+  readonly concurrency: number;
+  readonly queueCapacity: number;
+  private readonly balancer: Balancer;
+
+  constructor(readonly name: string, readonly index: number, readonly spec: ServiceSpec, world: World, streams: RandomStreams) {
+    this.cores = spec.cores;
+    this.concurrency = spec.concurrency ?? Infinity;
+    this.queueCapacity = spec.queue ?? Infinity;
+    for (let i = 0; i < spec.replicas; i++) this.replicas.push(new Replica(this, i, world));
+    for (const [name, ep] of Object.entries(spec.endpoints)) this.endpoints.set(name, new Endpoint(this, name, ep, streams));
+    this.balancer = createBalancer(spec.balancer, streams.stream(`service:${name}:balancer`));
+  }
+
+  /** Choose the replica for a new span. */
+  pick(): Replica {
+    return this.balancer.pick(this.replicas);
+  }
+
+}

@@ -1,0 +1,60 @@
+// One request's visit to one service (a span), and how it ended.
+import type { Endpoint, Replica, Service } from './service.js';
+import type { Workload } from './workload.js';
+
+/** How a span ended. Numbers, so the hot path compares integers. */
+export const Outcome = {
+  /** Still in progress. */
+  Pending: 0,
+  Ok: 1,
+  /** The endpoint (or a call it made) failed. */
+  Error: 2,
+  /** A full queue turned the request away (here or downstream). */
+  Rejected: 3,
+} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+export const OUTCOME_NAMES = ['pending', 'ok', 'error', 'rejected'] as const;
+
+/**
+ * A request at one service. The root span of a workload request has no parent;
+ * each call creates a child span, and the parent waits for the children of the
+ * current step. Plain fields only: the engine passes spans as event references.
+ */
+export class Span {
+  replica: Replica | null = null;
+  /** When the span reached its service (ms). */
+  arrivalMs = 0;
+  /** CPU demand drawn for this visit (ms). */
+  cpuMs = 0;
+  /** Index of the step being run. */
+  step = 0;
+  /** Calls of the current step still outstanding (plus one while the step is being issued). */
+  pending = 0;
+  outcome: Outcome = Outcome.Pending;
+  /** The first failure among this span's calls, carried up when the step ends. */
+  childFailure: Outcome = Outcome.Pending;
+
+  constructor(
+    readonly service: Service,
+    readonly endpoint: Endpoint,
+    readonly parent: Span | null,
+    /** The workload request this span belongs to. */
+    readonly root: RootRequest,
+    /** Counted in the statistics (arrived after the warm-up). */
+    readonly measured: boolean,
+  ) {}
+}
+
+/** A workload request, end to end. Latency counts from the intended send time (no coordinated omission). */
+export class RootRequest {
+  outcome: Outcome = Outcome.Pending;
+  endMs = 0;
+  constructor(
+    readonly workload: Workload,
+    readonly intendedMs: number,
+    /** The closed-loop user who sent it, or -1. */
+    readonly user: number,
+    readonly measured: boolean,
+  ) {}
+}

@@ -1,0 +1,105 @@
+// Workloads: open-loop arrivals (Poisson or evenly spaced, with a rate schedule) and closed-loop users.
+import { type Sampler, createSampler } from '../engine/distributions.js';
+import type { RandomStream, RandomStreams } from '../engine/rng.js';
+import type { EventTarget } from '../engine/simulation.js';
+import type { RatePoint, WorkloadSpec } from '../scenario/spec.js';
+import type { Endpoint, Service } from './service.js';
+import { RootRequest } from './span.js';
+import type { World } from './world.js';
+
+const ARRIVAL = 1;
+const USER_SEND = 2;
+
+/** Offered rate (per second) at a time, from a base rate and a schedule of steps and linear ramps. */
+export function rateAt(baseRatePerSec: number, schedule: readonly RatePoint[], tMs: number): number {
+  let rate = baseRatePerSec;
+  for (const p of schedule) {
+    if (tMs < p.atMs) break;
+    rate = p.rampMs > 0 && tMs < p.atMs + p.rampMs ? rate + ((p.ratePerSec - rate) * (tMs - p.atMs)) / p.rampMs : p.ratePerSec;
+  }
+  return rate;
+}
+
+export class Workload implements EventTarget {
+  readonly service: Service;
+  readonly endpoint: Endpoint;
+  private readonly arrivalRng: RandomStream;
+  private readonly think: Sampler | null;
+  private readonly baseRatePerSec: number;
+  private readonly maxRatePerSec: number;
+
+  constructor(readonly spec: WorkloadSpec, readonly index: number, private readonly world: World, streams: RandomStreams) {
+    this.service = world.service(spec.service);
+    this.endpoint = this.service.endpoints.get(spec.endpoint)!;
+    this.arrivalRng = streams.stream(`workload:${spec.name}:arrivals`);
+    const a = spec.arrivals;
+    this.think = a.kind === 'closed' ? createSampler(a.think, streams.stream(`workload:${spec.name}:think`)) : null;
+    this.baseRatePerSec = a.kind === 'closed' ? 0 : a.ratePerSec;
+    this.maxRatePerSec = Math.max(this.baseRatePerSec, ...spec.schedule.map((p) => p.ratePerSec));
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** Offered rate now (open loop), per second. */
+  ratePerSec(tMs: number): number {
+    return rateAt(this.baseRatePerSec, this.spec.schedule, tMs);
+  }
+
+  start(): void {
+    const a = this.spec.arrivals;
+    if (a.kind === 'closed') {
+      // each user starts with a think time, so they do not all fire at t = 0
+      for (let u = 0; u < a.users; u++) this.world.sim.schedule(this.think!.sample(), this, USER_SEND, u);
+    } else {
+      this.scheduleArrival();
+    }
+  }
+
+  private scheduleArrival(): void {
+    const sim = this.world.sim;
+    if (this.spec.arrivals.kind === 'constant') {
+      const rate = this.ratePerSec(sim.nowMs);
+      if (rate > 0) sim.schedule(1000 / rate, this, ARRIVAL, null);
+      else this.scheduleAfterIdle();
+      return;
+    }
+    // Poisson: exact for a constant rate; thinning (Lewis and Shedler) under a schedule
+    const max = this.maxRatePerSec;
+    let t = sim.nowMs;
+    for (;;) {
+      t += (-1000 / max) * Math.log(1 - this.arrivalRng.next());
+      if (this.spec.schedule.length === 0 || this.arrivalRng.next() * max < this.ratePerSec(t)) break;
+    }
+    sim.scheduleAt(t, this, ARRIVAL, null);
+  }
+
+  /** A constant-rate workload paused at rate 0 resumes at the next schedule point. */
+  private scheduleAfterIdle(): void {
+    const next = this.spec.schedule.find((p) => p.atMs > this.world.sim.nowMs);
+    if (next) this.world.sim.scheduleAt(next.atMs, this, ARRIVAL, -1);
+  }
+
+  handleEvent(code: number, ref: unknown): void {
+    if (code === ARRIVAL) {
+      if (ref !== -1) this.send(-1);
+      this.scheduleArrival();
+    } else if (code === USER_SEND) {
+      this.send(ref as number);
+    }
+  }
+
+  private send(user: number): void {
+    const world = this.world;
+    const now = world.sim.nowMs;
+    const root = new RootRequest(this, now, user, now >= world.warmupMs);
+    world.listener.requestStarted(root);
+    world.enter(root, this.service, this.endpoint);
+  }
+
+  /** The request ended; a closed-loop user thinks, then sends the next one. */
+  finished(root: RootRequest): void {
+    if (root.user >= 0) this.world.sim.schedule(this.think!.sample(), this, USER_SEND, root.user);
+  }
+}

@@ -1,0 +1,29 @@
+// Compact number formatting for summaries and the dashboard.
+
+/** Format milliseconds compactly for tables: 0.42ms, 12.3ms, 1.52s. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '-';
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)}s`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)}s`;
+  if (ms >= 100) return `${ms.toFixed(0)}ms`;
+  if (ms >= 10) return `${ms.toFixed(1)}ms`;
+  if (ms >= 1) return `${ms.toFixed(2)}ms`;
+  if (ms >= 0.001) return `${(ms * 1000).toFixed(ms >= 0.01 ? 0 : 1)}us`;
+  return ms === 0 ? '0' : `${(ms * 1e6).toFixed(0)}ns`;
+}
+
+/** Format a count or rate with k/M suffixes: 950, 12.3k, 1.20M. */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return '-';
+  const a = Math.abs(n);
+  if (a >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (a >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
+  if (a >= 100) return n.toFixed(0);
+  if (a >= 10) return n.toFixed(1);
+  return n.toFixed(2);
+}
+
+/** Format a fraction as a percentage: 0.873 -> 87.3%. */
+export function formatPercent(f: number, digits = 1): string {
+  return Number.isFinite(f) ? `${(f * 100).toFixed(digits)}%` : '-';
+}

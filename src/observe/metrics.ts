@@ -1,0 +1,123 @@
+// Metrics collected from model events: counts, latency histograms and time-weighted levels, after warm-up.
+import type { Simulation } from '../engine/simulation.js';
+import type { ModelListener } from '../model/listener.js';
+import type { Replica } from '../model/service.js';
+import { Outcome, type RootRequest, type Span } from '../model/span.js';
+import type { World } from '../model/world.js';
+import { Histogram } from './histogram.js';
+import { TimeWeighted } from './time-weighted.js';
+
+/** Requests by how they ended. `started` counts arrivals after the warm-up. */
+export class Counts {
+  started = 0;
+  completed = 0;
+  failed = 0;
+  rejected = 0;
+
+  count(outcome: Outcome): void {
+    if (outcome === Outcome.Ok) this.completed++;
+    else if (outcome === Outcome.Rejected) this.rejected++;
+    else this.failed++;
+  }
+}
+
+export class ReplicaMetrics {
+  readonly busy: TimeWeighted;
+  readonly waiting: TimeWeighted;
+  readonly inSystem: TimeWeighted;
+  constructor(startMs: number) {
+    this.busy = new TimeWeighted(startMs);
+    this.waiting = new TimeWeighted(startMs);
+    this.inSystem = new TimeWeighted(startMs);
+  }
+}
+
+export class ServiceMetrics {
+  readonly counts = new Counts();
+  /** Latency of successful spans, arrival to response. */
+  readonly latency = new Histogram();
+  readonly busy: TimeWeighted;
+  readonly waiting: TimeWeighted;
+  readonly inSystem: TimeWeighted;
+  readonly replicas: ReplicaMetrics[];
+  constructor(startMs: number, replicas: number) {
+    this.busy = new TimeWeighted(startMs);
+    this.waiting = new TimeWeighted(startMs);
+    this.inSystem = new TimeWeighted(startMs);
+    this.replicas = Array.from({ length: replicas }, () => new ReplicaMetrics(startMs));
+  }
+}
+
+export class WorkloadMetrics {
+  readonly counts = new Counts();
+  readonly latency = new Histogram();
+}
+
+/**
+ * Subscribes to a world's model events. Only requests (and spans) that arrive
+ * after the warm-up are counted; levels are integrated from the warm-up on.
+ */
+export class MetricsCollector implements ModelListener {
+  readonly total = new WorkloadMetrics();
+  readonly services: ServiceMetrics[];
+  readonly workloads: WorkloadMetrics[];
+  private readonly sim: Simulation;
+
+  constructor(world: World) {
+    this.sim = world.sim;
+    const start = world.warmupMs;
+    this.services = world.services.map((s) => new ServiceMetrics(start, s.replicas.length));
+    this.workloads = world.workloads.map(() => new WorkloadMetrics());
+  }
+
+  requestStarted(req: RootRequest): void {
+    if (!req.measured) return;
+    this.total.counts.started++;
+    this.workloads[req.workload.index].counts.started++;
+  }
+
+  requestFinished(req: RootRequest): void {
+    if (!req.measured) return;
+    const w = this.workloads[req.workload.index];
+    this.total.counts.count(req.outcome);
+    w.counts.count(req.outcome);
+    if (req.outcome === Outcome.Ok) {
+      const latencyMs = req.endMs - req.intendedMs;
+      this.total.latency.record(latencyMs);
+      w.latency.record(latencyMs);
+    }
+  }
+
+  spanArrived(span: Span): void {
+    const replica = span.replica!;
+    const m = this.services[span.service.index];
+    const now = this.sim.nowMs;
+    m.inSystem.add(1, now);
+    m.replicas[replica.index].inSystem.add(1, now);
+    if (span.measured) m.counts.started++;
+  }
+
+  spanFinished(span: Span): void {
+    const m = this.services[span.service.index];
+    const now = this.sim.nowMs;
+    m.inSystem.add(-1, now);
+    m.replicas[span.replica!.index].inSystem.add(-1, now);
+    if (!span.measured) return;
+    m.counts.count(span.outcome);
+    if (span.outcome === Outcome.Ok) m.latency.record(now - span.arrivalMs);
+  }
+
+  waitingChanged(replica: Replica, delta: number): void {
+    const m = this.services[replica.service.index];
+    const now = this.sim.nowMs;
+    m.waiting.add(delta, now);
+    m.replicas[replica.index].waiting.add(delta, now);
+  }
+
+  busyChanged(replica: Replica, delta: number): void {
+    const m = this.services[replica.service.index];
+    const now = this.sim.nowMs;
+    m.busy.add(delta, now);
+    m.replicas[replica.index].busy.add(delta, now);
+  }
+}

@@ -1,0 +1,157 @@
+// The JSON report of a run: its schema (zod, exported as JSON Schema) and how it is built from metrics.
+import { z } from 'zod';
+import type { World } from '../model/world.js';
+import type { Histogram } from './histogram.js';
+import type { Counts, MetricsCollector } from './metrics.js';
+
+export const REPORT_VERSION = 1;
+
+/** Numbers are rounded to 6 significant digits; a statistic with no data is null. */
+const stat = z.number().nullable();
+
+const requestsSchema = z
+  .object({
+    started: z.number().int().describe('requests that arrived after the warm-up'),
+    completed: z.number().int().describe('ended successfully'),
+    failed: z.number().int().describe('ended with an error (their own or a call\'s)'),
+    rejected: z.number().int().describe('turned away by a full queue, here or downstream'),
+    inFlight: z.number().int().describe('still in progress when the run ended: started - completed - failed - rejected'),
+  })
+  .describe('request counts');
+
+const latencySchema = z
+  .object({ mean: stat, p50: stat, p90: stat, p95: stat, p99: stat, p999: stat, max: stat })
+  .describe('latency of successful requests in milliseconds; percentiles within 0.05%');
+
+const levelSchema = z.object({ mean: stat, max: stat });
+
+export const reportSchema = z
+  .object({
+    reportVersion: z.literal(REPORT_VERSION),
+    scenario: z.string(),
+    description: z.string(),
+    seed: z.number().int(),
+    simulatedSeconds: z.number().describe('length of the run in simulated time, warm-up included'),
+    warmupSeconds: z.number(),
+    measuredSeconds: z.number().describe('simulatedSeconds - warmupSeconds: the window the statistics cover'),
+    requests: requestsSchema,
+    latencyMs: latencySchema.describe('end to end, successful workload requests, from the intended send time'),
+    workloads: z.record(
+      z.string(),
+      z.object({
+        target: z.string(),
+        requests: requestsSchema,
+        latencyMs: latencySchema,
+        throughputPerSec: z.number().describe('successful requests per simulated second'),
+      }),
+    ),
+    services: z.record(
+      z.string(),
+      z.object({
+        replicas: z.number().int(),
+        cores: z.number().int().describe('cores per replica'),
+        requests: requestsSchema,
+        latencyMs: latencySchema.describe('arrival at the service to its response, successful spans'),
+        throughputPerSec: z.number(),
+        utilization: stat.describe('mean busy cores / all cores'),
+        queueLength: levelSchema.describe('requests waiting for a concurrency slot or a core, summed over replicas'),
+        inSystem: levelSchema.describe('requests at the service, waiting or in progress (L in Little\'s law)'),
+        perReplica: z.array(z.object({ replica: z.string(), utilization: stat, queueLength: levelSchema })),
+      }),
+    ),
+    engine: z
+      .object({
+        events: z.number().int(),
+        wallSeconds: z.number(),
+        eventsPerSec: z.number(),
+      })
+      .describe('wall-clock figures: the only part that differs between two runs of the same scenario and seed'),
+  })
+  .describe('msim run report');
+
+export type Report = z.infer<typeof reportSchema>;
+
+/** Round to 6 significant digits (null for NaN or infinities), so reports stay readable and stable. */
+export function round(x: number): number | null {
+  if (!Number.isFinite(x)) return null;
+  if (x === 0) return 0;
+  return Number(x.toPrecision(6));
+}
+
+export function latencyStats(h: Histogram) {
+  return {
+    mean: round(h.mean),
+    p50: round(h.percentile(50)),
+    p90: round(h.percentile(90)),
+    p95: round(h.percentile(95)),
+    p99: round(h.percentile(99)),
+    p999: round(h.percentile(99.9)),
+    max: round(h.count ? h.max : NaN),
+  };
+}
+
+function requests(c: Counts) {
+  return { started: c.started, completed: c.completed, failed: c.failed, rejected: c.rejected, inFlight: c.started - c.completed - c.failed - c.rejected };
+}
+
+export interface EngineFigures {
+  events: number;
+  wallSeconds: number;
+}
+
+/** Build the report at the end of a run (the world's clock is at the end of the measured window). */
+export function buildReport(world: World, metrics: MetricsCollector, engine: EngineFigures): Report {
+  const spec = world.spec;
+  const nowMs = world.sim.nowMs;
+  const measuredSeconds = Math.max(0, nowMs - world.warmupMs) / 1000;
+  const perSec = (n: number) => round(measuredSeconds > 0 ? n / measuredSeconds : NaN) ?? 0;
+
+  const workloads: Report['workloads'] = {};
+  world.workloads.forEach((w, i) => {
+    const m = metrics.workloads[i];
+    workloads[w.name] = { target: `${w.spec.service}.${w.spec.endpoint}`, requests: requests(m.counts), latencyMs: latencyStats(m.latency), throughputPerSec: perSec(m.counts.completed) };
+  });
+
+  const services: Report['services'] = {};
+  world.services.forEach((s, i) => {
+    const m = metrics.services[i];
+    services[s.name] = {
+      replicas: s.replicas.length,
+      cores: s.cores,
+      requests: requests(m.counts),
+      latencyMs: latencyStats(m.latency),
+      throughputPerSec: perSec(m.counts.completed),
+      utilization: round(m.busy.mean(nowMs) / (s.cores * s.replicas.length)),
+      queueLength: { mean: round(m.waiting.mean(nowMs)), max: m.waiting.maxSince(nowMs) },
+      inSystem: { mean: round(m.inSystem.mean(nowMs)), max: m.inSystem.maxSince(nowMs) },
+      perReplica: s.replicas.map((r) => {
+        const rm = m.replicas[r.index];
+        return { replica: r.id, utilization: round(rm.busy.mean(nowMs) / s.cores), queueLength: { mean: round(rm.waiting.mean(nowMs)), max: rm.waiting.maxSince(nowMs) } };
+      }),
+    };
+  });
+
+  return {
+    reportVersion: REPORT_VERSION,
+    scenario: spec.name,
+    description: spec.description,
+    seed: world.seed,
+    simulatedSeconds: nowMs / 1000,
+    warmupSeconds: world.warmupMs / 1000,
+    measuredSeconds,
+    requests: requests(metrics.total.counts),
+    latencyMs: latencyStats(metrics.total.latency),
+    workloads,
+    services,
+    engine: {
+      events: engine.events,
+      wallSeconds: round(engine.wallSeconds) ?? 0,
+      eventsPerSec: round(engine.wallSeconds > 0 ? engine.events / engine.wallSeconds : 0) ?? 0,
+    },
+  };
+}
+
+/** The report as JSON text: stable key order (as built), two-space indent, trailing newline. */
+export function reportJson(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

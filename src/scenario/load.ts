@@ -1,0 +1,173 @@
+// Scenario loading: YAML text -> overrides -> validated, frozen ScenarioSpec, or every problem at once.
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import { maskCalls, unmaskString, unmaskValue } from './call-syntax.js';
+import { type Override, applyOverrides } from './overrides.js';
+import { positionOf } from './positions.js';
+import { type PathSegment, type Problem, ScenarioError, problemsFromZod } from './problems.js';
+import { checkReferences, endpointsOf, resolveTarget } from './references.js';
+import { type EndpointInput, type ScenarioInput, scenarioSchema } from './schema.js';
+import type { CallSpec, EndpointSpec, ScenarioSpec, ServiceSpec, WorkloadSpec } from './spec.js';
+import { DEFAULT_ENDPOINT } from './spec.js';
+
+export const DEFAULT_DURATION_MS = 60_000;
+export const DEFAULT_SEED = 1;
+
+/** Read and load a scenario file. Throws ScenarioError (never a raw exception) for anything wrong with it. */
+export function loadScenarioFile(file: string, overrides: readonly Override[] = []): ScenarioSpec {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const found = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : `an unreadable file (${code ?? String(err)})`;
+    throw new ScenarioError([{ path: [], expected: 'a readable scenario file (YAML)', found, where: file }]);
+  }
+  return loadScenarioText(text, file, overrides);
+}
+
+/** Load scenario YAML text; `file` names it in messages. */
+export function loadScenarioText(text: string, file: string, overrides: readonly Override[] = []): ScenarioSpec {
+  const lines = new LineCounter();
+  const doc = parseDocument(maskCalls(text), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
+        return { path: [], expected: 'valid YAML', found: unmaskString(e.message.split('\n')[0]).replace(/ at line \d+, column \d+:?$/, ''), where: `${file}:${pos.line}:${pos.col}` };
+      }),
+    );
+  }
+  const raw: unknown = unmaskValue(doc.toJS());
+  if (raw === null || raw === undefined) {
+    throw new ScenarioError([{ path: [], expected: 'a mapping with name, workloads and services', found: 'an empty file', where: `${file}:1:1` }]);
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ScenarioError([{ path: [], expected: 'a mapping with name, workloads and services', found: Array.isArray(raw) ? 'a list' : `a single value (${JSON.stringify(raw)})`, where: `${file}:1:1` }]);
+  }
+
+  const { data, resolved, problems } = applyOverrides(raw as Record<string, unknown>, overrides);
+  const parsed = scenarioSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) problems.push(...problemsFromZod(parsed.error.issues).map((p) => ({ ...p, path: pathInData(data, p.path) })));
+  problems.push(...checkReferences(data));
+  if (parsed.success) problems.push(...checkTimes(parsed.data));
+
+  if (problems.length > 0) {
+    for (const p of problems) {
+      if (p.where) continue;
+      const override = resolved.find((o) => startsWith(p.path, o.path) || startsWith(o.path, p.path));
+      const pos = positionOf(doc, lines, p.path, { atKey: p.atKey, offset: p.offset });
+      if (override && (!pos.exact || startsWith(p.path, override.path))) {
+        p.where = override.label;
+      } else {
+        p.line = pos.line;
+        p.column = pos.column;
+        p.where = `${file}:${pos.line}:${pos.column}`;
+      }
+    }
+    throw new ScenarioError(sortProblems(problems));
+  }
+  return deepFreeze(buildSpec(parsed.data!, data));
+}
+
+/** The schema sees a lone call as a one-call list and `svc.ep` as `{ to: svc.ep }`; name paths as the file has them. */
+function pathInData(data: unknown, path: readonly PathSegment[]): PathSegment[] {
+  const out: PathSegment[] = [];
+  let node = data;
+  for (const seg of path) {
+    if (typeof seg === 'number' && !Array.isArray(node)) continue;
+    if (typeof seg === 'string' && typeof node === 'string') continue;
+    out.push(seg);
+    node = node && typeof node === 'object' ? (node as Record<string | number, unknown>)[seg] : undefined;
+  }
+  return out;
+}
+
+function startsWith(path: readonly PathSegment[], prefix: readonly PathSegment[]): boolean {
+  return prefix.length <= path.length && prefix.every((s, i) => String(s) === String(path[i]));
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems
+    .filter((p) => {
+      const key = `${p.where}|${p.path.join('.')}|${p.expected}|${p.found}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+function checkTimes(s: ScenarioInput): Problem[] {
+  const problems: Problem[] = [];
+  const durationMs = s.duration ?? DEFAULT_DURATION_MS;
+  if (!(durationMs > 0)) problems.push({ path: ['duration'], expected: 'a duration > 0', found: `${durationMs}ms` });
+  if (s.warmup !== undefined && s.warmup >= durationMs) {
+    problems.push({ path: ['warmup'], expected: `a warm-up shorter than the duration (${durationMs / 1000}s)`, found: `${s.warmup / 1000}s` });
+  }
+  s.workloads.forEach((w, i) => {
+    if (w.schedule && w.arrivals.kind === 'closed') {
+      problems.push({ path: ['workloads', i, 'schedule'], expected: 'a schedule only on open-loop arrivals (poisson or constant)', found: 'a schedule on closed(...)', atKey: true });
+    }
+    w.schedule?.forEach((p, j) => {
+      if (j > 0 && p.at < w.schedule![j - 1].at) {
+        problems.push({ path: ['workloads', i, 'schedule', j, 'at'], expected: 'schedule points in time order', found: `${p.at / 1000}s after ${w.schedule![j - 1].at / 1000}s` });
+      }
+    });
+  });
+  return problems;
+}
+
+function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpec {
+  const endpoints = endpointsOf(data);
+  const target = (text: string) => {
+    const r = resolveTarget(text, endpoints);
+    if (!('service' in r)) throw new Error(`internal: unresolved target ${text}`);
+    return r;
+  };
+  const endpointSpec = (e: EndpointInput): EndpointSpec => ({
+    cpu: e.cpu ?? { kind: 'constant', valueMs: 0 },
+    errors: e.errors ?? 0,
+    steps: (e.calls ?? []).map((step) => step.map((c): CallSpec => ({ ...target(c.to), probability: c.probability ?? 1 }))),
+  });
+  const services: Record<string, ServiceSpec> = {};
+  for (const [name, svc] of Object.entries(s.services)) {
+    const eps: Record<string, EndpointSpec> = {};
+    if (svc.endpoints) for (const [e, ep] of Object.entries(svc.endpoints)) eps[e] = endpointSpec(ep);
+    else eps[DEFAULT_ENDPOINT] = endpointSpec(svc);
+    services[name] = {
+      replicas: svc.replicas ?? 1,
+      cores: svc.cores ?? 1,
+      concurrency: svc.concurrency === undefined || svc.concurrency === 'unlimited' ? null : svc.concurrency,
+      queue: svc.queue === undefined || svc.queue === 'unlimited' ? null : svc.queue,
+      balancer: (svc.balancer ?? 'round-robin') as ServiceSpec['balancer'],
+      endpoints: eps,
+    };
+  }
+  const workloads = s.workloads.map(
+    (w): WorkloadSpec => ({
+      name: w.name,
+      ...target(w.to),
+      arrivals: w.arrivals,
+      schedule: (w.schedule ?? []).map((p) => ({ atMs: p.at, ratePerSec: p.rate, rampMs: p.ramp ?? 0 })),
+    }),
+  );
+  return {
+    name: s.name,
+    description: s.description ?? '',
+    seed: s.seed ?? DEFAULT_SEED,
+    durationMs: s.duration ?? DEFAULT_DURATION_MS,
+    warmupMs: s.warmup ?? 0,
+    workloads,
+    services,
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,92 @@
+// The zod schema of a scenario file: field names, types, units and defaults, with errors as data.
+import { z } from 'zod';
+import type { DistSpec } from '../engine/distributions.js';
+import { parseArrivals } from './arrivals.js';
+import { parseDistribution } from './distribution.js';
+import { BALANCERS } from './spec.js';
+import { type Parsed, parseDuration, parseProbability, parseRate } from './units.js';
+
+/** Params carried by our custom issues, read back by problems.ts. */
+export interface ValueIssueParams {
+  expected: string;
+  found: string;
+  offset: number;
+}
+
+/** Prefix of the message of an unrecognized-keys issue, followed by the known field names. */
+export const KNOWN_FIELDS = 'known-fields:';
+
+/** A field read by one of the unit parsers: failures become custom issues with expected/found/offset. */
+function unit<T>(parse: (input: unknown) => Parsed<T>) {
+  return z.any().transform((input, ctx): T => {
+    const r = parse(input);
+    if (r.ok) return r.value;
+    ctx.addIssue({ code: 'custom', message: `expected ${r.expected}`, input, params: { expected: r.expected, found: r.found, offset: r.offset } satisfies ValueIssueParams });
+    return z.NEVER;
+  });
+}
+
+/** A mapping that rejects unknown fields, naming the fields it knows. */
+function strict<S extends z.core.$ZodLooseShape>(shape: S) {
+  const known = Object.keys(shape).join(',');
+  return z.strictObject(shape, { error: (iss) => (iss.code === 'unrecognized_keys' ? `${KNOWN_FIELDS}${known}` : undefined) });
+}
+
+export const duration = unit(parseDuration);
+export const rate = unit(parseRate);
+export const probability = unit(parseProbability);
+export const distribution = unit<DistSpec>(parseDistribution);
+const arrivals = unit(parseArrivals);
+
+const positiveInt = z.number().int().min(1);
+/** A non-negative limit, or "unlimited". */
+const limit = z.union([z.number().int().min(0), z.literal('unlimited')]);
+
+/** A call: `service`, `service.endpoint` or `{ to, probability }`. */
+const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict({ to: z.string().min(1), probability: probability.optional() }));
+/** A step: one call, or a list of calls run in parallel. */
+const step = z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(call).min(1));
+
+const endpoint = strict({
+  description: z.string().optional(),
+  cpu: distribution.optional(),
+  errors: probability.optional(),
+  calls: z.array(step).optional(),
+});
+
+const service = strict({
+  description: z.string().optional(),
+  replicas: positiveInt.optional(),
+  cores: positiveInt.optional(),
+  concurrency: limit.optional(),
+  queue: limit.optional(),
+  balancer: z.enum(BALANCERS as [string, ...string[]]).optional(),
+  cpu: distribution.optional(),
+  errors: probability.optional(),
+  calls: z.array(step).optional(),
+  endpoints: z.record(z.string(), endpoint).optional(),
+});
+
+const ratePoint = strict({ at: duration, rate, ramp: duration.optional() });
+
+const workload = strict({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  to: z.string().min(1),
+  arrivals,
+  schedule: z.array(ratePoint).optional(),
+});
+
+export const scenarioSchema = strict({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  seed: z.number().int().optional(),
+  duration: duration.optional(),
+  warmup: duration.optional(),
+  workloads: z.array(workload).min(1),
+  services: z.record(z.string(), service),
+});
+
+export type ScenarioInput = z.output<typeof scenarioSchema>;
+export type ServiceInput = z.output<typeof service>;
+export type EndpointInput = z.output<typeof endpoint>;
