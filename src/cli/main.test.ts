@@ -1,0 +1,144 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { reportSchema } from '../observe/report.js';
+import { runCli, withoutEngine } from '../test-support/cli.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'msim-test-'));
+const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+describe('msim run', () => {
+  it('prints a summary and writes a JSON report that matches the schema', async () => {
+    const dir = tmp();
+    const out = join(dir, 'report.json');
+    const r = await runCli(['run', 'scenarios/checkout.yaml', '--duration', '15s', '--warmup', '2s', '--json', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^checkout: 15s simulated \(2s warm-up\), seed 42/);
+    expect(r.stdout).toMatch(/service\s+replicas\s+util/);
+    expect(r.stdout).toMatch(/\npayment\s+5x1\s+\d+\.\d%/);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(reportSchema.safeParse(report).success).toBe(true);
+    expect(report.simulatedSeconds).toBe(15);
+    expect(Object.keys(report.services)).toEqual(['gateway', 'catalog', 'cart', 'inventory', 'pricing', 'payment']);
+  });
+
+  it('is deterministic: the same scenario and seed give a byte-identical report apart from engine', async () => {
+    const a = await runCli(['run', 'scenarios/checkout.yaml', '--duration', '10s', '--json', '-']);
+    const b = await runCli(['run', 'scenarios/checkout.yaml', '--duration', '10s', '--json', '-']);
+    const c = await runCli(['run', 'scenarios/checkout.yaml', '--duration', '10s', '--json', '-', '--seed', '7']);
+    expect(a.code).toBe(0);
+    expect(withoutEngine(a.stdout)).toBe(withoutEngine(b.stdout));
+    expect(withoutEngine(a.stdout)).not.toBe(withoutEngine(c.stdout));
+    expect(JSON.parse(c.stdout).seed).toBe(7);
+    // with --json -, stdout is only the report; the summary goes to stderr
+    expect(a.stderr).toMatch(/^checkout: 10s simulated/);
+  });
+
+  it('applies --set what-ifs', async () => {
+    const r = await runCli(['run', 'scenarios/checkout.yaml', '--duration', '10s', '--json', '-', '--set', 'services.payment.replicas=8', '--set', 'workloads.shoppers.arrivals=poisson(100/s)']);
+    const report = JSON.parse(r.stdout);
+    expect(report.services.payment.replicas).toBe(8);
+    expect(report.workloads.shoppers.throughputPerSec).toBeLessThan(130);
+  });
+
+  it('refuses bad flags with exit 2, one line per problem, no stack trace, and no report file', async () => {
+    const dir = tmp();
+    const out = join(dir, 'report.json');
+    const r = await runCli(['run', 'scenarios/checkout.yaml', '--seed', 'abc', '--duration', '10', '--set', 'nonsense', '--json', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'error: --seed abc: expected a whole number, found "abc"',
+      'error: --duration 10: expected a duration with a unit (ns, us, ms, s, m, h), such as 5ms, found "10" (a number without a unit)',
+      'error: --set nonsense: expected path=value, such as services.api.replicas=4, found "nonsense"',
+      '3 problems; nothing was run.',
+    ]);
+    noStack(r.stderr);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a bad scenario with file:line:column for every problem, and writes nothing', async () => {
+    const dir = tmp();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'name: bad\nworkloads:\n  - { name: w, to: api, arrivals: poisson(0/s) }\nservices:\n  api: { replicas: 0, cpu: exp(mean=1ms), calls: [db] }\n');
+    const out = join(dir, 'report.json');
+    const r = await runCli(['run', file, '--json', out]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      `error: ${file}:3:43: workloads[0].arrivals: expected a rate > 0, found "0/s"`,
+      `error: ${file}:5:20: services.api.replicas: expected a number >= 1, found 0`,
+      `error: ${file}:5:51: services.api.calls[0]: expected a service (api), found "db", which is not a service`,
+      '3 problems; nothing was run.',
+    ]);
+    noStack(r.stderr);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('names a relative scenario path as the user typed it', async () => {
+    const r = await runCli(['validate', 'scenarios/mm1.yaml', '--set', 'services.server.cores=0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --set services.server.cores=0: services.server.cores: expected a number >= 1, found 0\n');
+  });
+
+  it('refuses a --json path in a missing directory before running', async () => {
+    const r = await runCli(['run', 'scenarios/mm1.yaml', '--json', '/no/such/dir/r.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --json \/no\/such\/dir\/r\.json: expected a file in an existing directory/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('treats unknown options, missing arguments and unknown commands as usage errors (exit 2)', async () => {
+    for (const argv of [['run', 'scenarios/mm1.yaml', '--sed', '3'], ['run'], ['frobnicate'], ['run', 'scenarios/nope.yaml']]) {
+      const r = await runCli(argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/error/);
+      noStack(r.stderr);
+    }
+  });
+
+  it('accepts --no-tui and prints help and version with exit 0', async () => {
+    expect((await runCli(['run', 'scenarios/mm1.yaml', '--no-tui', '--duration', '40s'])).code).toBe(0);
+    // a run shorter than the scenario's warm-up is refused, naming the warm-up
+    const short = await runCli(['run', 'scenarios/mm1.yaml', '--duration', '5s']);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/mm1\.yaml:\d+:\d+: warmup: expected a warm-up shorter than the duration \(5s\), found 30s/);
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/run \[options\] <scenario>/);
+    expect((await runCli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('msim validate', () => {
+  it('accepts every shipped scenario', async () => {
+    for (const f of ['scenarios/mm1.yaml', 'scenarios/checkout.yaml']) {
+      const r = await runCli(['validate', f]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/: ok \(/);
+    }
+  });
+
+  it('--json prints the validated spec', async () => {
+    const r = await runCli(['validate', 'scenarios/mm1.yaml', '--json']);
+    expect(JSON.parse(r.stdout).services.server.endpoints.default.cpu).toEqual({ kind: 'exponential', meanMs: 10 });
+  });
+});
+
+describe('the real executable (bin/msim.js, built by npm install)', () => {
+  const bin = new URL('../../bin/msim.js', import.meta.url).pathname;
+
+  it('runs a scenario with stdout piped (no TTY): plain summary, exit 0', () => {
+    const out = execFileSync(process.execPath, [bin, 'run', 'scenarios/mm1.yaml', '--duration', '40s'], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+    expect(out).toMatch(/^mm1: 40s simulated/);
+    expect(out).not.toMatch(/\x1b\[/); // no terminal control codes in a pipe
+  });
+
+  it('exits 2 on a bad scenario without a stack trace', () => {
+    const r = spawnSync(process.execPath, [bin, 'validate', 'package.json'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^error: package\.json:1:1: /);
+    noStack(r.stderr);
+  });
+});

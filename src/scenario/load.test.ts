@@ -1,0 +1,231 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { maskCalls } from './call-syntax.js';
+import { loadScenarioFile, loadScenarioText } from './load.js';
+import { parseSetFlag, type Override } from './overrides.js';
+import { ScenarioError, formatProblem } from './problems.js';
+
+const FIXTURE = new URL('./fixtures/issue-example.yaml', import.meta.url).pathname;
+
+/** The formatted problems of a scenario that must be refused. */
+function problems(yaml: string, overrides: Override[] = []): string[] {
+  try {
+    loadScenarioText(yaml, 'bad.yaml', overrides);
+  } catch (err) {
+    if (err instanceof ScenarioError) return err.problems.map(formatProblem);
+    throw err;
+  }
+  throw new Error('scenario was accepted');
+}
+
+const set = (text: string) => parseSetFlag(text) as Override;
+
+const base = (services: string, workloads = '[{ name: w, to: api, arrivals: poisson(10/s) }]') => `name: t
+duration: 10s
+workloads: ${workloads}
+services:
+${services}`;
+
+describe('the scenario format of issue 2', () => {
+  it('loads the issue example exactly as written (unquoted mix(...) and percentiles(...) in a flow map)', () => {
+    const spec = loadScenarioFile(FIXTURE);
+    expect(spec.name).toBe('checkout');
+    expect(spec.seed).toBe(42);
+    expect(spec.durationMs).toBe(60_000);
+    expect(spec.warmupMs).toBe(5_000);
+    expect(spec.workloads[1].arrivals).toEqual({ kind: 'closed', users: 50, think: { kind: 'exponential', meanMs: 1000 } });
+    expect(spec.services.payment.endpoints.default.cpu).toEqual({
+      kind: 'mix',
+      parts: [
+        { weight: 0.98, dist: { kind: 'exponential', meanMs: 8 } },
+        { weight: 0.02, dist: { kind: 'constant', valueMs: 150 } },
+      ],
+    });
+    expect(spec.services.pricing.endpoints.quote.cpu).toEqual({ kind: 'percentiles', points: [{ q: 0.5, valueMs: 1 }, { q: 0.9, valueMs: 3 }, { q: 0.99, valueMs: 12 }] });
+    expect(spec.services.inventory.endpoints.reserve.errors).toBeCloseTo(0.005, 12);
+    const steps = spec.services.gateway.endpoints.checkout.steps;
+    expect(steps.map((s) => s.map((c) => `${c.service}.${c.endpoint}@${c.probability}`))).toEqual([['cart.get@1'], ['inventory.reserve@1', 'pricing.quote@1'], ['payment.default@0.9']]);
+    expect(spec.services.gateway).toMatchObject({ replicas: 2, cores: 2, concurrency: 64, queue: 200, balancer: 'round-robin' });
+    expect(spec.services.cart).toMatchObject({ replicas: 1, cores: 1, concurrency: null, queue: null });
+    expect(Object.isFrozen(spec.services.gateway.endpoints.checkout.steps[0][0])).toBe(true);
+  });
+
+  it('reads every unit', () => {
+    const spec = loadScenarioText(
+      base(`  api:
+    cpu: mix(10%: 1500us, 20%: 2000000ns, 30%: 0.5s, 40%: 0.001m)
+    calls: [{ to: db, probability: 25% }]
+  db: { cpu: 0.0001h }`, '[{ name: a, to: api, arrivals: poisson(120/m) }, { name: b, to: api, arrivals: constant(3600/h) }]'),
+      'u.yaml',
+    );
+    const mix = spec.services.api.endpoints.default.cpu as { parts: { dist: { valueMs: number } }[] };
+    expect(mix.parts.map((p) => p.dist.valueMs)).toEqual([1.5, 2, 500, 60]);
+    expect(spec.services.db.endpoints.default.cpu).toEqual({ kind: 'constant', valueMs: 360 });
+    expect(spec.workloads.map((w) => w.arrivals)).toEqual([{ kind: 'poisson', ratePerSec: 2 }, { kind: 'constant', ratePerSec: 1 }]);
+    expect(spec.services.api.endpoints.default.steps[0][0].probability).toBe(0.25);
+  });
+
+  it('reads every distribution form', () => {
+    const forms = ['exp(rate=100/s)', 'uniform(min=1ms, max=3ms)', 'normal(mean=5ms, sd=1ms)', 'lognormal(mu=1, sigma=0.5)', 'lognormal(mean=4ms, sd=2ms)', 'gamma(shape=2, mean=4ms)', 'erlang(k=3, mean=6ms)', 'pareto(scale=1ms, shape=2.5)', 'constant(3ms)', 'percentiles(p50=1ms, p99.9=30ms, p999=40ms)'];
+    const bad = forms.flatMap((f) => {
+      try {
+        loadScenarioText(base(`  api: { cpu: "${f}" }`), 'f.yaml');
+        return [];
+      } catch (e) {
+        return [`${f}: ${(e as Error).message}`];
+      }
+    });
+    // p99.9 and p999 are the same percentile: that one must be refused
+    expect(bad).toHaveLength(1);
+    expect(bad[0]).toMatch(/percentiles\(.*each percentile once/);
+  });
+});
+
+describe('bad scenarios: every problem at once, with file:line:column, path, expected and found', () => {
+  it('reports unknown fields with "did you mean", each at its key', () => {
+    const out = problems(base('  api:\n    replcias: 2\n    cpu: 1ms\n'));
+    expect(out).toEqual(['bad.yaml:6:5: services.api.replcias: expected one of the fields description, replicas, cores, concurrency, queue, balancer, cpu, errors, calls, endpoints, found unknown field "replcias"; did you mean "replicas"?']);
+  });
+
+  it('collects many problems of different kinds in one pass, sorted by position', () => {
+    const yaml = `name: x
+duration: 10
+warmup: 20s
+workloads:
+  - name: a
+    to: gatway
+    arrivals: poison(100/s)
+  - { name: b, to: api.nope, arrivals: poisson(-5/s) }
+services:
+  api:
+    cores: two
+    balancer: round-robbin
+    endpoints:
+      x:
+        cpu: exp(mean=2)
+        errors: 150%
+        calls: [api.y, { to: db, probability: 2 }]
+      y: { cpu: lognormal(median=3ms, p99=1ms), calls: [api.x] }
+  db: { cpu: 1ms }
+`;
+    const out = problems(yaml);
+    expect(out).toEqual([
+      'bad.yaml:2:11: duration: expected a duration with a unit (ns, us, ms, s, m, h), such as 5ms, found 10 (a number without a unit)',
+      'bad.yaml:6:9: workloads[0].to: expected a service (api, db), found "gatway", which is not a service',
+      'bad.yaml:7:15: workloads[0].arrivals: expected poisson(<rate>), constant(<rate>) or closed(users=<n>, think=<distribution>) (did you mean "poisson"?), found "poison(...)"',
+      'bad.yaml:8:20: workloads[1].to: expected an endpoint of api (x, y), found "api.nope"',
+      'bad.yaml:8:48: workloads[1].arrivals: expected a rate > 0, found "-5/s"',
+      'bad.yaml:11:12: services.api.cores: expected a number, found "two"',
+      'bad.yaml:12:15: services.api.balancer: expected one of round-robin, random, least-requests, p2c, found "round-robbin"; did you mean "round-robin"?',
+      'bad.yaml:15:23: services.api.endpoints.x.cpu: expected a duration with a unit (ns, us, ms, s, m, h), such as 5ms, found "2" (a number without a unit)',
+      'bad.yaml:16:17: services.api.endpoints.x.errors: expected a probability between 0 and 1 (0% to 100%), found "150%"',
+      'bad.yaml:17:47: services.api.endpoints.x.calls[1].probability: expected a probability between 0 and 1 (0% to 100%), found 2',
+      'bad.yaml:18:17: services.api.endpoints.y.cpu: expected 0 < median < p99, found "lognormal(median=3ms, p99=1ms)"',
+      'bad.yaml:18:57: services.api.endpoints.y.calls[0]: expected calls that never lead back to the caller, found a call cycle api.x -> api.y -> api.x',
+    ]);
+  });
+
+  it('points inside a distribution value at the offending argument', () => {
+    const out = problems(base('  api: { cpu: "mix(0.5: exp(mean=1ms), 0.5: gama(shape=2, mean=1ms))" }'));
+    expect(out).toHaveLength(1);
+    // "gama" sits 29 characters into the string, whose text starts at column 16 (after the quote)
+    expect(out[0]).toMatch(/^bad\.yaml:5:45: services\.api\.cpu: expected a distribution .*did you mean "gamma"/);
+  });
+
+  it('refuses empty files, non-mappings and YAML syntax errors', () => {
+    expect(problems('')).toEqual(['bad.yaml:1:1: (top level): expected a mapping with name, workloads and services, found an empty file']);
+    expect(problems('# just a comment\n')).toHaveLength(1);
+    expect(problems('- a\n- b\n')[0]).toMatch(/found a list$/);
+    expect(problems('42\n')[0]).toMatch(/found a single value \(42\)$/);
+    expect(problems('name: [\n')[0]).toMatch(/^bad\.yaml:\d+:\d+: \(top level\): expected valid YAML, found /);
+    expect(problems('name: a\nname: b\n')[0]).toMatch(/^bad\.yaml:2:1: .*Map keys must be unique/);
+  });
+
+  it('requires the top-level fields, and non-empty workloads', () => {
+    const out = problems('description: nothing else\n');
+    expect(out).toEqual([
+      'bad.yaml:1:1: name: expected text (the field "name" is required), found nothing',
+      'bad.yaml:1:1: workloads: expected a list (the field "workloads" is required), found nothing',
+      'bad.yaml:1:1: services: expected a mapping (the field "services" is required), found nothing',
+    ]);
+    expect(problems('name: a\nworkloads: []\nservices: {}\n')).toEqual(['bad.yaml:2:12: workloads: expected at least 1 item, found an empty list']);
+  });
+
+  it('catches calls to unknown services and endpoints, with suggestions', () => {
+    const out = problems(base('  api: { calls: [paymnt, db.raed, db] }\n  db: { endpoints: { read: { cpu: 1ms }, write: { cpu: 2ms } } }'));
+    expect(out).toEqual([
+      'bad.yaml:5:18: services.api.calls[0]: expected a service (api, db), found "paymnt", which is not a service',
+      'bad.yaml:5:26: services.api.calls[1]: expected an endpoint of db (read, write), found "db.raed"; did you mean "db.read"?',
+      'bad.yaml:5:35: services.api.calls[2]: expected an endpoint: db.read, db.write, found "db" (db has 2 endpoints)',
+    ]);
+  });
+
+  it('refuses cpu at service level next to endpoints, bad names, duplicate workloads, out-of-order schedules', () => {
+    const out = problems(
+      base(
+        '  api:\n    cpu: 1ms\n    endpoints: { "a b": { cpu: 1ms } }',
+        '[{ name: w, to: "api.a b", arrivals: poisson(1/s), schedule: [{ at: 5s, rate: 2/s }, { at: 2s, rate: 1/s }] }, { name: w, to: "api.a b", arrivals: poisson(1/s) }]',
+      ),
+    );
+    expect(out.some((l) => /services\.api\.cpu: expected "cpu" inside each endpoint/.test(l))).toBe(true);
+    expect(out.some((l) => /services\.api\.endpoints\.a b: expected a name of letters/.test(l))).toBe(true);
+    expect(out.some((l) => /workloads\[1\]\.name: expected a unique workload name/.test(l))).toBe(true);
+    expect(out.some((l) => /workloads\[0\]\.schedule\[1\]\.at: expected schedule points in time order/.test(l))).toBe(true);
+  });
+
+  it('refuses warm-ups as long as the run', () => {
+    expect(problems(base('  api: { cpu: 1ms }').replace('duration: 10s', 'duration: 10s\nwarmup: 10s'))).toEqual(['bad.yaml:3:9: warmup: expected a warm-up shorter than the duration (10s), found 10s']);
+  });
+});
+
+describe('--set overrides', () => {
+  const yaml = base('  api: { replicas: 2, cpu: exp(mean=2ms) }');
+
+  it('change any field, create missing ones, and address list items by index or name', () => {
+    const spec = loadScenarioText(yaml, 'o.yaml', [set('services.api.replicas=4'), set('services.api.cores=2'), set('workloads.w.arrivals=poisson(50/s)'), set('workloads.0.name=renamed'), set('services.api.cpu=mix(0.5: 1ms, 0.5: 3ms)')]);
+    expect(spec.services.api.replicas).toBe(4);
+    expect(spec.services.api.cores).toBe(2);
+    expect(spec.workloads[0]).toMatchObject({ name: 'renamed', arrivals: { kind: 'poisson', ratePerSec: 50 } });
+    expect(spec.services.api.endpoints.default.cpu.kind).toBe('mix');
+  });
+
+  it('are validated like the file, and their problems name the flag', () => {
+    expect(problems(yaml, [set('services.api.replicas=zero'), set('services.api.replcias=3')])).toEqual([
+      '--set services.api.replicas=zero: services.api.replicas: expected a number, found "zero"',
+      '--set services.api.replcias=3: services.api.replcias: expected one of the fields description, replicas, cores, concurrency, queue, balancer, cpu, errors, calls, endpoints, found unknown field "replcias"; did you mean "replicas"?',
+    ]);
+    expect(problems(yaml, [set('workloads.x.to=api')])).toEqual(['--set workloads.x.to=api: workloads: expected an index 0-0 or a name (w), found "x"']);
+    expect(parseSetFlag('no-equals-sign')).toMatchObject({ expected: 'path=value, such as services.api.replicas=4' });
+  });
+});
+
+describe('call syntax masking', () => {
+  it('keeps the length (so positions stay exact) and leaves quotes and comments alone', () => {
+    const text = "a: mix(0.5: x, 0.5: y) # note: (a, b)\nb: 'f(1: 2)'\nc: { d: f(x, y) }\n";
+    const masked = maskCalls(text);
+    expect(masked.length).toBe(text.length);
+    expect(masked.split('\n')[0]).not.toContain('0.5:');
+    expect(masked.split('\n')[0]).toContain('# note: (a, b)');
+    expect(masked.split('\n')[1]).toBe("b: 'f(1: 2)'");
+    expect(masked.split('\n')[2]).not.toContain('x,');
+  });
+});
+
+describe('scenario files', () => {
+  it('report a missing file plainly', () => {
+    expect(() => loadScenarioFile('/nonexistent/s.yaml')).toThrow(/\/nonexistent\/s\.yaml: \(top level\): expected a readable scenario file \(YAML\), found no such file/);
+  });
+  it('the shipped checkout scenario keeps the issue example shape', () => {
+    expect(readFileSync(new URL('../../scenarios/checkout.yaml', import.meta.url), 'utf8')).toMatch(/^# Checkout of a web shop/);
+  });
+});
+
+describe('suggestions', () => {
+  it('count a swap of two letters as one edit and stay quiet for short or distant names', async () => {
+    const { closest } = await import('./suggest.js');
+    expect(closest('raed', ['read', 'write'])).toBe('read');
+    expect(closest('replcias', ['replicas', 'cores'])).toBe('replicas');
+    expect(closest('x', ['w'])).toBeUndefined();
+    expect(closest('banana', ['replicas'])).toBeUndefined();
+  });
+});

@@ -1,0 +1,27 @@
+// Test helper: run the CLI in-process and capture what it prints.
+import { main } from '../cli/main.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(argv: string[], options: { tty?: boolean; env?: Record<string, string> } = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: { write: (s: string) => (stdout += s), isTTY: options.tty ?? false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: options.tty ?? false },
+    env: options.env ?? {},
+    cwd: process.cwd(),
+  });
+  return { code, stdout, stderr };
+}
+
+/** A report without its wall-clock part, for determinism checks. */
+export function withoutEngine(json: string): string {
+  const r = JSON.parse(json);
+  delete r.engine;
+  return JSON.stringify(r);
+}
