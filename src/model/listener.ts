@@ -12,8 +12,10 @@ export interface ModelListener {
   requestFinished(req: RootRequest): void;
   /** A span reached a service (before admission). */
   spanArrived(span: Span): void;
-  /** A span ended (ok, error or rejected); `span.outcome` says which. */
+  /** A span that had arrived ended (ok or error); `span.outcome` says which. */
   spanFinished(span: Span): void;
+  /** A span was turned away on arrival (full queue); it never entered the replica. */
+  spanRejected(span: Span): void;
   /** The number of spans waiting at a replica (for a slot or for a core) changed by delta. */
   waitingChanged(replica: Replica, delta: number): void;
   /** The number of busy cores of a replica changed by delta. */
@@ -26,6 +28,7 @@ export const nullListener: ModelListener = {
   requestFinished() {},
   spanArrived() {},
   spanFinished() {},
+  spanRejected() {},
   waitingChanged() {},
   busyChanged() {},
 };
@@ -39,6 +42,7 @@ export function fanOut(listeners: readonly ModelListener[]): ModelListener {
     requestFinished: (r) => listeners.forEach((l) => l.requestFinished(r)),
     spanArrived: (s) => listeners.forEach((l) => l.spanArrived(s)),
     spanFinished: (s) => listeners.forEach((l) => l.spanFinished(s)),
+    spanRejected: (s) => listeners.forEach((l) => l.spanRejected(s)),
     waitingChanged: (r, d) => listeners.forEach((l) => l.waitingChanged(r, d)),
     busyChanged: (r, d) => listeners.forEach((l) => l.busyChanged(r, d)),
   };

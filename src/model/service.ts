@@ -67,18 +67,20 @@ export class Replica implements EventTarget {
     const listener = this.world.listener;
     span.replica = this;
     span.arrivalMs = this.world.sim.nowMs;
+    if (this.inProgress >= svc.concurrency && this.admission.length >= svc.queueCapacity) {
+      // turned away at the door: it never enters the replica
+      span.outcome = Outcome.Rejected;
+      listener.spanRejected(span);
+      this.world.respond(span);
+      return;
+    }
     this.inSystem++;
     listener.spanArrived(span);
     if (this.inProgress < svc.concurrency) {
       this.start(span);
-    } else if (this.admission.length < svc.queueCapacity) {
+    } else {
       this.admission.push(span);
       listener.waitingChanged(this, 1);
-    } else {
-      this.inSystem--;
-      span.outcome = Outcome.Rejected;
-      listener.spanFinished(span);
-      this.world.respond(span);
     }
   }
 

@@ -107,6 +107,13 @@ export class MetricsCollector implements ModelListener {
     if (span.outcome === Outcome.Ok) m.latency.record(now - span.arrivalMs);
   }
 
+  spanRejected(span: Span): void {
+    if (!span.measured) return;
+    const c = this.services[span.service.index].counts;
+    c.started++;
+    c.rejected++;
+  }
+
   waitingChanged(replica: Replica, delta: number): void {
     const m = this.services[replica.service.index];
     const now = this.sim.nowMs;

@@ -58,7 +58,7 @@ describe('the scenario format of issue 2', () => {
   db: { cpu: 0.0001h }`, '[{ name: a, to: api, arrivals: poisson(120/m) }, { name: b, to: api, arrivals: constant(3600/h) }]'),
       'u.yaml',
     );
-    const mix = spec.services.api.endpoints.default.cpu as { parts: { dist: { valueMs: number } }[] };
+    const mix = spec.services.api.endpoints.default.cpu as unknown as { parts: { dist: { valueMs: number } }[] };
     expect(mix.parts.map((p) => p.dist.valueMs)).toEqual([1.5, 2, 500, 60]);
     expect(spec.services.db.endpoints.default.cpu).toEqual({ kind: 'constant', valueMs: 360 });
     expect(spec.workloads.map((w) => w.arrivals)).toEqual([{ kind: 'poisson', ratePerSec: 2 }, { kind: 'constant', ratePerSec: 1 }]);
