@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerRun } from './commands/run.js';
+import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
 import { type CliIo, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
 
@@ -25,6 +26,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   registerRun(program, io, (c) => (exitCode = c));
   registerValidate(program, io, (c) => (exitCode = c));
+  registerSchema(program, io, (c) => (exitCode = c));
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   try {

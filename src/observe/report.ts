@@ -155,3 +155,8 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
 export function reportJson(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
+
+/** The report's JSON Schema (draft 2020-12), generated from the zod schema so the two cannot drift. */
+export function reportJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(reportSchema) as Record<string, unknown>;
+}
