@@ -1,5 +1,7 @@
 // `npm run bench`: fixed models run for about 10^6 requests; prints simulated requests and events per wall second.
 import { performance } from 'node:perf_hooks';
+import { RandomStreams } from '../engine/rng.js';
+import { type EventTarget, Simulation } from '../engine/simulation.js';
 import { Run } from '../run/run.js';
 import { loadScenarioText } from '../scenario/load.js';
 
@@ -63,4 +65,37 @@ for (const model of models) {
   console.log(`  events/s                 ${Math.round(best.events / best.loopSeconds).toLocaleString('en-US')}  (${(best.events / best.requests).toFixed(2)} events/request)`);
   console.log(`  mean ${best.meanMs} ms, p99 ${best.p99Ms} ms, heap after run ${best.heapMb.toFixed(0)} MB`);
   console.log(`  all runs (s): ${runs.map((r) => r.totalSeconds.toFixed(2)).join(', ')}\n`);
+}
+
+/**
+ * The engine alone, on the classic "hold" model: each event reschedules itself after an
+ * exponential delay, so the heap stays at `pending` entries. Integer-coded events on one
+ * target versus a closure allocated per event (the design msim chose against).
+ */
+function hold(pending: number, events: number, closures: boolean): number {
+  const sim = new Simulation();
+  const rng = new RandomStreams(1).stream('hold');
+  let left = events;
+  const coded: EventTarget = {
+    handleEvent() {
+      if (--left > 0) sim.schedule(-Math.log(1 - rng.next()), coded, 1, null);
+    },
+  };
+  const viaClosure: EventTarget = { handleEvent: (_c, ref) => (ref as () => void)() };
+  const makeClosure = (): (() => void) => () => {
+    if (--left > 0) sim.schedule(-Math.log(1 - rng.next()), viaClosure, 0, makeClosure());
+  };
+  for (let i = 0; i < pending; i++) {
+    if (closures) sim.schedule(-Math.log(1 - rng.next()), viaClosure, 0, makeClosure());
+    else sim.schedule(-Math.log(1 - rng.next()), coded, 1, null);
+  }
+  const t0 = performance.now();
+  sim.runUntil(Infinity);
+  return sim.eventCount / ((performance.now() - t0) / 1000);
+}
+
+console.log('engine only, hold model (events/s, best of 3)');
+for (const pending of [1_000, 100_000]) {
+  const best = (closures: boolean) => Math.max(...[0, 1, 2, 3].map(() => hold(pending, 2_000_000, closures)).slice(1));
+  console.log(`  ${pending.toLocaleString('en-US').padStart(7)} pending: integer-coded ${Math.round(best(false)).toLocaleString('en-US')}, closure per event ${Math.round(best(true)).toLocaleString('en-US')}`);
 }
