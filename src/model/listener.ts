@@ -14,8 +14,10 @@ export interface ModelListener {
   spanArrived(span: Span): void;
   /** A span that had arrived ended (ok or error); `span.outcome` says which. */
   spanFinished(span: Span): void;
-  /** A span was turned away on arrival (full queue); it never entered the replica. */
-  spanRejected(span: Span): void;
+  /** A span never entered a replica: turned away by a full queue (Rejected) or with none up (Unavailable). */
+  spanRefused(span: Span): void;
+  /** A replica was added, went down (killed or removed) or came back. */
+  replicaChanged(replica: Replica): void;
   /** The number of spans waiting at a replica (for a slot or for a core) changed by delta. */
   waitingChanged(replica: Replica, delta: number): void;
   /** The number of busy cores of a replica changed by delta. */
@@ -28,22 +30,43 @@ export const nullListener: ModelListener = {
   requestFinished() {},
   spanArrived() {},
   spanFinished() {},
-  spanRejected() {},
+  spanRefused() {},
+  replicaChanged() {},
   waitingChanged() {},
   busyChanged() {},
 };
 
-/** Several listeners as one. */
+/** Several listeners as one (a plain loop per call: this sits on the hot path). */
 export function fanOut(listeners: readonly ModelListener[]): ModelListener {
   if (listeners.length === 0) return nullListener;
   if (listeners.length === 1) return listeners[0];
-  return {
-    requestStarted: (r) => listeners.forEach((l) => l.requestStarted(r)),
-    requestFinished: (r) => listeners.forEach((l) => l.requestFinished(r)),
-    spanArrived: (s) => listeners.forEach((l) => l.spanArrived(s)),
-    spanFinished: (s) => listeners.forEach((l) => l.spanFinished(s)),
-    spanRejected: (s) => listeners.forEach((l) => l.spanRejected(s)),
-    waitingChanged: (r, d) => listeners.forEach((l) => l.waitingChanged(r, d)),
-    busyChanged: (r, d) => listeners.forEach((l) => l.busyChanged(r, d)),
-  };
+  return new FanOut([...listeners]);
+}
+
+class FanOut implements ModelListener {
+  constructor(private readonly ls: ModelListener[]) {}
+  requestStarted(r: RootRequest): void {
+    for (const l of this.ls) l.requestStarted(r);
+  }
+  requestFinished(r: RootRequest): void {
+    for (const l of this.ls) l.requestFinished(r);
+  }
+  spanArrived(s: Span): void {
+    for (const l of this.ls) l.spanArrived(s);
+  }
+  spanFinished(s: Span): void {
+    for (const l of this.ls) l.spanFinished(s);
+  }
+  spanRefused(s: Span): void {
+    for (const l of this.ls) l.spanRefused(s);
+  }
+  replicaChanged(r: Replica): void {
+    for (const l of this.ls) l.replicaChanged(r);
+  }
+  waitingChanged(r: Replica, d: number): void {
+    for (const l of this.ls) l.waitingChanged(r, d);
+  }
+  busyChanged(r: Replica, d: number): void {
+    for (const l of this.ls) l.busyChanged(r, d);
+  }
 }

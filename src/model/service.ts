@@ -3,10 +3,10 @@ import { type Sampler, createSampler } from '../engine/distributions.js';
 import { RingQueue } from '../engine/ring-queue.js';
 import type { RandomStream, RandomStreams } from '../engine/rng.js';
 import type { EventTarget } from '../engine/simulation.js';
-import type { World } from './world.js';
 import type { EndpointSpec, ServiceSpec } from '../scenario/spec.js';
 import { type Balancer, createBalancer } from './balancer.js';
 import { Outcome, type Span } from './span.js';
+import type { World } from './world.js';
 
 /** A call of an endpoint's step, resolved to its target. */
 export interface Call {
@@ -20,6 +20,7 @@ export class Endpoint {
   readonly errorRate: number;
   readonly steps: Call[][] = [];
   private readonly errorRng: RandomStream;
+  private readonly injectedRng: RandomStream;
   private readonly callRng: RandomStream;
 
   constructor(readonly service: Service, readonly name: string, spec: EndpointSpec, streams: RandomStreams) {
@@ -27,11 +28,15 @@ export class Endpoint {
     this.cpu = createSampler(spec.cpu, streams.stream(`${id}:cpu`));
     this.errorRate = spec.errors;
     this.errorRng = streams.stream(`${id}:errors`);
+    this.injectedRng = streams.stream(`${id}:injected-errors`);
     this.callRng = streams.stream(`${id}:calls`);
   }
 
+  /** Does this request fail (its own error rate, then any injected errors)? */
   failsNow(): boolean {
-    return this.errorRate > 0 && this.errorRng.next() < this.errorRate;
+    if (this.errorRate > 0 && this.errorRng.next() < this.errorRate) return true;
+    const injected = this.service.injectedErrorRate;
+    return injected > 0 && this.injectedRng.next() < injected;
   }
 
   callsNow(call: Call): boolean {
@@ -48,6 +53,8 @@ const CPU_DONE = 1;
  * capacity it is rejected. CPU work queues FIFO for the replica's cores.
  */
 export class Replica implements EventTarget {
+  /** Taking new requests. A replica that is down finishes nothing more (killed) or drains (removed). */
+  up = true;
   busyCores = 0;
   /** Spans holding a slot. */
   inProgress = 0;
@@ -55,6 +62,8 @@ export class Replica implements EventTarget {
   inSystem = 0;
   readonly admission = new RingQueue<Span>();
   readonly runQueue = new RingQueue<Span>();
+  /** Spans in progress (holding a slot), as an intrusive list. */
+  private head: Span | null = null;
 
   constructor(readonly service: Service, readonly index: number, private readonly world: World) {}
 
@@ -70,7 +79,7 @@ export class Replica implements EventTarget {
     if (this.inProgress >= svc.concurrency && this.admission.length >= svc.queueCapacity) {
       // turned away at the door: it never enters the replica
       span.outcome = Outcome.Rejected;
-      listener.spanRejected(span);
+      listener.spanRefused(span);
       this.world.respond(span);
       return;
     }
@@ -86,13 +95,14 @@ export class Replica implements EventTarget {
 
   private start(span: Span): void {
     this.inProgress++;
-    const cpuMs = span.endpoint.cpu.sample();
+    this.link(span);
+    const cpuMs = span.endpoint.cpu.sample() * this.service.cpuFactor;
     if (cpuMs <= 0) {
       this.afterCpu(span);
     } else if (this.busyCores < this.service.cores) {
       this.busyCores++;
       this.world.listener.busyChanged(this, 1);
-      this.world.sim.schedule(cpuMs, this, CPU_DONE, span);
+      span.cpuTimer = this.world.sim.schedule(cpuMs, this, CPU_DONE, span);
     } else {
       span.cpuMs = cpuMs;
       this.runQueue.push(span);
@@ -102,15 +112,17 @@ export class Replica implements EventTarget {
 
   handleEvent(code: number, ref: unknown): void {
     if (code === CPU_DONE) {
+      const span = ref as Span;
+      span.cpuTimer = -1;
       const next = this.runQueue.shift();
       if (next !== undefined) {
         this.world.listener.waitingChanged(this, -1);
-        this.world.sim.schedule(next.cpuMs, this, CPU_DONE, next); // the core passes straight on
+        next.cpuTimer = this.world.sim.schedule(next.cpuMs, this, CPU_DONE, next); // the core passes straight on
       } else {
         this.busyCores--;
         this.world.listener.busyChanged(this, -1);
       }
-      this.afterCpu(ref as Span);
+      this.afterCpu(span);
     }
   }
 
@@ -135,6 +147,7 @@ export class Replica implements EventTarget {
         if (!ep.callsNow(call)) continue;
         span.pending++;
         this.world.call(span, call);
+        if (span.outcome !== Outcome.Pending) return; // this replica was killed meanwhile
       }
       if (--span.pending > 0) return; // wait for childDone
       if (span.childFailure !== Outcome.Pending) {
@@ -148,6 +161,7 @@ export class Replica implements EventTarget {
 
   /** A child of `span` answered. */
   childDone(span: Span, child: Span): void {
+    if (span.outcome !== Outcome.Pending) return; // the caller was killed; the answer has nowhere to go
     if (child.outcome !== Outcome.Ok && span.childFailure === Outcome.Pending) span.childFailure = child.outcome;
     if (--span.pending > 0) return;
     if (span.childFailure !== Outcome.Pending) {
@@ -162,6 +176,7 @@ export class Replica implements EventTarget {
     span.outcome = outcome;
     this.inProgress--;
     this.inSystem--;
+    this.unlink(span);
     this.world.listener.spanFinished(span);
     const next = this.admission.shift();
     if (next !== undefined) {
@@ -170,28 +185,99 @@ export class Replica implements EventTarget {
     }
     this.world.respond(span);
   }
+
+  /**
+   * Kill the replica: it goes down at once and every request at it fails
+   * (Unavailable), as when a process dies. Calls it made keep running
+   * elsewhere; their answers are dropped.
+   */
+  kill(): void {
+    if (!this.up && this.inSystem === 0) return;
+    this.setUp(false);
+    const listener = this.world.listener;
+    const victims: Span[] = [];
+    const waiting = this.admission.length + this.runQueue.length;
+    victims.push(...this.admission.drain());
+    this.runQueue.drain(); // these are in progress too, so in the list below
+    for (let s = this.head; s !== null; s = s.nextInReplica) victims.push(s);
+    this.head = null;
+    if (waiting > 0) listener.waitingChanged(this, -waiting);
+    if (this.busyCores > 0) listener.busyChanged(this, -this.busyCores);
+    this.busyCores = 0;
+    this.inProgress = 0;
+    this.inSystem = 0;
+    for (const span of victims) {
+      if (span.cpuTimer >= 0) this.world.sim.cancel(span.cpuTimer);
+      span.cpuTimer = -1;
+      span.prevInReplica = span.nextInReplica = null;
+      span.outcome = Outcome.Unavailable;
+      listener.spanFinished(span);
+    }
+    for (const span of victims) this.world.respond(span);
+  }
+
+  /** Take the replica out of (or back into) the balancer's rotation. */
+  setUp(up: boolean): void {
+    if (this.up === up) return;
+    this.up = up;
+    this.service.updateRoutable();
+    this.world.listener.replicaChanged(this);
+  }
+
+  private link(span: Span): void {
+    span.prevInReplica = null;
+    span.nextInReplica = this.head;
+    if (this.head !== null) this.head.prevInReplica = span;
+    this.head = span;
+  }
+
+  private unlink(span: Span): void {
+    if (span.prevInReplica !== null) span.prevInReplica.nextInReplica = span.nextInReplica;
+    else if (this.head === span) this.head = span.nextInReplica;
+    if (span.nextInReplica !== null) span.nextInReplica.prevInReplica = span.prevInReplica;
+    span.prevInReplica = span.nextInReplica = null;
+  }
 }
 
 export class Service {
   readonly replicas: Replica[] = [];
+  /** The replicas that are up, in index order: what the balancer chooses from. */
+  routable: Replica[] = [];
   readonly endpoints = new Map<string, Endpoint>();
   readonly cores: number;
   readonly concurrency: number;
   readonly queueCapacity: number;
+  /** Multiplies every CPU demand (a slowdown what-if). */
+  cpuFactor = 1;
+  /** Extra failure probability on every endpoint (an error-injection what-if). */
+  injectedErrorRate = 0;
   private readonly balancer: Balancer;
 
-  constructor(readonly name: string, readonly index: number, readonly spec: ServiceSpec, world: World, streams: RandomStreams) {
+  constructor(readonly name: string, readonly index: number, readonly spec: ServiceSpec, private readonly world: World, streams: RandomStreams) {
     this.cores = spec.cores;
     this.concurrency = spec.concurrency ?? Infinity;
     this.queueCapacity = spec.queue ?? Infinity;
     for (let i = 0; i < spec.replicas; i++) this.replicas.push(new Replica(this, i, world));
+    this.routable = [...this.replicas];
     for (const [name, ep] of Object.entries(spec.endpoints)) this.endpoints.set(name, new Endpoint(this, name, ep, streams));
     this.balancer = createBalancer(spec.balancer, streams.stream(`service:${name}:balancer`));
   }
 
-  /** Choose the replica for a new span. */
-  pick(): Replica {
-    return this.balancer.pick(this.replicas);
+  /** Choose the replica for a new span, or null when none is up. */
+  pick(): Replica | null {
+    return this.routable.length === 0 ? null : this.balancer.pick(this.routable);
   }
 
+  updateRoutable(): void {
+    this.routable = this.replicas.filter((r) => r.up);
+  }
+
+  /** Add a replica (a scale-out what-if). It starts empty and takes traffic at once. */
+  addReplica(): Replica {
+    const r = new Replica(this, this.replicas.length, this.world);
+    this.replicas.push(r);
+    this.updateRoutable();
+    this.world.listener.replicaChanged(r);
+    return r;
+  }
 }

@@ -11,10 +11,12 @@ export const Outcome = {
   Error: 2,
   /** A full queue turned the request away (here or downstream). */
   Rejected: 3,
+  /** No replica was up to take it, or its replica was killed under it. */
+  Unavailable: 4,
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
-export const OUTCOME_NAMES = ['pending', 'ok', 'error', 'rejected'] as const;
+export const OUTCOME_NAMES = ['pending', 'ok', 'error', 'rejected', 'unavailable'] as const;
 
 /**
  * A request at one service. The root span of a workload request has no parent;
@@ -34,6 +36,11 @@ export class Span {
   outcome: Outcome = Outcome.Pending;
   /** The first failure among this span's calls, carried up when the step ends. */
   childFailure: Outcome = Outcome.Pending;
+  /** Timer of the CPU work in progress (to cancel it if the replica is killed), or -1. */
+  cpuTimer = -1;
+  /** Intrusive list of the spans in progress at a replica (O(1) insert and remove, no allocation). */
+  prevInReplica: Span | null = null;
+  nextInReplica: Span | null = null;
 
   constructor(
     readonly service: Service,

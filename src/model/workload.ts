@@ -27,6 +27,9 @@ export class Workload implements EventTarget {
   private readonly think: Sampler | null;
   private readonly baseRatePerSec: number;
   private readonly maxRatePerSec: number;
+  /** Multiplies the offered load (open loop: the rate; closed loop: users are added). */
+  loadFactor = 1;
+  private users = 0;
 
   constructor(readonly spec: WorkloadSpec, readonly index: number, private readonly world: World, streams: RandomStreams) {
     this.service = world.service(spec.service);
@@ -44,14 +47,29 @@ export class Workload implements EventTarget {
 
   /** Offered rate now (open loop), per second. */
   ratePerSec(tMs: number): number {
-    return rateAt(this.baseRatePerSec, this.spec.schedule, tMs);
+    return this.loadFactor * rateAt(this.baseRatePerSec, this.spec.schedule, tMs);
+  }
+
+  /** Closed-loop users now. */
+  get userCount(): number {
+    return this.users;
+  }
+
+  /** Multiply the offered load by `factor` from now on (a load what-if). */
+  scaleLoad(factor: number): void {
+    this.loadFactor *= factor;
+    const a = this.spec.arrivals;
+    if (a.kind === 'closed') {
+      const target = Math.round(a.users * this.loadFactor);
+      while (this.users < target) this.world.sim.schedule(this.think!.sample(), this, USER_SEND, this.users++);
+    }
   }
 
   start(): void {
     const a = this.spec.arrivals;
     if (a.kind === 'closed') {
       // each user starts with a think time, so they do not all fire at t = 0
-      for (let u = 0; u < a.users; u++) this.world.sim.schedule(this.think!.sample(), this, USER_SEND, u);
+      for (; this.users < a.users; this.users++) this.world.sim.schedule(this.think!.sample(), this, USER_SEND, this.users);
     } else {
       this.scheduleArrival();
     }
@@ -66,7 +84,7 @@ export class Workload implements EventTarget {
       return;
     }
     // Poisson: exact for a constant rate; thinning (Lewis and Shedler) under a schedule
-    const max = this.maxRatePerSec;
+    const max = this.maxRatePerSec * this.loadFactor;
     let t = sim.nowMs;
     for (;;) {
       t += (-1000 / max) * Math.log(1 - this.arrivalRng.next());

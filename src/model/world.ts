@@ -4,7 +4,7 @@ import { Simulation } from '../engine/simulation.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
 import { type ModelListener, nullListener } from './listener.js';
 import { type Call, type Endpoint, Service } from './service.js';
-import { Span, type RootRequest } from './span.js';
+import { Outcome, type RootRequest, Span } from './span.js';
 import { Workload } from './workload.js';
 
 export interface WorldOptions {
@@ -65,14 +65,25 @@ export class World {
 
   /** A workload request enters the system at its entry service. */
   enter(root: RootRequest, service: Service, endpoint: Endpoint): void {
-    const span = new Span(service, endpoint, null, root, root.measured);
-    service.pick().arrive(span);
+    this.deliver(new Span(service, endpoint, null, root, root.measured));
   }
 
   /** `parent` calls another service. */
   call(parent: Span, call: Call): void {
-    const child = new Span(call.service, call.endpoint, parent, parent.root, this.sim.nowMs >= this.warmupMs);
-    call.service.pick().arrive(child);
+    this.deliver(new Span(call.service, call.endpoint, parent, parent.root, this.sim.nowMs >= this.warmupMs));
+  }
+
+  /** Hand a span to a replica of its service; with none up it fails at once (Unavailable). */
+  private deliver(span: Span): void {
+    const replica = span.service.pick();
+    if (replica !== null) {
+      replica.arrive(span);
+      return;
+    }
+    span.arrivalMs = this.sim.nowMs;
+    span.outcome = Outcome.Unavailable;
+    this.listener.spanRefused(span);
+    this.respond(span);
   }
 
   /** A span has its answer: hand it to its caller, or end the workload request. */

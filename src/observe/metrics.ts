@@ -62,9 +62,11 @@ export class MetricsCollector implements ModelListener {
   readonly services: ServiceMetrics[];
   readonly workloads: WorkloadMetrics[];
   private readonly sim: Simulation;
+  private readonly warmupMs: number;
 
   constructor(world: World) {
     this.sim = world.sim;
+    this.warmupMs = world.warmupMs;
     const start = world.warmupMs;
     this.services = world.services.map((s) => new ServiceMetrics(start, s.replicas.length));
     this.workloads = world.workloads.map(() => new WorkloadMetrics());
@@ -107,11 +109,16 @@ export class MetricsCollector implements ModelListener {
     if (span.outcome === Outcome.Ok) m.latency.record(now - span.arrivalMs);
   }
 
-  spanRejected(span: Span): void {
+  spanRefused(span: Span): void {
     if (!span.measured) return;
     const c = this.services[span.service.index].counts;
     c.started++;
-    c.rejected++;
+    c.count(span.outcome);
+  }
+
+  replicaChanged(replica: Replica): void {
+    const m = this.services[replica.service.index];
+    while (m.replicas.length <= replica.index) m.replicas.push(new ReplicaMetrics(this.warmupMs));
   }
 
   waitingChanged(replica: Replica, delta: number): void {

@@ -1,5 +1,6 @@
 // The JSON report of a run: its schema (zod, exported as JSON Schema) and how it is built from metrics.
 import { z } from 'zod';
+import { INTERVENTION_ACTIONS, type Intervention } from '../model/interventions.js';
 import type { World } from '../model/world.js';
 import type { Histogram } from './histogram.js';
 import type { Counts, MetricsCollector } from './metrics.js';
@@ -32,6 +33,7 @@ export const reportSchema = z
     description: z.string(),
     seed: z.number().int(),
     simulatedSeconds: z.number().describe('length of the run in simulated time, warm-up included'),
+    simulatedMs: z.number().describe('the same in milliseconds, unrounded (where a replay ends)'),
     warmupSeconds: z.number(),
     measuredSeconds: z.number().describe('simulatedSeconds - warmupSeconds: the window the statistics cover'),
     requests: requestsSchema,
@@ -56,9 +58,12 @@ export const reportSchema = z
         utilization: stat.describe('mean busy cores / all cores'),
         queueLength: levelSchema.describe('requests waiting for a concurrency slot or a core, summed over replicas'),
         inSystem: levelSchema.describe('requests at the service, waiting or in progress (L in Little\'s law)'),
-        perReplica: z.array(z.object({ replica: z.string(), utilization: stat, queueLength: levelSchema })),
+        perReplica: z.array(z.object({ replica: z.string(), up: z.boolean(), utilization: stat, queueLength: levelSchema })),
       }),
     ),
+    interventions: z
+      .array(z.object({ atMs: z.number().describe('simulated time, unrounded'), action: z.enum(INTERVENTION_ACTIONS), target: z.string().describe('a service, or a replica such as payment#0') }))
+      .describe('what-ifs applied during the run (from the dashboard or a replay), in order; msim run --replay <report> reproduces the run'),
     engine: z
       .object({
         events: z.number().int(),
@@ -100,7 +105,7 @@ export interface EngineFigures {
 }
 
 /** Build the report at the end of a run (the world's clock is at the end of the measured window). */
-export function buildReport(world: World, metrics: MetricsCollector, engine: EngineFigures): Report {
+export function buildReport(world: World, metrics: MetricsCollector, engine: EngineFigures, interventions: readonly Intervention[] = []): Report {
   const spec = world.spec;
   const nowMs = world.sim.nowMs;
   const measuredSeconds = Math.max(0, nowMs - world.warmupMs) / 1000;
@@ -126,7 +131,7 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
       inSystem: { mean: round(m.inSystem.mean(nowMs)), max: m.inSystem.maxSince(nowMs) },
       perReplica: s.replicas.map((r) => {
         const rm = m.replicas[r.index];
-        return { replica: r.id, utilization: round(rm.busy.mean(nowMs) / s.cores), queueLength: { mean: round(rm.waiting.mean(nowMs)), max: rm.waiting.maxSince(nowMs) } };
+        return { replica: r.id, up: r.up, utilization: round(rm.busy.mean(nowMs) / s.cores), queueLength: { mean: round(rm.waiting.mean(nowMs)), max: rm.waiting.maxSince(nowMs) } };
       }),
     };
   });
@@ -137,12 +142,14 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
     description: spec.description,
     seed: world.seed,
     simulatedSeconds: nowMs / 1000,
+    simulatedMs: nowMs,
     warmupSeconds: world.warmupMs / 1000,
     measuredSeconds,
     requests: requests(metrics.total.counts),
     latencyMs: latencyStats(metrics.total.latency),
     workloads,
     services,
+    interventions: interventions.map((iv) => ({ atMs: iv.atMs, action: iv.action, target: iv.target })),
     engine: {
       events: engine.events,
       wallSeconds: round(engine.wallSeconds) ?? 0,
