@@ -26,7 +26,7 @@ describe('interventions', () => {
     expect(inSystem).toBeGreaterThan(0);
     const entry = run.intervene('kill-replica', 'back');
     expect(entry.text).toBe(`killed back#0 (${inSystem} requests in it failed)`);
-    const before = run.metrics.services[1].replicas[0].inSystem.level;
+    const before = victim.inSystem;
     expect(before).toBe(0);
     run.runToEnd();
     const r = run.report();

@@ -21,27 +21,32 @@ export class Counts {
   }
 }
 
+/** Per replica: busy cores and waiting requests (the service's busy level is the sum of these). */
 export class ReplicaMetrics {
   readonly busy: TimeWeighted;
   readonly waiting: TimeWeighted;
-  readonly inSystem: TimeWeighted;
   constructor(startMs: number) {
     this.busy = new TimeWeighted(startMs);
     this.waiting = new TimeWeighted(startMs);
-    this.inSystem = new TimeWeighted(startMs);
   }
 }
 
 export class ServiceMetrics {
+  /** Mean busy cores over all replicas. */
+  meanBusy(nowMs: number): number {
+    let sum = 0;
+    for (const r of this.replicas) sum += r.busy.mean(nowMs);
+    return sum;
+  }
+
   readonly counts = new Counts();
   /** Latency of successful spans, arrival to response. */
   readonly latency = new Histogram();
-  readonly busy: TimeWeighted;
+  /** Summed over replicas, for the max of the total (a mean alone could be summed from the replicas). */
   readonly waiting: TimeWeighted;
   readonly inSystem: TimeWeighted;
   readonly replicas: ReplicaMetrics[];
   constructor(startMs: number, replicas: number) {
-    this.busy = new TimeWeighted(startMs);
     this.waiting = new TimeWeighted(startMs);
     this.inSystem = new TimeWeighted(startMs);
     this.replicas = Array.from({ length: replicas }, () => new ReplicaMetrics(startMs));
@@ -91,11 +96,9 @@ export class MetricsCollector implements ModelListener {
   }
 
   spanArrived(span: Span): void {
-    const replica = span.replica!;
     const m = this.services[span.service.index];
     const now = this.sim.nowMs;
     m.inSystem.add(1, now);
-    m.replicas[replica.index].inSystem.add(1, now);
     if (span.measured) m.counts.started++;
   }
 
@@ -103,7 +106,6 @@ export class MetricsCollector implements ModelListener {
     const m = this.services[span.service.index];
     const now = this.sim.nowMs;
     m.inSystem.add(-1, now);
-    m.replicas[span.replica!.index].inSystem.add(-1, now);
     if (!span.measured) return;
     m.counts.count(span.outcome);
     if (span.outcome === Outcome.Ok) m.latency.record(now - span.arrivalMs);
@@ -129,9 +131,6 @@ export class MetricsCollector implements ModelListener {
   }
 
   busyChanged(replica: Replica, delta: number): void {
-    const m = this.services[replica.service.index];
-    const now = this.sim.nowMs;
-    m.busy.add(delta, now);
-    m.replicas[replica.index].busy.add(delta, now);
+    this.services[replica.service.index].replicas[replica.index].busy.add(delta, this.sim.nowMs);
   }
 }

@@ -126,7 +126,7 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
       requests: requests(m.counts),
       latencyMs: latencyStats(m.latency),
       throughputPerSec: perSec(m.counts.completed),
-      utilization: round(m.busy.mean(nowMs) / (s.cores * s.replicas.length)),
+      utilization: round(m.meanBusy(nowMs) / (s.cores * s.replicas.length)),
       queueLength: { mean: round(m.waiting.mean(nowMs)), max: m.waiting.maxSince(nowMs) },
       inSystem: { mean: round(m.inSystem.mean(nowMs)), max: m.inSystem.maxSince(nowMs) },
       perReplica: s.replicas.map((r) => {
