@@ -11,6 +11,8 @@ export interface CliIo {
   stderr: Writer;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** The interactive terminal, when both stdin and stdout are TTYs (the dashboard needs it). */
+  terminal?: { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream };
 }
 
 /** A user's mistake (bad flag, bad scenario): reported without a stack trace, exit code 2. */

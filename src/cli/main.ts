@@ -50,6 +50,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 /** Entry point for bin/msim.js. */
 export async function runFromProcess(): Promise<void> {
-  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+  // React's production build: the development one checks and warns on every render
+  process.env.NODE_ENV ??= 'production';
+  const terminal = process.stdout.isTTY && process.stdin.isTTY ? { stdout: process.stdout, stdin: process.stdin } : undefined;
+  if (terminal) {
+    // whatever happens, give the terminal back: main screen, visible cursor
+    const restore = () => process.stdout.write('\x1b[?1049l\x1b[?25h');
+    process.once('SIGTERM', () => {
+      restore();
+      process.exit(143);
+    });
+    process.once('exit', restore);
+  }
+  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), terminal });
   process.exitCode = code;
+  // stdin in raw mode (the dashboard) can keep the process alive; nothing more is read from here on
+  if (terminal) process.stdin.pause();
 }

@@ -86,6 +86,16 @@ export class Histogram {
     }
   }
 
+  /** Empty the histogram, keeping its buckets allocated (for histograms reused window after window). */
+  clear(): void {
+    for (const chunk of this.chunks) if (chunk !== undefined) chunk.fill(0);
+    this.zeros = 0;
+    this.count = 0;
+    this.sum = 0;
+    this.min = Infinity;
+    this.max = -Infinity;
+  }
+
   reset(): void {
     this.chunks.fill(undefined);
     this.zeros = 0;

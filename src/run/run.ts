@@ -16,6 +16,8 @@ export interface RunOptions {
   replay?: readonly Intervention[];
   /** Ends the run here instead of the scenario's duration (a replay of a run that was quit early). */
   endMs?: number;
+  /** Builds the metrics collector (the live view uses a richer one). */
+  collector?: (world: World) => MetricsCollector;
 }
 
 export interface Progress {
@@ -49,14 +51,22 @@ export class Run {
   private readonly pendingReplay: Intervention[];
   private wallMs = 0;
   private stopped = false;
+  private readonly listeners: ModelListener[];
 
   constructor(readonly spec: ScenarioSpec, options: RunOptions = {}) {
     this.world = new World(spec, { seed: options.seed });
-    this.metrics = new MetricsCollector(this.world);
-    this.world.listener = fanOut([this.metrics, ...(options.listeners ?? [])]);
+    this.metrics = options.collector ? options.collector(this.world) : new MetricsCollector(this.world);
+    this.listeners = [this.metrics, ...(options.listeners ?? [])];
+    this.world.listener = fanOut(this.listeners);
     this.endMs = options.endMs ?? this.world.durationMs;
     this.pendingReplay = [...(options.replay ?? [])].sort((a, b) => a.atMs - b.atMs);
     this.world.start();
+  }
+
+  /** Subscribe another observer to the model's events (from now on). */
+  addListener(listener: ModelListener): void {
+    this.listeners.push(listener);
+    this.world.listener = fanOut(this.listeners);
   }
 
   get done(): boolean {

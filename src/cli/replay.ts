@@ -1,0 +1,35 @@
+// `--replay <report.json>`: read what a recorded run needs to be reproduced (seed, end time, interventions).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { INTERVENTION_ACTIONS, type Intervention } from '../model/interventions.js';
+import { UsageError } from './io.js';
+
+const replaySchema = z.object({
+  scenario: z.string(),
+  seed: z.number().int(),
+  simulatedMs: z.number().positive(),
+  interventions: z.array(z.object({ atMs: z.number().min(0), action: z.enum(INTERVENTION_ACTIONS), target: z.string() })),
+});
+
+export interface ReplayInput {
+  scenario: string;
+  seed: number;
+  endMs: number;
+  interventions: Intervention[];
+}
+
+export function readReplay(file: string, cwd: string): ReplayInput {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(resolve(cwd, file), 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError([`--replay ${file}: expected a JSON report written by msim run --json, found ${code === 'ENOENT' ? 'no such file' : err instanceof SyntaxError ? 'text that is not JSON' : String(err)}`]);
+  }
+  const r = replaySchema.safeParse(data);
+  if (!r.success) {
+    throw new UsageError(r.error.issues.map((i) => `--replay ${file}: ${i.path.join('.') || '(top level)'}: expected ${i.message.replace(/^Invalid input: expected /, '')}`));
+  }
+  return { scenario: r.data.scenario, seed: r.data.seed, endMs: r.data.simulatedMs, interventions: r.data.interventions };
+}

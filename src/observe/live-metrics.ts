@@ -1,0 +1,103 @@
+// Metrics for the live view: a latency time series and per-service recent rates, with bounded work per run.
+import type { RootRequest, Span } from '../model/span.js';
+import { Outcome } from '../model/span.js';
+import type { World } from '../model/world.js';
+import { Histogram } from './histogram.js';
+import { MetricsCollector } from './metrics.js';
+
+/** One point of the end-to-end latency series: a bucket of simulated time. */
+export interface SeriesPoint {
+  /** End of the bucket (ms). */
+  tMs: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  /** Successful requests in the bucket. */
+  count: number;
+}
+
+/** Cumulative counters of a service; rates come from differences between two moments. */
+export interface ServiceCounters {
+  completed: number;
+  failed: number;
+  /** Integral of busy cores over simulated time, from 0 (core x ms). */
+  busyArea: number;
+}
+
+const RECENT = 1024; // latencies kept per service for recent percentiles
+export const SERIES_BUCKETS = 240; // buckets over the whole run: bounded work at any speed
+
+class ServiceLive {
+  completed = 0;
+  failed = 0;
+  readonly recent = new Float64Array(RECENT);
+  recentCount = 0;
+}
+
+/**
+ * The report's collector plus what the dashboard shows: counts that include
+ * the warm-up (a viewer wants to see it), recent latencies per service in ring
+ * buffers, and an end-to-end latency series with a fixed number of buckets per
+ * run, so its cost does not grow with speed or simulated time. A subclass
+ * rather than a second listener: one dispatch per model event, not two.
+ */
+export class LiveMetrics extends MetricsCollector {
+  readonly bucketMs: number;
+  readonly series: SeriesPoint[] = [];
+  private readonly live: ServiceLive[];
+  private readonly bucket = new Histogram();
+  private bucketEndMs: number;
+
+  constructor(private readonly world: World) {
+    super(world);
+    this.bucketMs = Math.max(1, world.durationMs / SERIES_BUCKETS);
+    this.bucketEndMs = this.bucketMs;
+    this.live = world.services.map(() => new ServiceLive());
+  }
+
+  override requestFinished(req: RootRequest): void {
+    super.requestFinished(req);
+    if (req.endMs >= this.bucketEndMs) this.closeBuckets(req.endMs);
+    if (req.outcome === Outcome.Ok) this.bucket.record(req.endMs - req.intendedMs);
+  }
+
+  override spanFinished(span: Span): void {
+    super.spanFinished(span);
+    const s = this.live[span.service.index];
+    if (span.outcome === Outcome.Ok) {
+      s.completed++;
+      s.recent[s.recentCount++ & (RECENT - 1)] = this.world.sim.nowMs - span.arrivalMs;
+    } else s.failed++;
+  }
+
+  override spanRefused(span: Span): void {
+    super.spanRefused(span);
+    this.live[span.service.index].failed++;
+  }
+
+  /** Close every bucket that ends at or before `nowMs` (called by the view before it reads the series). */
+  closeBuckets(nowMs: number): void {
+    while (nowMs >= this.bucketEndMs) {
+      const h = this.bucket;
+      this.series.push({ tMs: this.bucketEndMs, p50Ms: h.count ? h.percentile(50) : null, p99Ms: h.count ? h.percentile(99) : null, count: h.count });
+      h.clear();
+      this.bucketEndMs += this.bucketMs;
+    }
+  }
+
+  counters(serviceIndex: number, nowMs: number): ServiceCounters {
+    const s = this.live[serviceIndex];
+    let busyArea = 0;
+    for (const r of this.services[serviceIndex].replicas) busyArea += r.busy.integral(nowMs);
+    return { completed: s.completed, failed: s.failed, busyArea };
+  }
+
+  /** p50 and p99 of the service's most recent successful spans (up to 1024). */
+  recentPercentiles(serviceIndex: number): { p50Ms: number | null; p99Ms: number | null } {
+    const s = this.live[serviceIndex];
+    const n = Math.min(s.recentCount, RECENT);
+    if (n === 0) return { p50Ms: null, p99Ms: null };
+    const sorted = s.recent.slice(0, n).sort();
+    const at = (p: number) => sorted[Math.max(0, Math.ceil(p * n) - 1)];
+    return { p50Ms: at(0.5), p99Ms: at(0.99) };
+  }
+}

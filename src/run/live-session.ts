@@ -1,0 +1,270 @@
+// The live driver: paces a Run against the wall clock in slices, turns commands into actions, and emits snapshots.
+import { performance } from 'node:perf_hooks';
+import type { InterventionIntent } from '../model/interventions.js';
+import { LiveMetrics } from '../observe/live-metrics.js';
+import type { Report } from '../observe/report.js';
+import type { ScenarioSpec } from '../scenario/spec.js';
+import { type LogEntry, Run, type RunOptions } from './run.js';
+import { type ServiceRow, type Snapshot, healthOf } from './snapshot.js';
+
+export type Speed = number | 'max';
+/** The steps that + and - move through. */
+export const SPEEDS: readonly Speed[] = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 1000, 'max'];
+
+export type SessionCommand =
+  | { type: 'toggle-pause' }
+  | { type: 'faster' }
+  | { type: 'slower' }
+  | { type: 'intervene'; intent: InterventionIntent; service: string }
+  | { type: 'quit' };
+
+export interface LiveOptions extends RunOptions {
+  speed?: Speed;
+  /** Wall milliseconds between frames (default 66: at most about 15 frames a second). */
+  frameMs?: number;
+}
+
+/** Parse `--speed`: `1x`, `10x`, `0.5x`, `10`, or `max`. */
+export function parseSpeed(text: string): Speed | undefined {
+  const t = text.trim().toLowerCase();
+  if (t === 'max') return 'max';
+  const m = /^(\d+(?:\.\d+)?|\.\d+)x?$/.exec(t);
+  const n = m ? Number(m[1]) : NaN;
+  return n > 0 && Number.isFinite(n) ? n : undefined;
+}
+
+export function speedLabel(s: Speed): string {
+  return s === 'max' ? 'max' : `${s}x`;
+}
+
+interface Sample {
+  wallMs: number;
+  simMs: number;
+  events: number;
+  counters: { completed: number; failed: number; busyArea: number }[];
+}
+
+const CHUNK_EVENTS = 20_000; // the engine checks the wall clock this often within a frame
+/**
+ * At max speed the engine gets this many times the wall time the last frame
+ * spent outside it (drawing, terminal output) before the next frame: the view
+ * then takes about 1/16 of the time whatever the machine. Drawing costs about
+ * 20 ms a frame on a 2-core machine (Ink styles every character), which gives
+ * 3 frames a second there; a fast machine gets more, up to 10.
+ */
+const MAX_SPEED_ENGINE_SHARE = 15;
+const MAX_SPEED_FRAME_MIN_MS = 100;
+const MAX_SPEED_FRAME_MAX_MS = 1000;
+const RATE_WINDOW_WALL_MS = 1000;
+const MAX_CATCH_UP_MS = 250; // after a stall, do not try to make up more than this
+
+/**
+ * Runs a scenario live. `tick(wallMs)` advances the simulation by what the
+ * speed allows since the last tick (or, at max, for most of a frame), then
+ * builds an immutable snapshot. `start()` calls tick on a timer; tests call it
+ * by hand with made-up wall times.
+ */
+export class LiveSession {
+  readonly run: Run;
+  readonly live: LiveMetrics;
+  speed: Speed;
+  paused = false;
+  private lastWallMs: number | null = null;
+  private samples: Sample[] = [];
+  private lastRows: ServiceRow[] | null = null;
+  private readonly frameMs: number;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private listeners = new Set<(s: Snapshot) => void>();
+  private resolveDone!: (r: Report) => void;
+  /** Resolves with the report when the run ends or is quit. */
+  readonly finished: Promise<Report>;
+  private ended = false;
+  private startedWallMs = 0;
+  /** Wall time between the end of one tick and the start of the next (drawing, I/O), smoothed. */
+  private outsideMs = 20;
+  private tickEndedMs = 0;
+  /** Wall seconds from start() to the end, drawing included. */
+  wallSeconds = 0;
+  /** Where the steady state begins: the second frame (the first pays for warming up the view). */
+  private steadyFrom: { wallMs: number; events: number } | null = null;
+  private frames = 0;
+  /** Engine events per wall second from the second frame to the end, drawing included. */
+  steadyEventsPerSec = 0;
+  latest: Snapshot;
+
+  constructor(spec: ScenarioSpec, options: LiveOptions = {}) {
+    let live: LiveMetrics | undefined;
+    this.run = new Run(spec, { ...options, collector: (world) => (live = new LiveMetrics(world)) });
+    this.live = live!;
+    this.speed = options.speed ?? 1;
+    this.frameMs = options.frameMs ?? 66;
+    this.finished = new Promise((r) => (this.resolveDone = r));
+    this.latest = this.snapshot(0);
+  }
+
+  subscribe(fn: (s: Snapshot) => void): () => void {
+    this.listeners.add(fn);
+    fn(this.latest);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Start pacing on a timer. */
+  start(): void {
+    this.startedWallMs = performance.now();
+    const loop = () => {
+      this.tick(performance.now());
+      if (!this.ended) this.timer = setTimeout(loop, this.speed === 'max' && !this.paused ? 0 : this.frameMs);
+    };
+    loop();
+  }
+
+  command(cmd: SessionCommand): LogEntry | null {
+    let entry: LogEntry | null = null;
+    switch (cmd.type) {
+      case 'toggle-pause':
+        this.paused = !this.paused;
+        break;
+      case 'faster':
+      case 'slower': {
+        const i = nearestSpeedIndex(this.speed);
+        this.speed = SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, i + (cmd.type === 'faster' ? 1 : -1)))];
+        break;
+      }
+      case 'intervene':
+        entry = this.run.intervene(cmd.intent, cmd.service);
+        break;
+      case 'quit':
+        this.run.stop();
+        break;
+    }
+    this.publish(this.lastWallMs ?? 0);
+    if (this.run.done) this.end();
+    return entry;
+  }
+
+  /** One frame: advance the simulation, then publish a snapshot. */
+  tick(wallMs: number): void {
+    if (this.ended) return;
+    const elapsed = this.lastWallMs === null ? 0 : Math.min(MAX_CATCH_UP_MS, Math.max(0, wallMs - this.lastWallMs));
+    this.lastWallMs = wallMs;
+    if (!this.paused && !this.run.done) {
+      const start = performance.now();
+      if (++this.frames === 2) this.steadyFrom = { wallMs: start, events: this.run.world.sim.eventCount };
+      if (this.tickEndedMs > 0) this.outsideMs = 0.7 * this.outsideMs + 0.3 * (start - this.tickEndedMs);
+      const budgetMs = this.speed === 'max' ? Math.min(MAX_SPEED_FRAME_MAX_MS, Math.max(MAX_SPEED_FRAME_MIN_MS, MAX_SPEED_ENGINE_SHARE * this.outsideMs)) : this.frameMs * 0.9;
+      if (this.speed === 'max') {
+        do this.run.advance(Infinity, CHUNK_EVENTS);
+        while (!this.run.done && performance.now() - start < budgetMs);
+      } else {
+        const target = Math.min(this.run.endMs, this.run.world.sim.nowMs + this.speed * elapsed);
+        while (this.run.world.sim.nowMs < target && !this.run.done) {
+          this.run.advance(target - this.run.world.sim.nowMs, CHUNK_EVENTS);
+          if (performance.now() - start > budgetMs) break; // the engine cannot keep up: fall behind, stay responsive
+        }
+      }
+    }
+    this.publish(wallMs);
+    this.tickEndedMs = performance.now();
+    if (this.run.done) this.end();
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const now = performance.now();
+    if (this.startedWallMs > 0) this.wallSeconds = (now - this.startedWallMs) / 1000;
+    if (this.steadyFrom && now > this.steadyFrom.wallMs) this.steadyEventsPerSec = (this.run.world.sim.eventCount - this.steadyFrom.events) / ((now - this.steadyFrom.wallMs) / 1000);
+    if (this.timer) clearTimeout(this.timer);
+    this.resolveDone(this.run.report());
+  }
+
+  private publish(wallMs: number): void {
+    this.latest = this.snapshot(wallMs);
+    for (const fn of this.listeners) fn(this.latest);
+  }
+
+  private snapshot(wallMs: number): Snapshot {
+    const world = this.run.world;
+    const nowMs = world.sim.nowMs;
+    this.live.closeBuckets(nowMs);
+    const counters = world.services.map((_, i) => this.live.counters(i, nowMs));
+    const last = this.samples[this.samples.length - 1];
+    if (!last || nowMs > last.simMs) this.samples.push({ wallMs, simMs: nowMs, events: world.sim.eventCount, counters });
+    while (this.samples.length > 2 && wallMs - this.samples[1].wallMs >= RATE_WINDOW_WALL_MS) this.samples.shift();
+    const first = this.samples[0];
+    const newest = this.samples[this.samples.length - 1];
+    const dSimS = (newest.simMs - first.simMs) / 1000;
+    const dWallS = (newest.wallMs - first.wallMs) / 1000;
+
+    let services: ServiceRow[];
+    if (dSimS > 0 || this.lastRows === null) {
+      services = world.services.map((svc, i) => {
+        const a = first.counters[i];
+        const b = newest.counters[i];
+        const ended = b.completed - a.completed + b.failed - a.failed;
+        const utilization = dSimS > 0 ? (b.busyArea - a.busyArea) / (dSimS * 1000 * svc.cores * Math.max(1, svc.routable.length)) : 0;
+        const errorRate = ended > 0 ? (b.failed - a.failed) / ended : 0;
+        const { p50Ms, p99Ms } = this.live.recentPercentiles(i);
+        return this.row(svc, i, Math.min(1, utilization), dSimS > 0 ? (b.completed - a.completed) / dSimS : 0, errorRate, p50Ms, p99Ms);
+      });
+    } else {
+      // paused: keep the rates, refresh the levels (interventions change them)
+      services = this.lastRows.map((r, i) => this.row(world.services[i], i, r.utilization, r.throughputPerSec, r.errorRate, r.p50Ms, r.p99Ms));
+    }
+    this.lastRows = services;
+    const totals = this.run.metrics.total.counts;
+    return Object.freeze({
+      scenario: world.spec.name,
+      seed: world.seed,
+      simMs: nowMs,
+      endMs: this.run.endMs,
+      warmupMs: world.warmupMs,
+      speed: this.speed,
+      actualSpeed: dWallS > 0 ? dSimS / dWallS : 0,
+      paused: this.paused,
+      done: this.run.done,
+      eventsPerSec: dWallS > 0 ? (newest.events - first.events) / dWallS : 0,
+      services,
+      series: [...this.live.series],
+      log: [...this.run.log],
+      totals: { started: totals.started, completed: totals.completed, failed: totals.failed, rejected: totals.rejected },
+    });
+  }
+
+  private row(svc: Run['world']['services'][number], i: number, utilization: number, throughputPerSec: number, errorRate: number, p50Ms: number | null, p99Ms: number | null): ServiceRow {
+    let inFlight = 0;
+    let queue = 0;
+    const replicas = svc.replicas.map((r) => {
+      inFlight += r.inSystem;
+      const waiting = r.admission.length + r.runQueue.length;
+      queue += waiting;
+      return { id: r.id, up: r.up, inSystem: r.inSystem, waiting, busyCores: r.busyCores };
+    });
+    return {
+      name: svc.name,
+      replicasUp: svc.routable.length,
+      replicasTotal: svc.replicas.length,
+      cores: svc.cores,
+      inFlight,
+      queue,
+      utilization,
+      throughputPerSec,
+      errorRate,
+      p50Ms,
+      p99Ms,
+      health: healthOf(utilization, errorRate),
+      slowed: svc.cpuFactor !== 1,
+      injectedErrors: svc.injectedErrorRate > 0,
+      replicas,
+    };
+  }
+}
+
+function nearestSpeedIndex(speed: Speed): number {
+  if (speed === 'max') return SPEEDS.length - 1;
+  let best = 0;
+  SPEEDS.forEach((s, i) => {
+    if (s !== 'max' && Math.abs(Math.log(s / speed)) < Math.abs(Math.log((SPEEDS[best] as number) / speed))) best = i;
+  });
+  return best;
+}

@@ -1,0 +1,61 @@
+// The immutable picture of a live run that the dashboard draws: plain data, rebuilt every frame.
+import type { SeriesPoint } from '../observe/live-metrics.js';
+import type { LogEntry } from './run.js';
+
+export type Health = 'ok' | 'warn' | 'bad';
+
+export interface ReplicaRow {
+  readonly id: string;
+  readonly up: boolean;
+  readonly inSystem: number;
+  readonly waiting: number;
+  readonly busyCores: number;
+}
+
+export interface ServiceRow {
+  readonly name: string;
+  readonly replicasUp: number;
+  readonly replicasTotal: number;
+  readonly cores: number;
+  /** Requests at the service now (waiting or in progress). */
+  readonly inFlight: number;
+  /** Requests waiting now (for a slot or a core), summed over replicas. */
+  readonly queue: number;
+  /** Busy cores / all cores over the recent window. */
+  readonly utilization: number;
+  readonly throughputPerSec: number;
+  /** Failed and refused spans / all that ended, over the recent window. */
+  readonly errorRate: number;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+  readonly health: Health;
+  readonly slowed: boolean;
+  readonly injectedErrors: boolean;
+  readonly replicas: readonly ReplicaRow[];
+}
+
+export interface Snapshot {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly simMs: number;
+  readonly endMs: number;
+  readonly warmupMs: number;
+  /** The speed asked for (a multiple of real time, or max). */
+  readonly speed: number | 'max';
+  /** Simulated seconds per wall second over the last frames. */
+  readonly actualSpeed: number;
+  readonly paused: boolean;
+  readonly done: boolean;
+  readonly eventsPerSec: number;
+  readonly services: readonly ServiceRow[];
+  readonly series: readonly SeriesPoint[];
+  readonly log: readonly LogEntry[];
+  readonly totals: { readonly started: number; readonly completed: number; readonly failed: number; readonly rejected: number };
+}
+
+/** Thresholds for a row's colour: hot or erroring services stand out. */
+export function healthOf(utilization: number, errorRate: number): Health {
+  if (utilization >= 0.9 || errorRate >= 0.05) return 'bad';
+  if (utilization >= 0.7 || errorRate >= 0.01) return 'warn';
+  return 'ok';
+}

@@ -1,0 +1,56 @@
+// The dashboard layout: header, service table, chart (or details, or help), event log, key line; sized to the terminal.
+import { Box } from 'ink';
+import type { Snapshot } from '../run/snapshot.js';
+import { DetailsPane } from './components/details-pane.js';
+import { EventLog } from './components/event-log.js';
+import { Header } from './components/header.js';
+import { HelpLine, HelpPane } from './components/help.js';
+import { LatencyChart } from './components/latency-chart.js';
+import { ServiceTable } from './components/service-table.js';
+import type { UiState } from './keys.js';
+import type { Theme } from './theme.js';
+
+export interface DashboardProps {
+  snapshot: Snapshot;
+  ui: UiState;
+  theme: Theme;
+  width: number;
+  height: number;
+  /** Simulated milliseconds per chart point. */
+  bucketMs: number;
+}
+
+/** Rows for each part of the screen: the table and the panel share what the fixed parts leave. */
+export function layout(height: number, services: number) {
+  const header = 2;
+  const help = 1;
+  const log = height >= 30 ? 5 : height >= 20 ? 3 : 1;
+  const free = Math.max(4, height - header - help - log - 1);
+  const tableRows = Math.max(1, Math.min(services, free - 6)); // keep at least 5 rows for the panel
+  const panel = Math.max(3, free - tableRows - 1);
+  return { header, tableRows, panel, log, help };
+}
+
+export function Dashboard({ snapshot, ui, theme, width, height, bucketMs }: DashboardProps) {
+  const l = layout(height, snapshot.services.length);
+  const selected = Math.min(ui.selected, snapshot.services.length - 1);
+  const row = snapshot.services[selected];
+  const panel = ui.help ? (
+    <HelpPane theme={theme} width={width} height={l.panel} />
+  ) : ui.details && row ? (
+    <DetailsPane row={row} theme={theme} width={width} height={l.panel} />
+  ) : (
+    <LatencyChart series={snapshot.series} theme={theme} width={width} height={l.panel} bucketMs={bucketMs} />
+  );
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Header snapshot={snapshot} theme={theme} width={width} />
+      <ServiceTable rows={snapshot.services} selected={selected} theme={theme} width={width} maxRows={l.tableRows} />
+      <Box height={l.panel}>{panel}</Box>
+      <Box height={l.log}>
+        <EventLog entries={snapshot.log} theme={theme} width={width} lines={l.log} />
+      </Box>
+      <HelpLine theme={theme} width={width} />
+    </Box>
+  );
+}
