@@ -142,3 +142,49 @@ describe('the real executable (bin/msim.js, built by npm install)', () => {
     noStack(r.stderr);
   });
 });
+
+describe('msim run --replay and --speed', () => {
+  it('reproduces a recorded run with interventions, byte for byte apart from engine', async () => {
+    const { Run } = await import('../run/run.js');
+    const { loadScenarioFile } = await import('../scenario/load.js');
+    const { reportJson } = await import('../observe/report.js');
+    const live = new Run(loadScenarioFile('scenarios/checkout.yaml'), { seed: 11 });
+    live.advance(7000.5);
+    live.intervene('kill-replica', 'payment');
+    live.advance(3333);
+    live.intervene('toggle-slow', 'cart');
+    live.advance(1234);
+    live.stop();
+    const dir = tmp();
+    const recorded = join(dir, 'recorded.json');
+    writeFileSync(recorded, reportJson(live.report()));
+    const r = await runCli(['run', 'scenarios/checkout.yaml', '--replay', recorded, '--json', '-']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(withoutEngine(r.stdout)).toBe(withoutEngine(readFileSync(recorded, 'utf8')));
+    expect(r.stderr).toMatch(/checkout: 11\.6s simulated \(5s warm-up\), seed 11, 2 interventions/);
+  });
+
+  it('refuses a replay of another scenario, a conflicting seed, a broken report, and a bad speed', async () => {
+    const dir = tmp();
+    const other = join(dir, 'mm1.json');
+    writeFileSync(other, (await runCli(['run', 'scenarios/mm1.yaml', '--duration', '40s', '--json', '-'])).stdout);
+    const wrong = await runCli(['run', 'scenarios/checkout.yaml', '--replay', other, '--seed', '5']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain(`error: --replay ${other}: expected a report of scenario "checkout", found one of "mm1"`);
+    expect(wrong.stderr).toContain('error: --seed 5: expected the replayed report\'s seed (1) or no --seed, found 5');
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{"scenario": "checkout"}');
+    const b = await runCli(['run', 'scenarios/checkout.yaml', '--replay', broken]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/--replay .*broken\.json: seed: expected number/);
+    const s = await runCli(['run', 'scenarios/checkout.yaml', '--speed', 'fast']);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toBe('error: --speed fast: expected a pace such as 1x, 10x, 0.5x or max, found "fast"\n');
+  });
+
+  it('never opens the dashboard without a terminal, with CI set, or with --no-tui', async () => {
+    const r = await runCli(['run', 'scenarios/mm1.yaml', '--duration', '40s'], { tty: true, env: { CI: '1' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^mm1: 40s simulated/);
+  });
+});

@@ -72,6 +72,7 @@ export class LiveSession {
   private lastWallMs: number | null = null;
   private samples: Sample[] = [];
   private lastRows: ServiceRow[] | null = null;
+  private lastRowsSimMs = -1;
   private readonly frameMs: number;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private listeners = new Set<(s: Snapshot) => void>();
@@ -197,7 +198,8 @@ export class LiveSession {
     const dWallS = (newest.wallMs - first.wallMs) / 1000;
 
     let services: ServiceRow[];
-    if (dSimS > 0 || this.lastRows === null) {
+    if (this.lastRows === null || nowMs !== this.lastRowsSimMs) {
+      this.lastRowsSimMs = nowMs;
       services = world.services.map((svc, i) => {
         const a = first.counters[i];
         const b = newest.counters[i];

@@ -25,7 +25,7 @@ export function layout(height: number, services: number) {
   const header = 2;
   const help = 1;
   const log = height >= 30 ? 5 : height >= 20 ? 3 : 1;
-  const free = Math.max(4, height - header - help - log - 1);
+  const free = Math.max(4, height - header - help - log);
   const tableRows = Math.max(1, Math.min(services, free - 6)); // keep at least 5 rows for the panel
   const panel = Math.max(3, free - tableRows - 1);
   return { header, tableRows, panel, log, help };

@@ -1,0 +1,99 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { LiveSession } from '../run/live-session.js';
+import type { Snapshot } from '../run/snapshot.js';
+import { loadScenarioFile } from '../scenario/load.js';
+import { Dashboard, layout } from './dashboard.js';
+import { type UiState, initialUiState } from './keys.js';
+import { colorsEnabled, fit, theme, visibleLength } from './theme.js';
+
+/** A real seeded run, paced by hand: 20 simulated seconds of checkout at 1x, with a what-if. */
+function checkoutSession(): LiveSession {
+  const s = new LiveSession(loadScenarioFile('scenarios/checkout.yaml'), { speed: 1 });
+  let wall = 0;
+  for (let i = 0; i < 100; i++) s.tick((wall += 100));
+  s.command({ type: 'intervene', intent: 'kill-replica', service: 'payment' });
+  for (let i = 0; i < 100; i++) s.tick((wall += 100));
+  return s;
+}
+
+const session = checkoutSession();
+const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
+
+function frame(snapshot: Snapshot, ui: UiState = initialUiState, width = 80, height = 24, colors = false): string {
+  const { lastFrame, unmount } = render(<Dashboard snapshot={snapshot} ui={ui} theme={theme(colors)} width={width} height={height} bucketMs={session.live.bucketMs} />);
+  const out = lastFrame() ?? '';
+  unmount();
+  return colors ? out : strip(out); // without colour only bold and inverse remain; compare the text
+}
+
+describe('dashboard (snapshots from a real seeded run)', () => {
+  it('fits 80x24 and shows header, every service, the chart, the log and the keys', () => {
+    const out = frame(session.latest);
+    const lines = out.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(80);
+    expect(lines[0]).toMatch(/^msim checkout {2}▶ running {2}speed 1x {2}seed 42/);
+    expect(lines[1]).toMatch(/19\.9s \/ 60\.0s {2}ok \d+ {2}failed \d+ {2}rejected 0/);
+    expect(lines[2]).toMatch(/service\s+rep\s+infl\s+queue\s+util\s+req\/s\s+err\s+p50\s+p99/);
+    for (const name of ['gateway', 'catalog', 'cart', 'inventory', 'pricing', 'payment']) expect(out).toMatch(new RegExp(`\\n[› ] ${name}\\b`));
+    expect(out).toMatch(/› gateway/); // the selection marker
+    expect(out).toMatch(/payment\s+4\/5/); // one of five replicas killed
+    expect(out).toMatch(/end-to-end latency {2}─ p99 {2}─ p50/);
+    expect(out).toMatch(/[┼┤]/); // the plot's axis
+    expect(out).toMatch(/9\.9s {2}killed payment#0 \(\d+ requests? in it failed\)/);
+    expect(lines[lines.length - 1]).toMatch(/^space pause {2}\+- speed {2}↑↓ select {2}⏎ details {2}arksebl what-ifs {2}\? help {2}q quit/);
+  });
+
+  it('shows the selected service in the details pane: replicas up and down', () => {
+    const out = frame(session.latest, { selected: 5, details: true, help: false });
+    expect(out).toMatch(/› payment/);
+    expect(out).toMatch(/payment {2}4\/5 replicas up, 1 core each/);
+    expect(out).toMatch(/payment#0\s+down/);
+    expect(out).toMatch(/payment#1\s+up/);
+    expect(out).not.toMatch(/end-to-end latency/);
+  });
+
+  it('shows the full help with ?', () => {
+    const out = frame(session.latest, { ...initialUiState, help: true });
+    expect(out).toMatch(/keys \(what-ifs take effect now/);
+    expect(out).toMatch(/k {2}kill a replica \(its requests fail\), on the selected service/);
+  });
+
+  it('grows with the terminal: wider bars at 120 columns, more log lines at 40 rows', () => {
+    const out = frame(session.latest, initialUiState, 120, 40);
+    const lines = out.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(40);
+    expect(Math.max(...lines.map((l) => l.length))).toBeGreaterThan(90);
+    expect(layout(40, 6).log).toBeGreaterThan(layout(24, 6).log);
+  });
+
+  it('keeps the selected row visible when services do not fit (scrolls)', () => {
+    const many = { ...session.latest, services: Array.from({ length: 30 }, (_, i) => ({ ...session.latest.services[0], name: `svc${i}` })) };
+    const out = frame(many, { ...initialUiState, selected: 25 });
+    expect(out.split('\n').length).toBeLessThanOrEqual(24);
+    expect(out).toMatch(/› svc25/);
+    expect(out).toMatch(/more \(↑↓ to scroll\)/);
+  });
+
+  it('colours rows by health only when colours are on (NO_COLOR, FORCE_COLOR)', () => {
+    const coloured = frame(session.latest, initialUiState, 80, 24, true);
+    expect(coloured).toMatch(/\x1b\[3[123]m/);
+    expect(strip(coloured).split('\n')[0]).toBe(frame(session.latest).split('\n')[0]);
+    const { lastFrame, unmount } = render(<Dashboard snapshot={session.latest} ui={initialUiState} theme={theme(false)} width={80} height={24} bucketMs={session.live.bucketMs} />);
+    expect(lastFrame()).not.toMatch(/\x1b\[3\dm/); // no colour codes at all
+    unmount();
+    expect(colorsEnabled({ NO_COLOR: '1' })).toBe(false);
+    expect(colorsEnabled({ NO_COLOR: '' })).toBe(true);
+    expect(colorsEnabled({ FORCE_COLOR: '0' })).toBe(false);
+    expect(colorsEnabled({ FORCE_COLOR: '1', NO_COLOR: undefined })).toBe(true);
+  });
+
+  it('fits coloured lines to a width without breaking escape codes', () => {
+    const t = theme(true);
+    const line = `${t.bad('abcdef')}${t.good('ghij')}`;
+    expect(visibleLength(fit(line, 5))).toBe(5);
+    expect(strip(fit(line, 5))).toBe('abcd…');
+    expect(fit('short', 10)).toBe('short');
+  });
+});
