@@ -61,6 +61,13 @@ export const reportSchema = z
         perReplica: z.array(z.object({ replica: z.string(), up: z.boolean(), utilization: stat, queueLength: levelSchema })),
       }),
     ),
+    slo: z
+      .object({
+        met: z.boolean().describe('every objective met'),
+        objectives: z.array(z.object({ metric: z.string().describe('p50 ... p999 (ms), or errorRate'), target: z.number(), actual: z.number().nullable(), met: z.boolean() })),
+      })
+      .nullable()
+      .describe("the scenario's service-level objectives on end-to-end requests, checked over the measured window; null without any"),
     interventions: z
       .array(z.object({ atMs: z.number().describe('simulated time, unrounded'), action: z.enum(INTERVENTION_ACTIONS), target: z.string().describe('a service, or a replica such as payment#0') }))
       .describe('what-ifs applied during the run (from the dashboard or a replay), in order; msim run --replay <report> reproduces the run'),
@@ -149,6 +156,7 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
     latencyMs: latencyStats(metrics.total.latency),
     workloads,
     services,
+    slo: checkSlo(world, metrics),
     interventions: interventions.map((iv) => ({ atMs: iv.atMs, action: iv.action, target: iv.target })),
     engine: {
       events: engine.events,
@@ -156,6 +164,26 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
       eventsPerSec: round(engine.wallSeconds > 0 ? engine.events / engine.wallSeconds : 0) ?? 0,
     },
   };
+}
+
+const SLO_PERCENTILES = { p50: 50, p90: 90, p95: 95, p99: 99, p999: 99.9 } as const;
+
+function checkSlo(world: World, metrics: MetricsCollector): Report['slo'] {
+  const slo = world.spec.slo;
+  if (!slo) return null;
+  const objectives: NonNullable<Report['slo']>['objectives'] = [];
+  const h = metrics.total.latency;
+  for (const [metric, target] of Object.entries(slo.latencyMs)) {
+    const actual = round(h.percentile(SLO_PERCENTILES[metric as keyof typeof SLO_PERCENTILES]));
+    objectives.push({ metric, target, actual, met: actual !== null && actual <= target });
+  }
+  if (slo.errorRate !== null) {
+    const c = metrics.total.counts;
+    const ended = c.completed + c.failed + c.rejected;
+    const actual = ended > 0 ? round((c.failed + c.rejected) / ended) : null;
+    objectives.push({ metric: 'errorRate', target: slo.errorRate, actual, met: actual !== null && actual <= slo.errorRate });
+  }
+  return { met: objectives.every((o) => o.met), objectives };
 }
 
 /** The report as JSON text: stable key order (as built), two-space indent, trailing newline. */

@@ -49,6 +49,14 @@ export function formatSummary(r: Report): string {
     ),
   );
   out.push('');
+  if (r.slo) {
+    const parts = r.slo.objectives.map((o) => {
+      const fmt = (x: number | null) => (x === null ? '-' : o.metric === 'errorRate' ? formatPercent(x, 2) : ms(x));
+      return `${o.metric} ${fmt(o.actual)} <= ${fmt(o.target)} ${o.met ? 'met' : 'MISSED'}`;
+    });
+    out.push(`SLO ${r.slo.met ? 'met' : 'MISSED'}: ${parts.join(', ')}`);
+    out.push('');
+  }
   out.push(`engine: ${formatCount(r.engine.events)} events in ${r.engine.wallSeconds.toFixed(2)}s wall (${formatCount(r.engine.eventsPerSec)} events/s)`);
   return `${out.join('\n')}\n`;
 }

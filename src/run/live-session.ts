@@ -92,6 +92,7 @@ export class LiveSession {
   /** Engine events per wall second from the second frame to the end, drawing included. */
   steadyEventsPerSec = 0;
   latest: Snapshot;
+  private readonly sloLine: Snapshot['slo'];
 
   constructor(spec: ScenarioSpec, options: LiveOptions = {}) {
     let live: LiveMetrics | undefined;
@@ -100,6 +101,9 @@ export class LiveSession {
     this.speed = options.speed ?? 1;
     this.frameMs = options.frameMs ?? 66;
     this.finished = new Promise((r) => (this.resolveDone = r));
+    const objectives = spec.slo?.latencyMs ?? {};
+    const metric = (['p99', 'p999', 'p95', 'p90', 'p50'] as const).find((k) => objectives[k] !== undefined);
+    this.sloLine = metric ? { metric, targetMs: objectives[metric]! } : null;
     this.latest = this.snapshot(0);
   }
 
@@ -228,6 +232,7 @@ export class LiveSession {
       eventsPerSec: dWallS > 0 ? (newest.events - first.events) / dWallS : 0,
       services,
       series: [...this.live.series],
+      slo: this.sloLine,
       log: [...this.run.log],
       totals: { started: totals.started, completed: totals.completed, failed: totals.failed, rejected: totals.rejected },
     });

@@ -49,6 +49,8 @@ export interface Snapshot {
   readonly eventsPerSec: number;
   readonly services: readonly ServiceRow[];
   readonly series: readonly SeriesPoint[];
+  /** The latency objective drawn on the chart (the scenario's p99, else its highest percentile), if any. */
+  readonly slo: { readonly metric: string; readonly targetMs: number } | null;
   readonly log: readonly LogEntry[];
   readonly totals: { readonly started: number; readonly completed: number; readonly failed: number; readonly rejected: number };
 }

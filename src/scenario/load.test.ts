@@ -229,3 +229,15 @@ describe('suggestions', () => {
     expect(closest('banana', ['replicas'])).toBeUndefined();
   });
 });
+
+describe('slo', () => {
+  it('reads latency and error-rate objectives, and refuses an empty or misspelt one', () => {
+    const spec = loadScenarioText(`name: s\nslo: { p99: 250ms, p50: 40ms, errorRate: 0.5% }\nworkloads: [{ name: w, to: a, arrivals: poisson(1/s) }]\nservices: { a: { cpu: 1ms } }\n`, 's.yaml');
+    expect(spec.slo).toEqual({ latencyMs: { p50: 40, p99: 250 }, errorRate: 0.005 });
+    expect(loadScenarioText('name: s\nworkloads: [{ name: w, to: a, arrivals: poisson(1/s) }]\nservices: { a: { cpu: 1ms } }\n', 's.yaml').slo).toBeNull();
+    expect(problems('name: s\nslo: {}\nworkloads: [{ name: w, to: a, arrivals: poisson(1/s) }]\nservices: { a: { cpu: 1ms } }\n')).toEqual([
+      'bad.yaml:2:6: slo: expected at least one objective (p50, p90, p95, p99, p999, errorRate), found an empty mapping',
+    ]);
+    expect(problems('name: s\nslo: { p98: 1s }\nworkloads: [{ name: w, to: a, arrivals: poisson(1/s) }]\nservices: { a: { cpu: 1ms } }\n')[0]).toMatch(/slo\.p98: expected one of the fields p50, p90, p95, p99, p999, errorRate, found unknown field "p98"; did you mean "p9[09]"\?/); // both are one edit away
+  });
+});

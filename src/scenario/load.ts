@@ -106,6 +106,7 @@ function checkTimes(s: ScenarioInput): Problem[] {
   if (s.warmup !== undefined && s.warmup >= durationMs) {
     problems.push({ path: ['warmup'], expected: `a warm-up shorter than the duration (${durationMs / 1000}s)`, found: `${s.warmup / 1000}s` });
   }
+  if (s.slo && Object.keys(s.slo).length === 0) problems.push({ path: ['slo'], expected: 'at least one objective (p50, p90, p95, p99, p999, errorRate)', found: 'an empty mapping' });
   s.workloads.forEach((w, i) => {
     if (w.schedule && w.arrivals.kind === 'closed') {
       problems.push({ path: ['workloads', i, 'schedule'], expected: 'a schedule only on open-loop arrivals (poisson or constant)', found: 'a schedule on closed(...)', atKey: true });
@@ -161,6 +162,12 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
     warmupMs: s.warmup ?? 0,
     workloads,
     services,
+    slo: s.slo
+      ? {
+          latencyMs: Object.fromEntries((['p50', 'p90', 'p95', 'p99', 'p999'] as const).filter((k) => s.slo![k] !== undefined).map((k) => [k, s.slo![k]!])),
+          errorRate: s.slo.errorRate ?? null,
+        }
+      : null,
   };
 }
 

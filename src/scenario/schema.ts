@@ -77,6 +77,8 @@ const workload = strict({
   schedule: z.array(ratePoint).optional(),
 });
 
+const slo = strict({ p50: duration.optional(), p90: duration.optional(), p95: duration.optional(), p99: duration.optional(), p999: duration.optional(), errorRate: probability.optional() });
+
 export const scenarioSchema = strict({
   name: z.string().min(1),
   description: z.string().optional(),
@@ -85,6 +87,7 @@ export const scenarioSchema = strict({
   warmup: duration.optional(),
   workloads: z.array(workload).min(1),
   services: z.record(z.string(), service),
+  slo: slo.optional(),
 });
 
 export type ScenarioInput = z.output<typeof scenarioSchema>;

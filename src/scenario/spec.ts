@@ -53,6 +53,14 @@ export interface WorkloadSpec {
   readonly schedule: readonly RatePoint[];
 }
 
+/** Service-level objectives on end-to-end requests (any of them may be absent). */
+export interface SloSpec {
+  /** Latency objectives in ms, by percentile key: p50, p90, p95, p99, p999. */
+  readonly latencyMs: Readonly<Partial<Record<'p50' | 'p90' | 'p95' | 'p99' | 'p999', number>>>;
+  /** Highest acceptable share of requests that fail or are rejected. */
+  readonly errorRate: number | null;
+}
+
 export interface ScenarioSpec {
   readonly name: string;
   readonly description: string;
@@ -62,4 +70,5 @@ export interface ScenarioSpec {
   readonly workloads: readonly WorkloadSpec[];
   /** In file order. */
   readonly services: Readonly<Record<string, ServiceSpec>>;
+  readonly slo: SloSpec | null;
 }

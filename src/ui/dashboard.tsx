@@ -40,7 +40,7 @@ export function Dashboard({ snapshot, ui, theme, width, height, bucketMs }: Dash
   ) : ui.details && row ? (
     <DetailsPane row={row} theme={theme} width={width} height={l.panel} />
   ) : (
-    <LatencyChart series={snapshot.series} theme={theme} width={width} height={l.panel} bucketMs={bucketMs} />
+    <LatencyChart series={snapshot.series} theme={theme} width={width} height={l.panel} bucketMs={bucketMs} slo={snapshot.slo} />
   );
   return (
     <Box flexDirection="column" width={width} height={height}>
