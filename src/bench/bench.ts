@@ -4,39 +4,11 @@ import { RandomStreams } from '../engine/rng.js';
 import { type EventTarget, Simulation } from '../engine/simulation.js';
 import { Run } from '../run/run.js';
 import { loadScenarioText } from '../scenario/load.js';
+import { type BenchModel, CALL_GRAPH_MODEL, MM1_MODEL } from './models.js';
 
-interface Model {
-  name: string;
-  yaml: string;
-}
+const models: BenchModel[] = [MM1_MODEL, CALL_GRAPH_MODEL];
 
-const models: Model[] = [
-  {
-    name: 'M/M/1 at rho 0.8 (10^6 requests)',
-    yaml: `name: bench-mm1
-duration: 12500s
-workloads: [{ name: w, to: s, arrivals: poisson(80/s) }]
-services:
-  s: { cpu: exp(mean=10ms) }
-`,
-  },
-  {
-    // The reference call graph: a gateway (4 cores) calls two backends in parallel (8 cores each),
-    // then a database (2 cores); every station at utilization 0.65; 2600 requests/s for 385 s.
-    name: 'call graph: gateway -> [backend1, backend2] -> db (10^6 requests)',
-    yaml: `name: bench-graph
-duration: 385s
-workloads: [{ name: w, to: gateway, arrivals: poisson(2600/s) }]
-services:
-  gateway: { cores: 4, cpu: exp(mean=1ms), calls: [[backend1, backend2], db] }
-  backend1: { cores: 8, cpu: exp(mean=2ms) }
-  backend2: { cores: 8, cpu: exp(mean=2ms) }
-  db: { cores: 2, cpu: exp(mean=0.5ms) }
-`,
-  },
-];
-
-function bench(model: Model, seed: number) {
+function bench(model: BenchModel, seed: number) {
   const t0 = performance.now();
   const run = new Run(loadScenarioText(model.yaml, `${model.name}.yaml`), { seed });
   const report = run.runToEnd();

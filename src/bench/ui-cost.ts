@@ -4,21 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pty from 'node-pty';
+import { CALL_GRAPH_MODEL } from './models.js';
 
 const bin = new URL('../../bin/msim.js', import.meta.url).pathname;
 const scenario = join(mkdtempSync(join(tmpdir(), 'msim-ui-')), 'graph.yaml');
-writeFileSync(
-  scenario,
-  `name: graph
-duration: 385s
-workloads: [{ name: w, to: gateway, arrivals: poisson(2600/s) }]
-services:
-  gateway: { cores: 4, cpu: exp(mean=1ms), calls: [[backend1, backend2], db] }
-  backend1: { cores: 8, cpu: exp(mean=2ms) }
-  backend2: { cores: 8, cpu: exp(mean=2ms) }
-  db: { cores: 2, cpu: exp(mean=0.5ms) }
-`,
-);
+writeFileSync(scenario, CALL_GRAPH_MODEL.yaml);
 
 const parseRate = (text: string, re: RegExp): number => {
   const m = re.exec(text);

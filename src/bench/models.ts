@@ -1,0 +1,33 @@
+// The fixed benchmark models, shared by `npm run bench` and `npm run bench:ui`.
+
+export interface BenchModel {
+  name: string;
+  yaml: string;
+}
+
+export const MM1_MODEL: BenchModel = {
+  name: 'M/M/1 at rho 0.8 (10^6 requests)',
+  yaml: `name: bench-mm1
+duration: 12500s
+workloads: [{ name: w, to: s, arrivals: poisson(80/s) }]
+services:
+  s: { cpu: exp(mean=10ms) }
+`,
+};
+
+/**
+ * The reference call graph: a gateway (4 cores) calls two backends in parallel (8 cores each),
+ * then a database (2 cores); every station at utilization 0.65; 2600 requests/s for 385 s.
+ */
+export const CALL_GRAPH_MODEL: BenchModel = {
+  name: 'call graph: gateway -> [backend1, backend2] -> db (10^6 requests)',
+  yaml: `name: bench-graph
+duration: 385s
+workloads: [{ name: w, to: gateway, arrivals: poisson(2600/s) }]
+services:
+  gateway: { cores: 4, cpu: exp(mean=1ms), calls: [[backend1, backend2], db] }
+  backend1: { cores: 8, cpu: exp(mean=2ms) }
+  backend2: { cores: 8, cpu: exp(mean=2ms) }
+  db: { cores: 2, cpu: exp(mean=0.5ms) }
+`,
+};
