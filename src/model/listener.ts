@@ -1,4 +1,5 @@
 // What the model tells its observers: a narrow interface called on the hot path.
+import type { Location } from './network.js';
 import type { Replica } from './service.js';
 import type { RootRequest, Span } from './span.js';
 
@@ -22,6 +23,8 @@ export interface ModelListener {
   waitingChanged(replica: Replica, delta: number): void;
   /** The number of busy cores of a replica changed by delta. */
   busyChanged(replica: Replica, delta: number): void;
+  /** A message left `from` for `to` (only with a network): hop class 0 same datacenter, 1 across datacenters, 2 across regions. */
+  hopSent(hopClass: number, from: Location, to: Location, bytes: number): void;
 }
 
 /** A listener that ignores everything. */
@@ -34,6 +37,7 @@ export const nullListener: ModelListener = {
   replicaChanged() {},
   waitingChanged() {},
   busyChanged() {},
+  hopSent() {},
 };
 
 /** Several listeners as one (a plain loop per call: this sits on the hot path). */
@@ -68,5 +72,8 @@ class FanOut implements ModelListener {
   }
   busyChanged(r: Replica, d: number): void {
     for (const l of this.ls) l.busyChanged(r, d);
+  }
+  hopSent(c: number, f: Location, t: Location, b: number): void {
+    for (const l of this.ls) l.hopSent(c, f, t, b);
   }
 }

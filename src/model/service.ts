@@ -3,7 +3,8 @@ import { type Sampler, createSampler } from '../engine/distributions.js';
 import { RingQueue } from '../engine/ring-queue.js';
 import type { RandomStream, RandomStreams } from '../engine/rng.js';
 import type { EventTarget } from '../engine/simulation.js';
-import type { EndpointSpec, ServiceSpec } from '../scenario/spec.js';
+import type { EndpointSpec, Locality, ServiceSpec } from '../scenario/spec.js';
+import type { Location } from './network.js';
 import { type Balancer, createBalancer } from './balancer.js';
 import { Outcome, type Span } from './span.js';
 import type { World } from './world.js';
@@ -13,12 +14,17 @@ export interface Call {
   readonly service: Service;
   readonly endpoint: Endpoint;
   readonly probability: number;
+  /** How the caller picks among the callee's replicas by location. */
+  readonly locality: Locality;
 }
 
 export class Endpoint {
   readonly cpu: Sampler;
   readonly errorRate: number;
   readonly steps: Call[][] = [];
+  /** Message sizes in bytes: a request to this endpoint, and its response. */
+  readonly requestBytes: number;
+  readonly responseBytes: number;
   private readonly errorRng: RandomStream;
   private readonly injectedRng: RandomStream;
   private readonly callRng: RandomStream;
@@ -27,6 +33,8 @@ export class Endpoint {
     const id = `service:${service.name}.${name}`;
     this.cpu = createSampler(spec.cpu, streams.stream(`${id}:cpu`));
     this.errorRate = spec.errors;
+    this.requestBytes = spec.requestKB * 1024;
+    this.responseBytes = spec.responseKB * 1024;
     this.errorRng = streams.stream(`${id}:errors`);
     this.injectedRng = streams.stream(`${id}:injected-errors`);
     this.callRng = streams.stream(`${id}:calls`);
@@ -65,7 +73,7 @@ export class Replica implements EventTarget {
   /** Spans in progress (holding a slot), as an intrusive list. */
   private head: Span | null = null;
 
-  constructor(readonly service: Service, readonly index: number, private readonly world: World) {}
+  constructor(readonly service: Service, readonly index: number, readonly location: Location, private readonly world: World) {}
 
   get id(): string {
     return `${this.service.name}#${this.index}`;
@@ -76,6 +84,13 @@ export class Replica implements EventTarget {
     const listener = this.world.listener;
     span.replica = this;
     span.arrivalMs = this.world.sim.nowMs;
+    if (!this.up) {
+      // it went down while the request was on the wire: connection refused
+      span.outcome = Outcome.Unavailable;
+      listener.spanRefused(span);
+      this.world.respond(span);
+      return;
+    }
     if (this.inProgress >= svc.concurrency && this.admission.length >= svc.queueCapacity) {
       // turned away at the door: it never enters the replica
       span.outcome = Outcome.Rejected;
@@ -243,10 +258,14 @@ export class Service {
   readonly replicas: Replica[] = [];
   /** The replicas that are up, in index order: what the balancer chooses from. */
   routable: Replica[] = [];
+  /** Up replicas by location index and by region index (for locality-aware picking). */
+  private byLocation: Replica[][] = [];
+  private byRegion: Replica[][] = [];
   readonly endpoints = new Map<string, Endpoint>();
   readonly cores: number;
   readonly concurrency: number;
   readonly queueCapacity: number;
+  readonly locality: Locality;
   /** Multiplies every CPU demand (a slowdown what-if). */
   cpuFactor = 1;
   /** Extra failure probability on every endpoint (an error-injection what-if). */
@@ -257,24 +276,50 @@ export class Service {
     this.cores = spec.cores;
     this.concurrency = spec.concurrency ?? Infinity;
     this.queueCapacity = spec.queue ?? Infinity;
-    for (let i = 0; i < spec.replicas; i++) this.replicas.push(new Replica(this, i, world));
-    this.routable = [...this.replicas];
+    this.locality = spec.locality;
+    for (const p of spec.placement) {
+      const location = world.location(p.location);
+      for (let i = 0; i < p.replicas; i++) this.replicas.push(new Replica(this, this.replicas.length, location, world));
+    }
+    this.updateRoutable();
     for (const [name, ep] of Object.entries(spec.endpoints)) this.endpoints.set(name, new Endpoint(this, name, ep, streams));
     this.balancer = createBalancer(spec.balancer, streams.stream(`service:${name}:balancer`));
   }
 
-  /** Choose the replica for a new span, or null when none is up. */
-  pick(): Replica | null {
-    return this.routable.length === 0 ? null : this.balancer.pick(this.routable);
+  /** The first location the service is placed in (new replicas go there). */
+  get homeLocation(): Location {
+    return this.replicas[0]?.location ?? this.world.locations[0];
+  }
+
+  /**
+   * Choose the replica for a new span sent from `from`, or null when none is
+   * up. With locality, replicas in the caller's datacenter (or region) come
+   * first; farther ones only when none there is up.
+   */
+  pick(from: Location | null = null, locality: Locality = 'none'): Replica | null {
+    let candidates = this.routable;
+    if (from !== null && locality !== 'none') {
+      const local = locality === 'datacenter' ? this.byLocation[from.index] : undefined;
+      const regional = this.byRegion[from.regionIndex];
+      if (local !== undefined && local.length > 0) candidates = local;
+      else if (regional !== undefined && regional.length > 0) candidates = regional;
+    }
+    return candidates.length === 0 ? null : this.balancer.pick(candidates);
   }
 
   updateRoutable(): void {
     this.routable = this.replicas.filter((r) => r.up);
+    this.byLocation = [];
+    this.byRegion = [];
+    for (const r of this.routable) {
+      (this.byLocation[r.location.index] ??= []).push(r);
+      (this.byRegion[r.location.regionIndex] ??= []).push(r);
+    }
   }
 
-  /** Add a replica (a scale-out what-if). It starts empty and takes traffic at once. */
+  /** Add a replica (a scale-out what-if) in the service's first location. It starts empty and takes traffic at once. */
   addReplica(): Replica {
-    const r = new Replica(this, this.replicas.length, this.world);
+    const r = new Replica(this, this.replicas.length, this.homeLocation, this.world);
     this.replicas.push(r);
     this.updateRoutable();
     this.world.listener.replicaChanged(r);

@@ -3,6 +3,7 @@ import { type Sampler, createSampler } from '../engine/distributions.js';
 import type { RandomStream, RandomStreams } from '../engine/rng.js';
 import type { EventTarget } from '../engine/simulation.js';
 import type { RatePoint, WorkloadSpec } from '../scenario/spec.js';
+import type { Location } from './network.js';
 import type { Endpoint, Service } from './service.js';
 import { RootRequest } from './span.js';
 import type { World } from './world.js';
@@ -23,6 +24,8 @@ export function rateAt(baseRatePerSec: number, schedule: readonly RatePoint[], t
 export class Workload implements EventTarget {
   readonly service: Service;
   readonly endpoint: Endpoint;
+  /** Where the clients are. */
+  readonly location: Location;
   private readonly arrivalRng: RandomStream;
   private readonly think: Sampler | null;
   private readonly baseRatePerSec: number;
@@ -34,6 +37,7 @@ export class Workload implements EventTarget {
   constructor(readonly spec: WorkloadSpec, readonly index: number, private readonly world: World, streams: RandomStreams) {
     this.service = world.service(spec.service);
     this.endpoint = this.service.endpoints.get(spec.endpoint)!;
+    this.location = world.location(spec.from);
     this.arrivalRng = streams.stream(`workload:${spec.name}:arrivals`);
     const a = spec.arrivals;
     this.think = a.kind === 'closed' ? createSampler(a.think, streams.stream(`workload:${spec.name}:think`)) : null;

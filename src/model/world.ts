@@ -1,9 +1,10 @@
-// Builds a runnable world from a scenario spec and a seed, and routes calls and responses between services.
+// Builds a runnable world from a scenario spec and a seed, and carries calls and responses between services.
 import { RandomStreams } from '../engine/rng.js';
-import { Simulation } from '../engine/simulation.js';
+import { type EventTarget, Simulation } from '../engine/simulation.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
 import { type ModelListener, nullListener } from './listener.js';
-import { type Call, type Endpoint, Service } from './service.js';
+import { type Location, Network, buildLocations, hopClassOf } from './network.js';
+import { type Call, type Endpoint, type Replica, Service } from './service.js';
 import { Outcome, type RootRequest, Span } from './span.js';
 import { Workload } from './workload.js';
 
@@ -12,20 +13,30 @@ export interface WorldOptions {
   listener?: ModelListener;
 }
 
+/** A request reaches its replica after its hop. */
+const ARRIVE = 1;
+/** A response reaches its caller after its hop back. */
+const RESPONSE = 2;
+
 /**
  * The simulated system: services, workloads and the simulation they run on.
  * A pure function of (spec, seed): every random number comes from a stream
- * named after its purpose and seeded from the run seed.
+ * named after its purpose and seeded from the run seed. Without a `network:`
+ * section hops take no time and cost no events; with one, every request and
+ * response is a hop between two locations, drawn from its hop class or link.
  */
-export class World {
+export class World implements EventTarget {
   readonly sim = new Simulation();
   readonly services: Service[] = [];
   readonly workloads: Workload[] = [];
+  readonly locations: Location[];
+  readonly network: Network | null;
   readonly warmupMs: number;
   readonly durationMs: number;
   readonly seed: number;
   listener: ModelListener;
   private readonly byName = new Map<string, Service>();
+  private readonly locationById = new Map<string, Location>();
   private started = false;
 
   constructor(readonly spec: ScenarioSpec, options: WorldOptions = {}) {
@@ -34,6 +45,9 @@ export class World {
     this.warmupMs = spec.warmupMs;
     this.durationMs = spec.durationMs;
     const streams = new RandomStreams(this.seed);
+    this.locations = buildLocations(spec.regions);
+    for (const l of this.locations) this.locationById.set(l.id, l);
+    this.network = spec.network ? new Network(spec.network, Object.keys(spec.regions), streams) : null;
     Object.entries(spec.services).forEach(([name, s], i) => {
       const svc = new Service(name, i, s, this, streams);
       this.services.push(svc);
@@ -43,7 +57,12 @@ export class World {
     for (const svc of this.services) {
       for (const [epName, ep] of svc.endpoints) {
         for (const step of svc.spec.endpoints[epName].steps) {
-          ep.steps.push(step.map((c) => ({ service: this.service(c.service), endpoint: this.service(c.service).endpoints.get(c.endpoint)!, probability: c.probability })));
+          ep.steps.push(
+            step.map((c): Call => {
+              const callee = this.service(c.service);
+              return { service: callee, endpoint: callee.endpoints.get(c.endpoint)!, probability: c.probability, locality: c.locality ?? callee.locality };
+            }),
+          );
         }
       }
     }
@@ -56,6 +75,12 @@ export class World {
     return s;
   }
 
+  location(id: string): Location {
+    const l = this.locationById.get(id);
+    if (!l) throw new Error(`unknown location ${id}`);
+    return l;
+  }
+
   /** Schedule the workloads' first arrivals. Idempotent. */
   start(): void {
     if (this.started) return;
@@ -63,31 +88,53 @@ export class World {
     for (const w of this.workloads) w.start();
   }
 
-  /** A workload request enters the system at its entry service. */
+  /** A workload request leaves its clients for the entry service. */
   enter(root: RootRequest, service: Service, endpoint: Endpoint): void {
-    this.deliver(new Span(service, endpoint, null, root, root.measured));
+    const span = new Span(service, endpoint, null, root, root.measured);
+    this.send(span, root.workload.location, service.locality);
   }
 
   /** `parent` calls another service. */
   call(parent: Span, call: Call): void {
-    this.deliver(new Span(call.service, call.endpoint, parent, parent.root, this.sim.nowMs >= this.warmupMs));
+    const span = new Span(call.service, call.endpoint, parent, parent.root, this.sim.nowMs >= this.warmupMs);
+    this.send(span, parent.replica!.location, call.locality);
   }
 
-  /** Hand a span to a replica of its service; with none up it fails at once (Unavailable). */
-  private deliver(span: Span): void {
-    const replica = span.service.pick();
-    if (replica !== null) {
+  /** Pick a replica and send the request there; with none up it fails at once (Unavailable). */
+  private send(span: Span, from: Location, locality: Call['locality']): void {
+    const replica = span.service.pick(from, locality);
+    if (replica === null) {
+      span.arrivalMs = this.sim.nowMs;
+      span.outcome = Outcome.Unavailable;
+      this.listener.spanRefused(span);
+      this.respond(span);
+      return;
+    }
+    if (this.network === null) {
       replica.arrive(span);
       return;
     }
-    span.arrivalMs = this.sim.nowMs;
-    span.outcome = Outcome.Unavailable;
-    this.listener.spanRefused(span);
-    this.respond(span);
+    span.replica = replica;
+    this.sim.schedule(this.hop(from, replica.location, span.endpoint.requestBytes), this, ARRIVE, span);
   }
 
-  /** A span has its answer: hand it to its caller, or end the workload request. */
+  /** A span has its answer: hand it to its caller (after the hop back, with a network), or end the workload request. */
   respond(span: Span): void {
+    if (this.network !== null && span.replica !== null) {
+      const to = span.parent !== null ? span.parent.replica!.location : span.root.workload.location;
+      this.sim.schedule(this.hop(span.replica.location, to, span.endpoint.responseBytes), this, RESPONSE, span);
+      return;
+    }
+    this.deliver(span);
+  }
+
+  handleEvent(code: number, ref: unknown): void {
+    const span = ref as Span;
+    if (code === ARRIVE) (span.replica as Replica).arrive(span);
+    else this.deliver(span);
+  }
+
+  private deliver(span: Span): void {
     const parent = span.parent;
     if (parent !== null) {
       parent.replica!.childDone(parent, span);
@@ -98,5 +145,12 @@ export class World {
     root.endMs = this.sim.nowMs;
     this.listener.requestFinished(root);
     root.workload.finished(root);
+  }
+
+  /** Account for a message between two locations and draw its delay. */
+  private hop(from: Location, to: Location, bytes: number): number {
+    const hopClass = hopClassOf(from, to);
+    this.listener.hopSent(hopClass, from, to, bytes);
+    return this.network!.delayMs(from, to, hopClass);
   }
 }

@@ -1,6 +1,7 @@
 // Metrics collected from model events: counts, latency histograms and time-weighted levels, after warm-up.
 import type { Simulation } from '../engine/simulation.js';
 import type { ModelListener } from '../model/listener.js';
+import type { Location } from '../model/network.js';
 import type { Replica } from '../model/service.js';
 import { Outcome, type RootRequest, type Span } from '../model/span.js';
 import type { World } from '../model/world.js';
@@ -58,6 +59,17 @@ export class WorkloadMetrics {
   readonly latency = new Histogram();
 }
 
+/** Messages and bytes on the wire, by hop class (0 same datacenter, 1 across datacenters, 2 across regions) and by region pair. */
+export class NetworkMetrics {
+  readonly hops = [0, 0, 0];
+  readonly bytes = [0, 0, 0];
+  /** [regionA][regionB] bytes, in the direction sent. */
+  readonly bytesByRegions: number[][];
+  constructor(regions: number) {
+    this.bytesByRegions = Array.from({ length: regions }, () => new Array<number>(regions).fill(0));
+  }
+}
+
 /**
  * Subscribes to a world's model events. Only requests (and spans) that arrive
  * after the warm-up are counted; levels are integrated from the warm-up on.
@@ -66,6 +78,7 @@ export class MetricsCollector implements ModelListener {
   readonly total = new WorkloadMetrics();
   readonly services: ServiceMetrics[];
   readonly workloads: WorkloadMetrics[];
+  readonly network: NetworkMetrics;
   private readonly sim: Simulation;
   private readonly warmupMs: number;
 
@@ -75,6 +88,15 @@ export class MetricsCollector implements ModelListener {
     const start = world.warmupMs;
     this.services = world.services.map((s) => new ServiceMetrics(start, s.replicas.length));
     this.workloads = world.workloads.map(() => new WorkloadMetrics());
+    this.network = new NetworkMetrics(Object.keys(world.spec.regions).length);
+  }
+
+  hopSent(hopClass: number, from: Location, to: Location, bytes: number): void {
+    if (this.sim.nowMs < this.warmupMs) return;
+    const n = this.network;
+    n.hops[hopClass]++;
+    n.bytes[hopClass] += bytes;
+    n.bytesByRegions[from.regionIndex][to.regionIndex] += bytes;
   }
 
   requestStarted(req: RootRequest): void {

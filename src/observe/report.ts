@@ -61,6 +61,15 @@ export const reportSchema = z
         perReplica: z.array(z.object({ replica: z.string(), up: z.boolean(), utilization: stat, queueLength: levelSchema })),
       }),
     ),
+    network: z
+      .object({
+        hops: z.object({ sameDatacenter: z.number().int(), crossDatacenter: z.number().int(), crossRegion: z.number().int() }).describe('messages sent (a call is a request and a response; clients to entry services count)'),
+        bytes: z.object({ sameDatacenter: z.number(), crossDatacenter: z.number(), crossRegion: z.number() }).describe('bytes sent, from endpoint requestKB/responseKB (1 KB = 1024 bytes)'),
+        bytesByRegionPair: z.record(z.string(), z.number()).describe('bytes sent from one region to another, as "from->to"'),
+        costUsd: z.number().describe('bytes x pricePerGB of their hop class (1 GB = 2^30 bytes)'),
+      })
+      .nullable()
+      .describe('traffic after the warm-up; null when the scenario has no network: section (hops are instantaneous)'),
     slo: z
       .object({
         met: z.boolean().describe('every objective met'),
@@ -156,6 +165,7 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
     latencyMs: latencyStats(metrics.total.latency),
     workloads,
     services,
+    network: networkReport(world, metrics),
     slo: checkSlo(world, metrics),
     interventions: interventions.map((iv) => ({ atMs: iv.atMs, action: iv.action, target: iv.target })),
     engine: {
@@ -163,6 +173,21 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
       wallSeconds: round(engine.wallSeconds) ?? 0,
       eventsPerSec: round(engine.wallSeconds > 0 ? engine.events / engine.wallSeconds : 0) ?? 0,
     },
+  };
+}
+
+function networkReport(world: World, metrics: MetricsCollector): Report['network'] {
+  if (!world.network) return null;
+  const n = metrics.network;
+  const regions = Object.keys(world.spec.regions);
+  const bytesByRegionPair: Record<string, number> = {};
+  regions.forEach((a, i) => regions.forEach((b, j) => i !== j && n.bytesByRegions[i][j] > 0 && (bytesByRegionPair[`${a}->${b}`] = n.bytesByRegions[i][j])));
+  const cost = n.bytes.reduce((sum, bytes, c) => sum + (bytes / 2 ** 30) * world.network!.pricePerGB(c), 0);
+  return {
+    hops: { sameDatacenter: n.hops[0], crossDatacenter: n.hops[1], crossRegion: n.hops[2] },
+    bytes: { sameDatacenter: n.bytes[0], crossDatacenter: n.bytes[1], crossRegion: n.bytes[2] },
+    bytesByRegionPair,
+    costUsd: round(cost) ?? 0,
   };
 }
 

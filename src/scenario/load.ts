@@ -6,8 +6,9 @@ import { type Override, applyOverrides } from './overrides.js';
 import { positionOf } from './positions.js';
 import { type PathSegment, type Problem, ScenarioError, problemsFromZod } from './problems.js';
 import { checkReferences, endpointsOf, resolveTarget } from './references.js';
+import { DEFAULT_DELAYS, DEFAULT_PRICE_PER_GB, checkTopology, linkKey, regionsOf } from './topology.js';
 import { type EndpointInput, type ScenarioInput, scenarioSchema } from './schema.js';
-import type { CallSpec, EndpointSpec, ScenarioSpec, ServiceSpec, WorkloadSpec } from './spec.js';
+import type { CallSpec, EndpointSpec, Locality, NetworkSpec, ScenarioSpec, ServiceSpec, WorkloadSpec } from './spec.js';
 import { DEFAULT_ENDPOINT } from './spec.js';
 
 export const DEFAULT_DURATION_MS = 60_000;
@@ -50,6 +51,7 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
   const parsed = scenarioSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) problems.push(...problemsFromZod(parsed.error.issues).map((p) => ({ ...p, path: pathInData(data, p.path) })));
   problems.push(...checkReferences(data));
+  problems.push(...checkTopology(data));
   if (parsed.success) problems.push(...checkTimes(parsed.data));
 
   if (problems.length > 0) {
@@ -130,15 +132,23 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
   const endpointSpec = (e: EndpointInput): EndpointSpec => ({
     cpu: e.cpu ?? { kind: 'constant', valueMs: 0 },
     errors: e.errors ?? 0,
-    steps: (e.calls ?? []).map((step) => step.map((c): CallSpec => ({ ...target(c.to), probability: c.probability ?? 1 }))),
+    steps: (e.calls ?? []).map((step) => step.map((c): CallSpec => ({ ...target(c.to), probability: c.probability ?? 1, locality: (c.locality as Locality | undefined) ?? null }))),
+    requestKB: e.requestKB ?? 0,
+    responseKB: e.responseKB ?? 0,
   });
+  const regions = regionsOf(data);
+  const [firstRegion, firstDcs] = Object.entries(regions)[0];
+  const defaultLocation = `${firstRegion}/${firstDcs[0]}`;
   const services: Record<string, ServiceSpec> = {};
   for (const [name, svc] of Object.entries(s.services)) {
     const eps: Record<string, EndpointSpec> = {};
     if (svc.endpoints) for (const [e, ep] of Object.entries(svc.endpoints)) eps[e] = endpointSpec(ep);
     else eps[DEFAULT_ENDPOINT] = endpointSpec(svc);
+    const placement = typeof svc.replicas === 'object' ? Object.entries(svc.replicas).map(([location, n]) => ({ location, replicas: n })) : [{ location: defaultLocation, replicas: svc.replicas ?? 1 }];
     services[name] = {
-      replicas: svc.replicas ?? 1,
+      replicas: placement.reduce((sum, p) => sum + p.replicas, 0),
+      placement,
+      locality: (svc.locality as Locality | undefined) ?? 'none',
       cores: svc.cores ?? 1,
       concurrency: svc.concurrency === undefined || svc.concurrency === 'unlimited' ? null : svc.concurrency,
       queue: svc.queue === undefined || svc.queue === 'unlimited' ? null : svc.queue,
@@ -149,6 +159,7 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
   const workloads = s.workloads.map(
     (w): WorkloadSpec => ({
       name: w.name,
+      from: w.from ?? services[target(w.to).service].placement[0].location,
       ...target(w.to),
       arrivals: w.arrivals,
       schedule: (w.schedule ?? []).map((p) => ({ atMs: p.at, ratePerSec: p.rate, rampMs: p.ramp ?? 0 })),
@@ -167,6 +178,18 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
           latencyMs: Object.fromEntries((['p50', 'p90', 'p95', 'p99', 'p999'] as const).filter((k) => s.slo![k] !== undefined).map((k) => [k, s.slo![k]!])),
           errorRate: s.slo.errorRate ?? null,
         }
+      : null,
+    regions,
+    network: s.network
+      ? ({
+          delay: {
+            sameDatacenter: s.network.sameDatacenter ?? DEFAULT_DELAYS.sameDatacenter,
+            crossDatacenter: s.network.crossDatacenter ?? DEFAULT_DELAYS.crossDatacenter,
+            crossRegion: s.network.crossRegion ?? DEFAULT_DELAYS.crossRegion,
+          },
+          links: Object.fromEntries(Object.entries(s.network.links ?? {}).map(([k, d]) => [linkKey(...(k.split('~') as [string, string])), d])),
+          pricePerGB: { ...DEFAULT_PRICE_PER_GB, ...s.network.pricePerGB },
+        } satisfies NetworkSpec)
       : null,
   };
 }

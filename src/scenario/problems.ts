@@ -90,10 +90,9 @@ function fromIssue(issue: z.core.$ZodIssue): Problem[] {
       const values = issue.values.map(String);
       return [{ path, expected: `one of ${values.join(', ')}`, found: describe(input), hint: typeof input === 'string' ? suggest(input, values, 'did you mean "%s"?') || undefined : undefined }];
     }
-    case 'invalid_union': {
-      // limits: a whole number or "unlimited"
-      return [{ path, expected: 'a whole number >= 0 or "unlimited"', found: describe(input) }];
-    }
+    case 'invalid_union':
+      // unions carry their own phrase of what they accept
+      return [{ path, expected: issue.message, found: describe(input) }];
     case 'custom': {
       const params = issue.params as ValueIssueParams | undefined;
       if (params) return [{ path, expected: params.expected, found: params.found, offset: params.offset }];

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DistSpec } from '../engine/distributions.js';
 import { parseArrivals } from './arrivals.js';
 import { parseDistribution } from './distribution.js';
-import { BALANCERS } from './spec.js';
+import { BALANCERS, LOCALITIES } from './spec.js';
 import { type Parsed, parseDuration, parseProbability, parseRate } from './units.js';
 
 /** Params carried by our custom issues, read back by problems.ts. */
@@ -40,10 +40,14 @@ const arrivals = unit(parseArrivals);
 
 const positiveInt = z.number().int().min(1);
 /** A non-negative limit, or "unlimited". */
-const limit = z.union([z.number().int().min(0), z.literal('unlimited')]);
+const limit = z.union([z.number().int().min(0), z.literal('unlimited')], { error: 'a whole number >= 0 or "unlimited"' });
+/** `3`, or replicas per location: `{ us-east/dc1: 2, eu-west/dc1: 1 }`. */
+const replicas = z.union([positiveInt, z.record(z.string(), positiveInt)], { error: 'a whole number >= 1, or replicas per location such as { us-east/dc1: 2 }' });
+const locality = z.enum(LOCALITIES as [string, ...string[]]);
+const sizeKB = z.number().min(0);
 
 /** A call: `service`, `service.endpoint` or `{ to, probability }`. */
-const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict({ to: z.string().min(1), probability: probability.optional() }));
+const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict({ to: z.string().min(1), probability: probability.optional(), locality: locality.optional() }));
 /** A step: one call, or a list of calls run in parallel. */
 const step = z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(call).min(1));
 
@@ -52,11 +56,14 @@ const endpoint = strict({
   cpu: distribution.optional(),
   errors: probability.optional(),
   calls: z.array(step).optional(),
+  requestKB: sizeKB.optional(),
+  responseKB: sizeKB.optional(),
 });
 
 const service = strict({
   description: z.string().optional(),
-  replicas: positiveInt.optional(),
+  replicas: replicas.optional(),
+  locality: locality.optional(),
   cores: positiveInt.optional(),
   concurrency: limit.optional(),
   queue: limit.optional(),
@@ -64,6 +71,8 @@ const service = strict({
   cpu: distribution.optional(),
   errors: probability.optional(),
   calls: z.array(step).optional(),
+  requestKB: sizeKB.optional(),
+  responseKB: sizeKB.optional(),
   endpoints: z.record(z.string(), endpoint).optional(),
 });
 
@@ -71,6 +80,7 @@ const ratePoint = strict({ at: duration, rate, ramp: duration.optional() });
 
 const workload = strict({
   name: z.string().min(1),
+  from: z.string().min(1).optional(),
   description: z.string().optional(),
   to: z.string().min(1),
   arrivals,
@@ -78,6 +88,16 @@ const workload = strict({
 });
 
 const slo = strict({ p50: duration.optional(), p90: duration.optional(), p95: duration.optional(), p99: duration.optional(), p999: duration.optional(), errorRate: probability.optional() });
+
+const perHopClass = <T extends z.ZodType>(t: T) => strict({ sameDatacenter: t.optional(), crossDatacenter: t.optional(), crossRegion: t.optional() });
+
+const network = strict({
+  sameDatacenter: distribution.optional(),
+  crossDatacenter: distribution.optional(),
+  crossRegion: distribution.optional(),
+  links: z.record(z.string(), distribution).optional(),
+  pricePerGB: perHopClass(z.number().min(0)).optional(),
+});
 
 export const scenarioSchema = strict({
   name: z.string().min(1),
@@ -88,6 +108,8 @@ export const scenarioSchema = strict({
   workloads: z.array(workload).min(1),
   services: z.record(z.string(), service),
   slo: slo.optional(),
+  regions: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
+  network: network.optional(),
 });
 
 export type ScenarioInput = z.output<typeof scenarioSchema>;

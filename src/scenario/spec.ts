@@ -7,11 +7,16 @@ export const BALANCERS: readonly BalancerKind[] = ['round-robin', 'random', 'lea
 /** Name of the endpoint that service-level `cpu`/`calls` define. */
 export const DEFAULT_ENDPOINT = 'default';
 
+export type Locality = 'none' | 'datacenter' | 'region';
+export const LOCALITIES: readonly Locality[] = ['none', 'datacenter', 'region'];
+
 export interface CallSpec {
   readonly service: string;
   readonly endpoint: string;
   /** Probability that the call is made at all (default 1). */
   readonly probability: number;
+  /** Overrides the callee's locality for this call (null: the callee's). */
+  readonly locality: Locality | null;
 }
 
 export interface EndpointSpec {
@@ -20,10 +25,18 @@ export interface EndpointSpec {
   readonly errors: number;
   /** Steps run in order; the calls of one step run in parallel and are all awaited. */
   readonly steps: readonly (readonly CallSpec[])[];
+  /** Message sizes on the wire (KB): the request to this endpoint and its response. */
+  readonly requestKB: number;
+  readonly responseKB: number;
 }
 
 export interface ServiceSpec {
+  /** Total replicas (the sum of `placement`). */
   readonly replicas: number;
+  /** Replicas per location (`region/dc`), in the order they are numbered. */
+  readonly placement: readonly { readonly location: string; readonly replicas: number }[];
+  /** How callers choose among this service's replicas by location. */
+  readonly locality: Locality;
   readonly cores: number;
   /** Requests in progress at once per replica; null is unlimited. */
   readonly concurrency: number | null;
@@ -47,6 +60,8 @@ export interface RatePoint {
 
 export interface WorkloadSpec {
   readonly name: string;
+  /** Where the clients are (`region/dc`). */
+  readonly from: string;
   readonly service: string;
   readonly endpoint: string;
   readonly arrivals: ArrivalSpec;
@@ -61,6 +76,18 @@ export interface SloSpec {
   readonly errorRate: number | null;
 }
 
+export type HopClass = 'sameDatacenter' | 'crossDatacenter' | 'crossRegion';
+export const HOP_CLASSES: readonly HopClass[] = ['sameDatacenter', 'crossDatacenter', 'crossRegion'];
+
+/** One-way delays between replicas (and clients). Without a `network:` section hops take no time. */
+export interface NetworkSpec {
+  readonly delay: Readonly<Record<HopClass, DistSpec>>;
+  /** Per region pair, `a~b` with the names sorted: overrides crossRegion. */
+  readonly links: Readonly<Record<string, DistSpec>>;
+  /** USD per GB sent, by hop class. */
+  readonly pricePerGB: Readonly<Record<HopClass, number>>;
+}
+
 export interface ScenarioSpec {
   readonly name: string;
   readonly description: string;
@@ -71,4 +98,7 @@ export interface ScenarioSpec {
   /** In file order. */
   readonly services: Readonly<Record<string, ServiceSpec>>;
   readonly slo: SloSpec | null;
+  /** Regions and their datacenters, in file order; one implicit `local/dc1` when the file has none. */
+  readonly regions: Readonly<Record<string, readonly string[]>>;
+  readonly network: NetworkSpec | null;
 }

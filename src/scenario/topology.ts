@@ -1,0 +1,96 @@
+// Regions, datacenters and where things are: location names, placement and link checks, and defaults.
+import type { DistSpec } from '../engine/distributions.js';
+import type { PathSegment, Problem } from './problems.js';
+import type { HopClass } from './spec.js';
+import { suggest } from './suggest.js';
+
+/** Used when a scenario has no `regions:`: everything sits in one datacenter. */
+export const IMPLICIT_REGIONS: Readonly<Record<string, readonly string[]>> = { local: ['dc1'] };
+
+/**
+ * One-way delays when `network:` leaves a class out (sources in shared reference numbers):
+ * half the 0.5 ms same-datacenter round trip of the classic latency table; half of the
+ * 1.5-2.4 ms round trip measured across zones of one region (IBM Cloud VPC, 2024); half of
+ * the 70 ms us-east-1 to eu-west-1 round trip (cloudping.co p50 matrix, about 2023).
+ */
+export const DEFAULT_DELAYS: Readonly<Record<HopClass, DistSpec>> = {
+  sameDatacenter: { kind: 'constant', valueMs: 0.25 },
+  crossDatacenter: { kind: 'constant', valueMs: 1 },
+  crossRegion: { kind: 'constant', valueMs: 35 },
+};
+
+/**
+ * USD per GB crossing each class (AWS list prices; check current pricing): free inside a zone,
+ * $0.01 out plus $0.01 in across zones of a region, about $0.02 between US/EU regions.
+ */
+export const DEFAULT_PRICE_PER_GB: Readonly<Record<HopClass, number>> = { sameDatacenter: 0, crossDatacenter: 0.02, crossRegion: 0.02 };
+
+type Raw = Record<string, unknown>;
+const isMapping = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The regions of raw scenario data (or the implicit one). */
+export function regionsOf(data: Raw): Record<string, readonly string[]> {
+  if (!isMapping(data.regions)) return { ...IMPLICIT_REGIONS };
+  const out: Record<string, readonly string[]> = {};
+  for (const [r, dcs] of Object.entries(data.regions)) if (Array.isArray(dcs)) out[r] = dcs.filter((d): d is string => typeof d === 'string');
+  return out;
+}
+
+export function locationsOf(regions: Readonly<Record<string, readonly string[]>>): string[] {
+  return Object.entries(regions).flatMap(([r, dcs]) => dcs.map((d) => `${r}/${d}`));
+}
+
+/** `a~b` with the region names in order, so a link has one name. */
+export function linkKey(a: string, b: string): string {
+  return a < b ? `${a}~${b}` : `${b}~${a}`;
+}
+
+export function checkTopology(data: Raw): Problem[] {
+  const problems: Problem[] = [];
+  const regions = regionsOf(data);
+  const locations = locationsOf(regions);
+  const hasRegions = isMapping(data.regions);
+  const checkLocation = (value: unknown, path: PathSegment[], atKey = false) => {
+    if (typeof value !== 'string' || locations.includes(value)) return;
+    const expected = hasRegions ? `a location region/datacenter (${locations.join(', ')})` : 'a location defined under regions: (this scenario has none)';
+    problems.push({ path, expected, found: JSON.stringify(value), hint: suggest(value, locations, 'did you mean "%s"?') || undefined, atKey });
+  };
+
+  if (isMapping(data.regions)) {
+    for (const [r, dcs] of Object.entries(data.regions)) {
+      if (!/^[A-Za-z0-9_-]+$/.test(r)) problems.push({ path: ['regions', r], expected: 'a region name of letters, digits, "-" and "_"', found: JSON.stringify(r), atKey: true });
+      if (!Array.isArray(dcs)) continue;
+      const seen = new Set<string>();
+      dcs.forEach((d, i) => {
+        if (typeof d !== 'string') return;
+        if (!/^[A-Za-z0-9_-]+$/.test(d)) problems.push({ path: ['regions', r, i], expected: 'a datacenter name of letters, digits, "-" and "_"', found: JSON.stringify(d) });
+        if (seen.has(d)) problems.push({ path: ['regions', r, i], expected: 'each datacenter once', found: `"${d}" twice in ${r}` });
+        seen.add(d);
+      });
+    }
+  }
+  if (isMapping(data.services)) {
+    for (const [name, svc] of Object.entries(data.services)) {
+      if (!isMapping(svc) || !isMapping(svc.replicas)) continue;
+      for (const loc of Object.keys(svc.replicas)) checkLocation(loc, ['services', name, 'replicas', loc], true);
+    }
+  }
+  if (Array.isArray(data.workloads)) data.workloads.forEach((w, i) => isMapping(w) && checkLocation(w.from, ['workloads', i, 'from']));
+  if (isMapping(data.network) && isMapping(data.network.links)) {
+    const names = Object.keys(regions);
+    const seen = new Map<string, string>();
+    for (const key of Object.keys(data.network.links)) {
+      const path = ['network', 'links', key];
+      const parts = key.split('~');
+      const pairs = names.flatMap((a) => names.filter((b) => b !== a).map((b) => `${a}~${b}`));
+      if (parts.length !== 2 || !names.includes(parts[0]) || !names.includes(parts[1]) || parts[0] === parts[1]) {
+        problems.push({ path, expected: `a pair of different regions such as ${pairs[0] ?? 'us-east~eu-west'}`, found: JSON.stringify(key), hint: suggest(key, pairs, 'did you mean "%s"?') || undefined, atKey: true });
+        continue;
+      }
+      const norm = linkKey(parts[0], parts[1]);
+      if (seen.has(norm)) problems.push({ path, expected: 'each region pair once', found: `"${key}" and "${seen.get(norm)}"`, atKey: true });
+      seen.set(norm, key);
+    }
+  }
+  return problems;
+}
