@@ -57,6 +57,8 @@ export class Span {
 export class RootRequest {
   outcome: Outcome = Outcome.Pending;
   endMs = 0;
+  /** The entry service's replica that took it (its location breaks latency down by place). */
+  entry: Replica | null = null;
   constructor(
     readonly workload: Workload,
     readonly intendedMs: number,

@@ -110,6 +110,7 @@ export class World implements EventTarget {
       this.respond(span);
       return;
     }
+    if (span.parent === null) span.root.entry = replica;
     if (this.network === null) {
       replica.arrive(span);
       return;

@@ -47,6 +47,8 @@ export class ServiceMetrics {
   readonly waiting: TimeWeighted;
   readonly inSystem: TimeWeighted;
   readonly replicas: ReplicaMetrics[];
+  /** Latency by the location of the replica that served it (only kept when the world has several). */
+  readonly byLocation: Histogram[] = [];
   constructor(startMs: number, replicas: number) {
     this.waiting = new TimeWeighted(startMs);
     this.inSystem = new TimeWeighted(startMs);
@@ -57,6 +59,8 @@ export class ServiceMetrics {
 export class WorkloadMetrics {
   readonly counts = new Counts();
   readonly latency = new Histogram();
+  /** Latency by the location of the replica that served it (only kept when the world has several). */
+  readonly byLocation: Histogram[] = [];
 }
 
 /** Messages and bytes on the wire, by hop class (0 same datacenter, 1 across datacenters, 2 across regions) and by region pair. */
@@ -81,10 +85,12 @@ export class MetricsCollector implements ModelListener {
   readonly network: NetworkMetrics;
   private readonly sim: Simulation;
   private readonly warmupMs: number;
+  private readonly multiLocation: boolean;
 
   constructor(world: World) {
     this.sim = world.sim;
     this.warmupMs = world.warmupMs;
+    this.multiLocation = world.locations.length > 1;
     const start = world.warmupMs;
     this.services = world.services.map((s) => new ServiceMetrics(start, s.replicas.length));
     this.workloads = world.workloads.map(() => new WorkloadMetrics());
@@ -114,6 +120,7 @@ export class MetricsCollector implements ModelListener {
       const latencyMs = req.endMs - req.intendedMs;
       this.total.latency.record(latencyMs);
       w.latency.record(latencyMs);
+      if (this.multiLocation && req.entry !== null) (w.byLocation[req.entry.location.index] ??= new Histogram()).record(latencyMs);
     }
   }
 
@@ -130,7 +137,10 @@ export class MetricsCollector implements ModelListener {
     m.inSystem.add(-1, now);
     if (!span.measured) return;
     m.counts.count(span.outcome);
-    if (span.outcome === Outcome.Ok) m.latency.record(now - span.arrivalMs);
+    if (span.outcome === Outcome.Ok) {
+      m.latency.record(now - span.arrivalMs);
+      if (this.multiLocation) (m.byLocation[span.replica!.location.index] ??= new Histogram()).record(now - span.arrivalMs);
+    }
   }
 
   spanRefused(span: Span): void {

@@ -26,6 +26,11 @@ const latencySchema = z
 
 const levelSchema = z.object({ mean: stat, max: stat });
 
+const byLocationSchema = z
+  .record(z.string(), z.object({ completed: z.number().int(), latencyMs: latencySchema }))
+  .optional()
+  .describe('successful requests and their latency by the location (region/datacenter) of the serving replica; only when the scenario has several locations');
+
 export const reportSchema = z
   .object({
     reportVersion: z.literal(REPORT_VERSION),
@@ -45,6 +50,7 @@ export const reportSchema = z
         requests: requestsSchema,
         latencyMs: latencySchema,
         throughputPerSec: z.number().describe('successful requests per simulated second'),
+        byLocation: byLocationSchema,
       }),
     ),
     services: z.record(
@@ -54,6 +60,7 @@ export const reportSchema = z
         cores: z.number().int().describe('cores per replica'),
         requests: requestsSchema,
         latencyMs: latencySchema.describe('arrival at the service to its response, successful spans'),
+        byLocation: byLocationSchema,
         throughputPerSec: z.number(),
         utilization: stat.describe('mean busy cores / all cores'),
         queueLength: levelSchema.describe('requests waiting for a concurrency slot or a core, summed over replicas'),
@@ -130,7 +137,13 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
   const workloads: Report['workloads'] = {};
   world.workloads.forEach((w, i) => {
     const m = metrics.workloads[i];
-    workloads[w.name] = { target: `${w.spec.service}.${w.spec.endpoint}`, requests: requests(m.counts), latencyMs: latencyStats(m.latency), throughputPerSec: perSec(m.counts.completed) };
+    workloads[w.name] = {
+      target: `${w.spec.service}.${w.spec.endpoint}`,
+      requests: requests(m.counts),
+      latencyMs: latencyStats(m.latency),
+      throughputPerSec: perSec(m.counts.completed),
+      ...byLocation(world, m.byLocation),
+    };
   });
 
   const services: Report['services'] = {};
@@ -141,6 +154,7 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
       cores: s.cores,
       requests: requests(m.counts),
       latencyMs: latencyStats(m.latency),
+      ...byLocation(world, m.byLocation),
       throughputPerSec: perSec(m.counts.completed),
       utilization: round(m.meanBusy(nowMs) / (s.cores * s.replicas.length)),
       queueLength: { mean: round(m.waiting.mean(nowMs)), max: m.waiting.maxSince(nowMs) },
@@ -174,6 +188,16 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
       eventsPerSec: round(engine.wallSeconds > 0 ? engine.events / engine.wallSeconds : 0) ?? 0,
     },
   };
+}
+
+function byLocation(world: World, hs: readonly (Histogram | undefined)[]): { byLocation?: NonNullable<Report['services'][string]['byLocation']> } {
+  if (world.locations.length < 2) return {};
+  const out: NonNullable<Report['services'][string]['byLocation']> = {};
+  world.locations.forEach((l, i) => {
+    const h = hs[i];
+    if (h && h.count > 0) out[l.id] = { completed: h.count, latencyMs: latencyStats(h) };
+  });
+  return { byLocation: out };
 }
 
 function networkReport(world: World, metrics: MetricsCollector): Report['network'] {

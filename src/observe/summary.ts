@@ -49,6 +49,22 @@ export function formatSummary(r: Report): string {
     ),
   );
   out.push('');
+  const locations = Object.entries(r.workloads).filter(([, w]) => w.byLocation && Object.keys(w.byLocation).length > 1);
+  if (locations.length > 0) {
+    out.push(
+      table(
+        ['by serving location', 'ok', 'mean', 'p50', 'p99'],
+        locations.flatMap(([name, w]) => Object.entries(w.byLocation!).map(([loc, b]) => [`${name} @ ${loc}`, String(b.completed), ms(b.latencyMs.mean), ms(b.latencyMs.p50), ms(b.latencyMs.p99)])),
+      ),
+    );
+    out.push('');
+  }
+  if (r.network) {
+    const n = r.network;
+    const gb = (n.bytes.sameDatacenter + n.bytes.crossDatacenter + n.bytes.crossRegion) / 2 ** 30;
+    out.push(`network: ${n.hops.sameDatacenter} same-datacenter, ${n.hops.crossDatacenter} cross-datacenter, ${n.hops.crossRegion} cross-region messages; ${gb.toFixed(3)} GB, $${n.costUsd.toFixed(4)} transfer`);
+    out.push('');
+  }
   if (r.slo) {
     const parts = r.slo.objectives.map((o) => {
       const fmt = (x: number | null) => (x === null ? '-' : o.metric === 'errorRate' ? formatPercent(x, 2) : ms(x));
