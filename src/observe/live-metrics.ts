@@ -1,4 +1,5 @@
 // Metrics for the live view: a latency time series and per-service recent rates, with bounded work per run.
+import type { Location } from '../model/network.js';
 import type { RootRequest, Span } from '../model/span.js';
 import { Outcome } from '../model/span.js';
 import type { World } from '../model/world.js';
@@ -67,6 +68,14 @@ export class LiveMetrics extends MetricsCollector {
       s.completed++;
       s.recent[s.recentCount++ & (RECENT - 1)] = this.world.sim.nowMs - span.arrivalMs;
     } else s.failed++;
+  }
+
+  /** Messages by hop class since the start, warm-up included. */
+  readonly allHops = [0, 0, 0];
+
+  override hopSent(hopClass: number, from: Location, to: Location, bytes: number): void {
+    super.hopSent(hopClass, from, to, bytes);
+    this.allHops[hopClass]++;
   }
 
   override spanRefused(span: Span): void {

@@ -233,6 +233,7 @@ export class LiveSession {
       services,
       series: [...this.live.series],
       slo: this.sloLine,
+      hops: world.network ? (this.live.allHops.slice() as [number, number, number]) : null,
       log: [...this.run.log],
       totals: { started: totals.started, completed: totals.completed, failed: totals.failed, rejected: totals.rejected },
     });
@@ -245,7 +246,7 @@ export class LiveSession {
       inFlight += r.inSystem;
       const waiting = r.admission.length + r.runQueue.length;
       queue += waiting;
-      return { id: r.id, up: r.up, inSystem: r.inSystem, waiting, busyCores: r.busyCores };
+      return { id: r.id, location: r.location.id, up: r.up, inSystem: r.inSystem, waiting, busyCores: r.busyCores };
     });
     return {
       name: svc.name,

@@ -6,6 +6,8 @@ export type Health = 'ok' | 'warn' | 'bad';
 
 export interface ReplicaRow {
   readonly id: string;
+  /** `region/datacenter` */
+  readonly location: string;
   readonly up: boolean;
   readonly inSystem: number;
   readonly waiting: number;
@@ -52,6 +54,8 @@ export interface Snapshot {
   /** The latency objective drawn on the chart (the scenario's p99, else its highest percentile), if any. */
   readonly slo: { readonly metric: string; readonly targetMs: number } | null;
   readonly log: readonly LogEntry[];
+  /** Messages sent since the start by hop class (same datacenter, across datacenters, across regions); null without a network. */
+  readonly hops: readonly [number, number, number] | null;
   readonly totals: { readonly started: number; readonly completed: number; readonly failed: number; readonly rejected: number };
 }
 

@@ -97,3 +97,16 @@ describe('dashboard (snapshots from a real seeded run)', () => {
     expect(fit('short', 10)).toBe('short');
   });
 });
+
+describe('dashboard with regions', () => {
+  it('groups the selected service replicas by location and shows the hop-class mix', () => {
+    const s = new LiveSession(loadScenarioFile('scenarios/multi-region.yaml'), { speed: 1 });
+    let wall = 0;
+    for (let i = 0; i < 30; i++) s.tick((wall += 100));
+    const out = frame(s.latest, { selected: 1, details: true, help: false }, 100, 30);
+    expect(out).toMatch(/› catalog/);
+    expect(out).toMatch(/network: \d+% same datacenter, \d+% across datacenters, [\d.]+% across regions/);
+    expect(out).toMatch(/us-east\/dc1 2\/2 up\n.*catalog#0/);
+    expect(out).toMatch(/ap-southeast\/dc1 1\/1 up\n.*catalog#6/);
+  });
+});

@@ -38,7 +38,7 @@ export function Dashboard({ snapshot, ui, theme, width, height, bucketMs }: Dash
   const panel = ui.help ? (
     <HelpPane theme={theme} width={width} height={l.panel} />
   ) : ui.details && row ? (
-    <DetailsPane row={row} theme={theme} width={width} height={l.panel} />
+    <DetailsPane row={row} theme={theme} width={width} height={l.panel} hops={snapshot.hops} />
   ) : (
     <LatencyChart series={snapshot.series} theme={theme} width={width} height={l.panel} bucketMs={bucketMs} slo={snapshot.slo} />
   );

@@ -5,23 +5,39 @@ import { type Theme, bar, fit } from '../theme.js';
 
 const CELL = 42;
 
-export function detailsLines(row: ServiceRow, t: Theme, width: number, height: number): string[] {
+/** The hop-class mix of all messages so far, for the details pane. */
+export function hopMix(hops: readonly [number, number, number] | null): string | null {
+  if (hops === null) return null;
+  const total = hops[0] + hops[1] + hops[2];
+  if (total === 0) return 'network: no messages yet';
+  const pct = (n: number) => `${((100 * n) / total).toFixed(n > 0 && (100 * n) / total < 1 ? 1 : 0)}%`;
+  return `network: ${pct(hops[0])} same datacenter, ${pct(hops[1])} across datacenters, ${pct(hops[2])} across regions`;
+}
+
+export function detailsLines(row: ServiceRow, t: Theme, width: number, height: number, hops: readonly [number, number, number] | null = null): string[] {
   const head =
     `${t.bold(t.accent(row.name))}  ${row.replicasUp}/${row.replicasTotal} replicas up, ${row.cores} core${row.cores === 1 ? '' : 's'} each, ${row.inFlight} in flight, ${row.queue} waiting` +
     `${row.slowed ? t.warn('  CPU x3') : ''}${row.injectedErrors ? t.bad('  +20% errors') : ''}`;
   const perLine = Math.max(1, Math.floor(width / CELL));
-  const room = Math.max(0, height - 2) * perLine;
-  const cells = row.replicas.slice(0, room).map((r) => {
-    const state = r.up ? 'up' : r.inSystem > 0 ? 'drain' : 'down';
-    const text = `${r.id.slice(0, 14).padEnd(14)} ${state.padEnd(5)} q ${String(r.waiting).padStart(3)} ${bar(r.busyCores / row.cores, 8)} ${`${r.busyCores}/${row.cores}`.padEnd(6)}`;
-    return r.up ? text : t.dim(text);
-  });
   const lines = [head];
-  for (let i = 0; i < cells.length; i += perLine) lines.push(cells.slice(i, i + perLine).join(' '));
-  if (row.replicas.length > cells.length) lines.push(t.dim(`… ${row.replicas.length - cells.length} more replicas`));
-  return lines.slice(0, height).map((l) => fit(l, width));
+  const mix = hopMix(hops);
+  if (mix) lines.push(t.dim(mix));
+  // replicas grouped by location (one group when the scenario has a single place)
+  const locations = [...new Set(row.replicas.map((r) => r.location))];
+  for (const loc of locations) {
+    const here = row.replicas.filter((r) => r.location === loc);
+    if (locations.length > 1) lines.push(`${t.accent(loc)} ${t.dim(`${here.filter((r) => r.up).length}/${here.length} up`)}`);
+    const cells = here.map((r) => {
+      const state = r.up ? 'up' : r.inSystem > 0 ? 'drain' : 'down';
+      const text = `${r.id.slice(0, 14).padEnd(14)} ${state.padEnd(5)} q ${String(r.waiting).padStart(3)} ${bar(r.busyCores / row.cores, 8)} ${`${r.busyCores}/${row.cores}`.padEnd(6)}`;
+      return r.up ? text : t.dim(text);
+    });
+    for (let i = 0; i < cells.length; i += perLine) lines.push(cells.slice(i, i + perLine).join(' '));
+  }
+  const fitted = lines.length <= height ? lines : [...lines.slice(0, Math.max(1, height - 1)), t.dim(`… ${lines.length - Math.max(1, height - 1)} more lines`)];
+  return fitted.slice(0, height).map((l) => fit(l, width));
 }
 
-export function DetailsPane(props: { row: ServiceRow; theme: Theme; width: number; height: number }) {
-  return <Text>{detailsLines(props.row, props.theme, props.width, props.height).join('\n')}</Text>;
+export function DetailsPane(props: { row: ServiceRow; theme: Theme; width: number; height: number; hops?: readonly [number, number, number] | null }) {
+  return <Text>{detailsLines(props.row, props.theme, props.width, props.height, props.hops ?? null).join('\n')}</Text>;
 }
