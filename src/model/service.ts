@@ -3,7 +3,7 @@ import { type Sampler, createSampler } from '../engine/distributions.js';
 import { RingQueue } from '../engine/ring-queue.js';
 import type { RandomStream, RandomStreams } from '../engine/rng.js';
 import type { EventTarget } from '../engine/simulation.js';
-import type { EndpointSpec, Locality, ServiceSpec } from '../scenario/spec.js';
+import type { EndpointSpec, Locality, ServiceSpec, Transport } from '../scenario/spec.js';
 import type { Location } from './network.js';
 import { type Balancer, createBalancer } from './balancer.js';
 import { Outcome, type Span } from './span.js';
@@ -16,12 +16,22 @@ export interface Call {
   readonly probability: number;
   /** How the caller picks among the callee's replicas by location. */
   readonly locality: Locality;
+  readonly transport: Transport;
+  /** Position among all calls of the calling endpoint (for per-span call decisions). */
+  readonly index: number;
+  /** CPU the caller spends on this call with rpc costs: sending the request, receiving the response. */
+  readonly callerRpcMs: number;
 }
 
 export class Endpoint {
   readonly cpu: Sampler;
   readonly errorRate: number;
   readonly steps: Call[][] = [];
+  /** Every call of every step, in order. */
+  readonly calls: Call[] = [];
+  /** CPU the callee spends with rpc costs to serve one request (receive it, send the response), by transport. */
+  serveRpcMs = 0;
+  serveShmRpcMs = 0;
   /** Message sizes in bytes: a request to this endpoint, and its response. */
   readonly requestBytes: number;
   readonly responseBytes: number;
@@ -111,7 +121,9 @@ export class Replica implements EventTarget {
   private start(span: Span): void {
     this.inProgress++;
     this.link(span);
-    const cpuMs = span.endpoint.cpu.sample() * this.service.cpuFactor;
+    let cpuMs = span.endpoint.cpu.sample() * this.service.cpuFactor;
+    if (this.world.rpc !== null) cpuMs += this.chargeRpc(span);
+    span.cpuMs = cpuMs;
     if (cpuMs <= 0) {
       this.afterCpu(span);
     } else if (this.busyCores < this.service.cores) {
@@ -123,6 +135,28 @@ export class Replica implements EventTarget {
       this.runQueue.push(span);
       this.world.listener.waitingChanged(this, 1);
     }
+  }
+
+  /**
+   * RPC CPU of a span, charged with its CPU work when it starts: serving the
+   * request (receive it, send the answer) and, for each call it will make,
+   * sending the request and receiving the answer. Which calls it makes is
+   * drawn now, so the cost is known.
+   */
+  private chargeRpc(span: Span): number {
+    const ep = span.endpoint;
+    let rpcMs = span.viaShm ? ep.serveShmRpcMs : ep.serveRpcMs;
+    if (ep.calls.length > 0) {
+      const decisions = new Uint8Array(ep.calls.length);
+      for (const call of ep.calls) {
+        if (!ep.callsNow(call)) continue;
+        decisions[call.index] = 1;
+        rpcMs += call.callerRpcMs;
+      }
+      span.decisions = decisions;
+    }
+    span.rpcCpuMs = rpcMs;
+    return rpcMs;
   }
 
   handleEvent(code: number, ref: unknown): void {
@@ -159,7 +193,7 @@ export class Replica implements EventTarget {
       span.pending = 1; // guard: children that answer at once cannot end the step while it is issued
       for (let i = 0; i < calls.length; i++) {
         const call = calls[i];
-        if (!ep.callsNow(call)) continue;
+        if (span.decisions !== null ? span.decisions[call.index] === 0 : !ep.callsNow(call)) continue;
         span.pending++;
         this.world.call(span, call);
         if (span.outcome !== Outcome.Pending) return; // this replica was killed meanwhile

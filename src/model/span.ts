@@ -27,8 +27,14 @@ export class Span {
   replica: Replica | null = null;
   /** When the span reached its service (ms). */
   arrivalMs = 0;
-  /** CPU demand drawn for this visit (ms). */
+  /** CPU demand of this visit (ms): business logic plus, with rpc costs, its messages. */
   cpuMs = 0;
+  /** The part of cpuMs spent on RPC messages (serialization, kernel stack). */
+  rpcCpuMs = 0;
+  /** With rpc costs, which calls this span makes (drawn when it starts, so their cost is known); else null. */
+  decisions: Uint8Array | null = null;
+  /** Reached its replica through shared memory (no wire, no kernel stack). */
+  viaShm = false;
   /** Index of the step being run. */
   step = 0;
   /** Calls of the current step still outstanding (plus one while the step is being issued). */

@@ -1,7 +1,7 @@
 // Builds a runnable world from a scenario spec and a seed, and carries calls and responses between services.
 import { RandomStreams } from '../engine/rng.js';
 import { type EventTarget, Simulation } from '../engine/simulation.js';
-import type { ScenarioSpec } from '../scenario/spec.js';
+import type { RpcSpec, ScenarioSpec } from '../scenario/spec.js';
 import { type ModelListener, nullListener } from './listener.js';
 import { type Location, Network, buildLocations, hopClassOf } from './network.js';
 import { type Call, type Endpoint, type Replica, Service } from './service.js';
@@ -31,6 +31,7 @@ export class World implements EventTarget {
   readonly workloads: Workload[] = [];
   readonly locations: Location[];
   readonly network: Network | null;
+  readonly rpc: RpcSpec | null;
   readonly warmupMs: number;
   readonly durationMs: number;
   readonly seed: number;
@@ -48,6 +49,8 @@ export class World implements EventTarget {
     this.locations = buildLocations(spec.regions);
     for (const l of this.locations) this.locationById.set(l.id, l);
     this.network = spec.network ? new Network(spec.network, Object.keys(spec.regions), streams) : null;
+    this.rpc = spec.rpc;
+    const rpcMs = (bytes: number, shm: boolean) => (this.rpc === null ? 0 : shm ? this.rpc.shmOverheadMs + (this.rpc.shmPerKBMs * bytes) / 1024 : this.rpc.overheadMs + (this.rpc.perKBMs * bytes) / 1024);
     Object.entries(spec.services).forEach(([name, s], i) => {
       const svc = new Service(name, i, s, this, streams);
       this.services.push(svc);
@@ -56,13 +59,25 @@ export class World implements EventTarget {
     // calls are resolved once all services exist
     for (const svc of this.services) {
       for (const [epName, ep] of svc.endpoints) {
+        ep.serveRpcMs = rpcMs(ep.requestBytes, false) + rpcMs(ep.responseBytes, false);
+        ep.serveShmRpcMs = rpcMs(ep.requestBytes, true) + rpcMs(ep.responseBytes, true);
         for (const step of svc.spec.endpoints[epName].steps) {
-          ep.steps.push(
-            step.map((c): Call => {
-              const callee = this.service(c.service);
-              return { service: callee, endpoint: callee.endpoints.get(c.endpoint)!, probability: c.probability, locality: c.locality ?? callee.locality };
-            }),
-          );
+          const calls = step.map((c): Call => {
+            const callee = this.service(c.service);
+            const target = callee.endpoints.get(c.endpoint)!;
+            const shm = c.transport === 'shm';
+            return {
+              service: callee,
+              endpoint: target,
+              probability: c.probability,
+              locality: shm ? 'datacenter' : (c.locality ?? callee.locality),
+              transport: c.transport,
+              index: ep.calls.length + step.indexOf(c),
+              callerRpcMs: rpcMs(target.requestBytes, shm) + rpcMs(target.responseBytes, shm),
+            };
+          });
+          ep.steps.push(calls);
+          ep.calls.push(...calls);
         }
       }
     }
@@ -97,11 +112,11 @@ export class World implements EventTarget {
   /** `parent` calls another service. */
   call(parent: Span, call: Call): void {
     const span = new Span(call.service, call.endpoint, parent, parent.root, this.sim.nowMs >= this.warmupMs);
-    this.send(span, parent.replica!.location, call.locality);
+    this.send(span, parent.replica!.location, call.locality, call.transport === 'shm');
   }
 
   /** Pick a replica and send the request there; with none up it fails at once (Unavailable). */
-  private send(span: Span, from: Location, locality: Call['locality']): void {
+  private send(span: Span, from: Location, locality: Call['locality'], shm = false): void {
     const replica = span.service.pick(from, locality);
     if (replica === null) {
       span.arrivalMs = this.sim.nowMs;
@@ -111,7 +126,9 @@ export class World implements EventTarget {
       return;
     }
     if (span.parent === null) span.root.entry = replica;
-    if (this.network === null) {
+    // shared memory needs a replica on the same host group (datacenter); otherwise the call goes over TCP
+    if (shm && replica.location === from) span.viaShm = true;
+    if (this.network === null || span.viaShm) {
       replica.arrive(span);
       return;
     }
@@ -121,7 +138,7 @@ export class World implements EventTarget {
 
   /** A span has its answer: hand it to its caller (after the hop back, with a network), or end the workload request. */
   respond(span: Span): void {
-    if (this.network !== null && span.replica !== null) {
+    if (this.network !== null && span.replica !== null && !span.viaShm) {
       const to = span.parent !== null ? span.parent.replica!.location : span.root.workload.location;
       this.sim.schedule(this.hop(span.replica.location, to, span.endpoint.responseBytes), this, RESPONSE, span);
       return;

@@ -49,6 +49,9 @@ export class ServiceMetrics {
   readonly replicas: ReplicaMetrics[];
   /** Latency by the location of the replica that served it (only kept when the world has several). */
   readonly byLocation: Histogram[] = [];
+  /** CPU demand of finished spans, and the part of it spent on RPC messages (ms). */
+  cpuMs = 0;
+  rpcCpuMs = 0;
   constructor(startMs: number, replicas: number) {
     this.waiting = new TimeWeighted(startMs);
     this.inSystem = new TimeWeighted(startMs);
@@ -137,6 +140,8 @@ export class MetricsCollector implements ModelListener {
     m.inSystem.add(-1, now);
     if (!span.measured) return;
     m.counts.count(span.outcome);
+    m.cpuMs += span.cpuMs;
+    m.rpcCpuMs += span.rpcCpuMs;
     if (span.outcome === Outcome.Ok) {
       m.latency.record(now - span.arrivalMs);
       if (this.multiLocation) (m.byLocation[span.replica!.location.index] ??= new Histogram()).record(now - span.arrivalMs);

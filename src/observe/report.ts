@@ -63,6 +63,7 @@ export const reportSchema = z
         byLocation: byLocationSchema,
         throughputPerSec: z.number(),
         utilization: stat.describe('mean busy cores / all cores'),
+        rpcCpuShare: stat.describe("share of the service's CPU spent on RPC messages (serialization, kernel stack) rather than business logic; null without rpc: costs"),
         queueLength: levelSchema.describe('requests waiting for a concurrency slot or a core, summed over replicas'),
         inSystem: levelSchema.describe('requests at the service, waiting or in progress (L in Little\'s law)'),
         perReplica: z.array(z.object({ replica: z.string(), up: z.boolean(), utilization: stat, queueLength: levelSchema })),
@@ -157,6 +158,7 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
       ...byLocation(world, m.byLocation),
       throughputPerSec: perSec(m.counts.completed),
       utilization: round(m.meanBusy(nowMs) / (s.cores * s.replicas.length)),
+      rpcCpuShare: world.rpc === null ? null : round(m.cpuMs > 0 ? m.rpcCpuMs / m.cpuMs : NaN),
       queueLength: { mean: round(m.waiting.mean(nowMs)), max: m.waiting.maxSince(nowMs) },
       inSystem: { mean: round(m.inSystem.mean(nowMs)), max: m.inSystem.maxSince(nowMs) },
       perReplica: s.replicas.map((r) => {

@@ -65,6 +65,11 @@ export function formatSummary(r: Report): string {
     out.push(`network: ${n.hops.sameDatacenter} same-datacenter, ${n.hops.crossDatacenter} cross-datacenter, ${n.hops.crossRegion} cross-region messages; ${gb.toFixed(3)} GB, $${n.costUsd.toFixed(4)} transfer`);
     out.push('');
   }
+  const taxed = Object.entries(r.services).filter(([, s]) => s.rpcCpuShare !== null && s.rpcCpuShare > 0);
+  if (taxed.length > 0) {
+    out.push(`rpc tax (share of CPU on messages): ${taxed.map(([name, s]) => `${name} ${formatPercent(s.rpcCpuShare!)}`).join(', ')}`);
+    out.push('');
+  }
   if (r.slo) {
     const parts = r.slo.objectives.map((o) => {
       const fmt = (x: number | null) => (x === null ? '-' : o.metric === 'errorRate' ? formatPercent(x, 2) : ms(x));

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DistSpec } from '../engine/distributions.js';
 import { parseArrivals } from './arrivals.js';
 import { parseDistribution } from './distribution.js';
-import { BALANCERS, LOCALITIES } from './spec.js';
+import { BALANCERS, LOCALITIES, TRANSPORTS } from './spec.js';
 import { type Parsed, parseDuration, parseProbability, parseRate } from './units.js';
 
 /** Params carried by our custom issues, read back by problems.ts. */
@@ -47,7 +47,7 @@ const locality = z.enum(LOCALITIES as [string, ...string[]]);
 const sizeKB = z.number().min(0);
 
 /** A call: `service`, `service.endpoint` or `{ to, probability }`. */
-const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict({ to: z.string().min(1), probability: probability.optional(), locality: locality.optional() }));
+const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict({ to: z.string().min(1), probability: probability.optional(), locality: locality.optional(), transport: z.enum(TRANSPORTS as [string, ...string[]]).optional() }));
 /** A step: one call, or a list of calls run in parallel. */
 const step = z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(call).min(1));
 
@@ -99,6 +99,8 @@ const network = strict({
   pricePerGB: perHopClass(z.number().min(0)).optional(),
 });
 
+const rpc = strict({ overhead: duration.optional(), perKB: duration.optional(), transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(), shm: strict({ overhead: duration.optional(), perKB: duration.optional() }).optional() });
+
 export const scenarioSchema = strict({
   name: z.string().min(1),
   description: z.string().optional(),
@@ -110,6 +112,7 @@ export const scenarioSchema = strict({
   slo: slo.optional(),
   regions: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
   network: network.optional(),
+  rpc: rpc.optional(),
 });
 
 export type ScenarioInput = z.output<typeof scenarioSchema>;

@@ -17,6 +17,19 @@ export interface CallSpec {
   readonly probability: number;
   /** Overrides the callee's locality for this call (null: the callee's). */
   readonly locality: Locality | null;
+  /** tcp (default) or shm: shared memory to a replica in the same datacenter, no wire and no kernel stack. */
+  readonly transport: Transport;
+}
+
+export type Transport = 'tcp' | 'shm';
+export const TRANSPORTS: readonly Transport[] = ['tcp', 'shm'];
+
+/** CPU a message costs at each end: `overhead + perKB x size`, for TCP and for shared memory. */
+export interface RpcSpec {
+  readonly overheadMs: number;
+  readonly perKBMs: number;
+  readonly shmOverheadMs: number;
+  readonly shmPerKBMs: number;
 }
 
 export interface EndpointSpec {
@@ -101,4 +114,6 @@ export interface ScenarioSpec {
   /** Regions and their datacenters, in file order; one implicit `local/dc1` when the file has none. */
   readonly regions: Readonly<Record<string, readonly string[]>>;
   readonly network: NetworkSpec | null;
+  /** Null: messages cost no CPU. */
+  readonly rpc: RpcSpec | null;
 }
