@@ -31,9 +31,9 @@ export function resolveIntervention(world: World, intent: InterventionIntent, se
     case 'add-replica':
       return ok('add-replica');
     case 'remove-replica':
-      return svc.routable.length > 1 ? ok('remove-replica') : { ok: false, message: `${serviceName}: cannot remove its last replica (k kills it)` };
+      return svc.upReplicas().length > 1 ? ok('remove-replica') : { ok: false, message: `${serviceName}: cannot remove its last replica (k kills it)` };
     case 'kill-replica': {
-      const victim = svc.routable[0];
+      const victim = svc.upReplicas()[0];
       return victim ? ok('kill-replica', victim.id) : { ok: false, message: `${serviceName}: no replica is up` };
     }
     case 'toggle-slow':
@@ -61,12 +61,13 @@ export function applyIntervention(world: World, iv: Intervention): string {
   switch (iv.action) {
     case 'add-replica': {
       const r = svc.addReplica();
-      return `added ${r.id}: ${svc.routable.length} of ${svc.replicas.length} replicas up`;
+      return `added ${r.id}: ${svc.upReplicas().length} of ${svc.replicas.length} replicas up`;
     }
     case 'remove-replica': {
-      const r = svc.routable[svc.routable.length - 1];
+      const up = svc.upReplicas();
+      const r = up[up.length - 1];
       r.setUp(false);
-      return `removed ${r.id} (draining its ${r.inSystem} request${r.inSystem === 1 ? '' : 's'}): ${svc.routable.length} up`;
+      return `removed ${r.id} (draining its ${r.inSystem} request${r.inSystem === 1 ? '' : 's'}): ${up.length - 1} up`;
     }
     case 'slow-on':
       svc.cpuFactor = SLOW_FACTOR;

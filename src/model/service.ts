@@ -63,6 +63,8 @@ export class Endpoint {
 }
 
 const CPU_DONE = 1;
+const DISCOVERED_UP = 2;
+const DISCOVERED_DOWN = 3;
 
 /**
  * One instance of a service. A span holds a concurrency slot from admission to
@@ -73,6 +75,8 @@ const CPU_DONE = 1;
 export class Replica implements EventTarget {
   /** Taking new requests. A replica that is down finishes nothing more (killed) or drains (removed). */
   up = true;
+  /** What callers believe (it follows `up` after the discovery delay): the balancer picks among these. */
+  discoveredUp = true;
   busyCores = 0;
   /** Spans holding a slot. */
   inProgress = 0;
@@ -172,6 +176,8 @@ export class Replica implements EventTarget {
         this.world.listener.busyChanged(this, -1);
       }
       this.afterCpu(span);
+    } else if (code === DISCOVERED_UP || code === DISCOVERED_DOWN) {
+      this.discover(code === DISCOVERED_UP);
     }
   }
 
@@ -265,12 +271,19 @@ export class Replica implements EventTarget {
     for (const span of victims) this.world.respond(span);
   }
 
-  /** Take the replica out of (or back into) the balancer's rotation. */
+  /** Take the replica down (or bring it up); callers learn of it after the discovery delay. */
   setUp(up: boolean): void {
     if (this.up === up) return;
     this.up = up;
-    this.service.updateRoutable();
     this.world.listener.replicaChanged(this);
+    const delayMs = this.world.spec.discoveryDelayMs;
+    if (delayMs > 0) this.world.sim.schedule(delayMs, this, up ? DISCOVERED_UP : DISCOVERED_DOWN, null);
+    else this.discover(up);
+  }
+
+  private discover(up: boolean): void {
+    this.discoveredUp = up;
+    this.service.updateRoutable();
   }
 
   private link(span: Span): void {
@@ -341,8 +354,13 @@ export class Service {
     return candidates.length === 0 ? null : this.balancer.pick(candidates);
   }
 
+  /** Replicas that are really up (what callers see may lag: `routable`). */
+  upReplicas(): Replica[] {
+    return this.replicas.filter((r) => r.up);
+  }
+
   updateRoutable(): void {
-    this.routable = this.replicas.filter((r) => r.up);
+    this.routable = this.replicas.filter((r) => r.discoveredUp);
     this.byLocation = [];
     this.byRegion = [];
     for (const r of this.routable) {
@@ -351,12 +369,13 @@ export class Service {
     }
   }
 
-  /** Add a replica (a scale-out what-if) in the service's first location. It starts empty and takes traffic at once. */
+  /** Add a replica (a scale-out what-if) in the service's first location. It takes traffic once callers discover it. */
   addReplica(): Replica {
     const r = new Replica(this, this.replicas.length, this.homeLocation, this.world);
+    r.up = false;
+    r.discoveredUp = false;
     this.replicas.push(r);
-    this.updateRoutable();
-    this.world.listener.replicaChanged(r);
+    r.setUp(true);
     return r;
   }
 }

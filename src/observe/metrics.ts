@@ -49,6 +49,8 @@ export class ServiceMetrics {
   readonly replicas: ReplicaMetrics[];
   /** Latency by the location of the replica that served it (only kept when the world has several). */
   readonly byLocation: Histogram[] = [];
+  /** Requests sent to a replica that was down (callers had not yet learnt of it). */
+  connectionErrors = 0;
   /** CPU demand of finished spans, and the part of it spent on RPC messages (ms). */
   cpuMs = 0;
   rpcCpuMs = 0;
@@ -150,9 +152,10 @@ export class MetricsCollector implements ModelListener {
 
   spanRefused(span: Span): void {
     if (!span.measured) return;
-    const c = this.services[span.service.index].counts;
-    c.started++;
-    c.count(span.outcome);
+    const m = this.services[span.service.index];
+    m.counts.started++;
+    m.counts.count(span.outcome);
+    if (span.outcome === Outcome.Unavailable && span.replica !== null) m.connectionErrors++;
   }
 
   replicaChanged(replica: Replica): void {

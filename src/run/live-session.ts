@@ -208,7 +208,7 @@ export class LiveSession {
         const a = first.counters[i];
         const b = newest.counters[i];
         const ended = b.completed - a.completed + b.failed - a.failed;
-        const utilization = dSimS > 0 ? (b.busyArea - a.busyArea) / (dSimS * 1000 * svc.cores * Math.max(1, svc.routable.length)) : 0;
+        const utilization = dSimS > 0 ? (b.busyArea - a.busyArea) / (dSimS * 1000 * svc.cores * Math.max(1, svc.upReplicas().length)) : 0;
         const errorRate = ended > 0 ? (b.failed - a.failed) / ended : 0;
         const { p50Ms, p99Ms } = this.live.recentPercentiles(i);
         return this.row(svc, i, Math.min(1, utilization), dSimS > 0 ? (b.completed - a.completed) / dSimS : 0, errorRate, p50Ms, p99Ms);
@@ -250,7 +250,7 @@ export class LiveSession {
     });
     return {
       name: svc.name,
-      replicasUp: svc.routable.length,
+      replicasUp: svc.upReplicas().length,
       replicasTotal: svc.replicas.length,
       cores: svc.cores,
       inFlight,

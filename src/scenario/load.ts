@@ -191,6 +191,7 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
           pricePerGB: { ...DEFAULT_PRICE_PER_GB, ...s.network.pricePerGB },
         } satisfies NetworkSpec)
       : null,
+    discoveryDelayMs: s.discovery?.delay ?? 0,
     rpc: s.rpc
       ? {
           overheadMs: s.rpc.overhead ?? 0,

@@ -113,6 +113,7 @@ export const scenarioSchema = strict({
   regions: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
   network: network.optional(),
   rpc: rpc.optional(),
+  discovery: strict({ delay: duration.optional() }).optional(),
 });
 
 export type ScenarioInput = z.output<typeof scenarioSchema>;

@@ -116,4 +116,6 @@ export interface ScenarioSpec {
   readonly network: NetworkSpec | null;
   /** Null: messages cost no CPU. */
   readonly rpc: RpcSpec | null;
+  /** How long callers take to learn that a replica went down or came up (health checks + propagation). */
+  readonly discoveryDelayMs: number;
 }
