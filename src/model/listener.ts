@@ -24,7 +24,7 @@ export interface ModelListener {
   /** The number of busy cores of a replica changed by delta. */
   busyChanged(replica: Replica, delta: number): void;
   /** A message left `from` for `to` (only with a network): hop class 0 same datacenter, 1 across datacenters, 2 across regions. */
-  hopSent(hopClass: number, from: Location, to: Location, bytes: number): void;
+  hopSent(hopClass: number, from: Location, to: Location, bytes: number, retransmits: number): void;
 }
 
 /** A listener that ignores everything. */
@@ -73,7 +73,7 @@ class FanOut implements ModelListener {
   busyChanged(r: Replica, d: number): void {
     for (const l of this.ls) l.busyChanged(r, d);
   }
-  hopSent(c: number, f: Location, t: Location, b: number): void {
-    for (const l of this.ls) l.hopSent(c, f, t, b);
+  hopSent(c: number, f: Location, t: Location, b: number, lost: number): void {
+    for (const l of this.ls) l.hopSent(c, f, t, b, lost);
   }
 }

@@ -157,10 +157,44 @@ services:
       'bad.yaml:2:27: regions.us-east[1]: expected each datacenter once, found "dc1" twice in us-east',
       'bad.yaml:3:21: network.links.us-east~eu-wst: expected a pair of different regions such as us-east~eu-west, found "us-east~eu-wst"; did you mean "us-east~eu-west"?',
       'bad.yaml:3:43: network.links.eu-west~eu-west: expected a pair of different regions such as us-east~eu-west, found "eu-west~eu-west"; did you mean "us-east~eu-west"?',
-      'bad.yaml:3:67: network.crossRegoin: expected one of the fields sameDatacenter, crossDatacenter, crossRegion, links, pricePerGB, found unknown field "crossRegoin"; did you mean "crossRegion"?',
+      'bad.yaml:3:67: network.crossRegoin: expected one of the fields sameDatacenter, crossDatacenter, crossRegion, links, pricePerGB, bandwidth, loss, retransmitTimeout, found unknown field "crossRegoin"; did you mean "crossRegion"?',
       'bad.yaml:4:30: workloads[0].from: expected a location region/datacenter (us-east/dc1, us-east/dc1, eu-west/dc1), found "eu-west/dc2"; did you mean "eu-west/dc1"?',
       'bad.yaml:6:36: services.s.replicas.us-est/dc1: expected a location region/datacenter (us-east/dc1, us-east/dc1, eu-west/dc1), found "us-est/dc1"; did you mean "us-east/dc1"?',
       'bad.yaml:6:63: services.s.locality: expected one of none, datacenter, region, found "regional"; did you mean "region"?',
     ]);
+  });
+});
+
+describe('bandwidth and loss', () => {
+  const wire = (network: string) => `name: wire
+duration: 200s
+regions: { us: [a], eu: [a] }
+network: ${network}
+workloads: [{ name: w, from: us/a, to: s, arrivals: poisson(50/s) }]
+services:
+  s: { replicas: { eu/a: 1 }, cores: 64, cpu: 1ms, requestKB: 125, responseKB: 250 }
+`;
+  it('bandwidth adds the time to put a message on the wire: 8 x bytes / bits per second', () => {
+    const r = run(wire('{ crossRegion: 30ms, bandwidth: { crossRegion: 1Gbps } }'));
+    // 30 + 125 KB at 1 Gb/s (1.024 ms) + 1 + 30 + 250 KB (2.048 ms)
+    expect(r.latencyMs.max!).toBeCloseTo(64.072, 6);
+    expect(r.latencyMs.p50!).toBeCloseTo(64.072, 1);
+  });
+
+  it('each lost transmission costs a retransmission timeout; the count matches the loss rate', () => {
+    const r = run(wire('{ crossRegion: 30ms, loss: { us~eu: 10% }, retransmitTimeout: 200ms }'));
+    const messages = r.network!.hops.crossRegion;
+    // retransmissions per message are geometric: mean p / (1 - p) = 1/9, variance p / (1 - p)^2
+    const perMessage = r.network!.lossRetransmits / messages;
+    expect(Math.abs(perMessage - 1 / 9)).toBeLessThan(4 * Math.sqrt(0.1 / 0.81 / messages));
+    // and every one of them shows in the latency: mean = 61 ms + 200 ms x retransmits per request
+    const perRequest = r.network!.lossRetransmits / (messages / 2);
+    expect(r.latencyMs.mean!).toBeCloseTo(61 + 200 * perRequest, 0);
+    expect(r.latencyMs.p50).toBeCloseTo(61, 0);
+    expect(r.latencyMs.p99!).toBeGreaterThan(250);
+  });
+
+  it('refuses unknown loss keys', () => {
+    expect(() => loadScenarioText(wire('{ loss: { crossRegon: 1% } }'), 'w.yaml')).toThrow(/network\.loss\.crossRegon: expected a hop class \(sameDatacenter, crossDatacenter, crossRegion\) or a region pair such as us~eu, found "crossRegon"; did you mean "crossRegion"\?/);
   });
 });

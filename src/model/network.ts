@@ -1,6 +1,6 @@
 // Where replicas and clients are, and what a hop between two places costs in time and bytes.
 import { type Sampler, createSampler } from '../engine/distributions.js';
-import type { RandomStreams } from '../engine/rng.js';
+import type { RandomStream, RandomStreams } from '../engine/rng.js';
 import { HOP_CLASSES, type HopClass, type NetworkSpec } from '../scenario/spec.js';
 
 export interface Location {
@@ -39,17 +39,42 @@ export class Network {
   private readonly byClass: Sampler[];
   /** [regionA][regionB] -> the link's sampler, or the crossRegion one. */
   private readonly byRegions: Sampler[][];
+  /** Milliseconds per byte on the wire, by hop class (0: no serialization delay). */
+  private readonly msPerByte: number[];
+  private readonly lossByClass: number[];
+  private readonly lossByRegions: number[][];
+  private readonly lossRng: RandomStream;
+  /** Transmissions lost and sent again (after the warm-up counts are kept by the metrics). */
+  retransmits = 0;
 
   constructor(readonly spec: NetworkSpec, regions: readonly string[], streams: RandomStreams) {
     this.byClass = HOP_CLASSES.map((c) => createSampler(spec.delay[c], streams.stream(`network:${c}`)));
     const links = new Map<string, Sampler>();
     for (const [key, d] of Object.entries(spec.links)) links.set(key, createSampler(d, streams.stream(`network:link:${key}`)));
-    this.byRegions = regions.map((a) => regions.map((b) => links.get(a < b ? `${a}~${b}` : `${b}~${a}`) ?? this.byClass[CROSS_REGION]));
+    const pair = (a: string, b: string) => (a < b ? `${a}~${b}` : `${b}~${a}`);
+    this.byRegions = regions.map((a) => regions.map((b) => links.get(pair(a, b)) ?? this.byClass[CROSS_REGION]));
+    this.msPerByte = HOP_CLASSES.map((c) => (spec.bandwidthBps[c] === null ? 0 : (8 * 1000) / spec.bandwidthBps[c]!));
+    this.lossByClass = HOP_CLASSES.map((c) => spec.loss[c]);
+    this.lossByRegions = regions.map((a) => regions.map((b) => spec.linkLoss[pair(a, b)] ?? spec.loss.crossRegion));
+    this.lossRng = streams.stream('network:loss');
   }
 
-  /** Draw the one-way delay (ms) of a message from `a` to `b`. */
-  delayMs(a: Location, b: Location, hopClass: number): number {
-    return hopClass === CROSS_REGION ? this.byRegions[a.regionIndex][b.regionIndex].sample() : this.byClass[hopClass].sample();
+  /**
+   * Draw the one-way delay (ms) of a message of `bytes` from `a` to `b`: the
+   * propagation delay of its class or link, the time to put its bits on the
+   * wire, and a retransmission timeout for every time it is lost.
+   */
+  delayMs(a: Location, b: Location, hopClass: number, bytes: number): number {
+    let ms = hopClass === CROSS_REGION ? this.byRegions[a.regionIndex][b.regionIndex].sample() : this.byClass[hopClass].sample();
+    ms += bytes * this.msPerByte[hopClass];
+    const loss = hopClass === CROSS_REGION ? this.lossByRegions[a.regionIndex][b.regionIndex] : this.lossByClass[hopClass];
+    if (loss > 0) {
+      while (this.lossRng.next() < loss) {
+        ms += this.spec.retransmitTimeoutMs;
+        this.retransmits++;
+      }
+    }
+    return ms;
   }
 
   pricePerGB(hopClass: number): number {

@@ -168,7 +168,10 @@ export class World implements EventTarget {
   /** Account for a message between two locations and draw its delay. */
   private hop(from: Location, to: Location, bytes: number): number {
     const hopClass = hopClassOf(from, to);
-    this.listener.hopSent(hopClass, from, to, bytes);
-    return this.network!.delayMs(from, to, hopClass);
+    const network = this.network!;
+    const lostBefore = network.retransmits;
+    const delayMs = network.delayMs(from, to, hopClass, bytes);
+    this.listener.hopSent(hopClass, from, to, bytes, network.retransmits - lostBefore);
+    return delayMs;
   }
 }

@@ -73,8 +73,8 @@ export class LiveMetrics extends MetricsCollector {
   /** Messages by hop class since the start, warm-up included. */
   readonly allHops = [0, 0, 0];
 
-  override hopSent(hopClass: number, from: Location, to: Location, bytes: number): void {
-    super.hopSent(hopClass, from, to, bytes);
+  override hopSent(hopClass: number, from: Location, to: Location, bytes: number, retransmits: number): void {
+    super.hopSent(hopClass, from, to, bytes, retransmits);
     this.allHops[hopClass]++;
   }
 

@@ -71,6 +71,8 @@ export class WorkloadMetrics {
 /** Messages and bytes on the wire, by hop class (0 same datacenter, 1 across datacenters, 2 across regions) and by region pair. */
 export class NetworkMetrics {
   readonly hops = [0, 0, 0];
+  /** Transmissions lost and sent again after a retransmission timeout. */
+  retransmits = 0;
   readonly bytes = [0, 0, 0];
   /** [regionA][regionB] bytes, in the direction sent. */
   readonly bytesByRegions: number[][];
@@ -102,10 +104,11 @@ export class MetricsCollector implements ModelListener {
     this.network = new NetworkMetrics(Object.keys(world.spec.regions).length);
   }
 
-  hopSent(hopClass: number, from: Location, to: Location, bytes: number): void {
+  hopSent(hopClass: number, from: Location, to: Location, bytes: number, retransmits: number): void {
     if (this.sim.nowMs < this.warmupMs) return;
     const n = this.network;
     n.hops[hopClass]++;
+    n.retransmits += retransmits;
     n.bytes[hopClass] += bytes;
     n.bytesByRegions[from.regionIndex][to.regionIndex] += bytes;
   }

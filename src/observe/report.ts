@@ -76,6 +76,7 @@ export const reportSchema = z
         bytes: z.object({ sameDatacenter: z.number(), crossDatacenter: z.number(), crossRegion: z.number() }).describe('bytes sent, from endpoint requestKB/responseKB (1 KB = 1024 bytes)'),
         bytesByRegionPair: z.record(z.string(), z.number()).describe('bytes sent from one region to another, as "from->to"'),
         costUsd: z.number().describe('bytes x pricePerGB of their hop class (1 GB = 2^30 bytes)'),
+        lossRetransmits: z.number().int().describe('transmissions lost and sent again after network.retransmitTimeout'),
       })
       .nullable()
       .describe('traffic after the warm-up; null when the scenario has no network: section (hops are instantaneous)'),
@@ -216,6 +217,7 @@ function networkReport(world: World, metrics: MetricsCollector): Report['network
     bytes: { sameDatacenter: n.bytes[0], crossDatacenter: n.bytes[1], crossRegion: n.bytes[2] },
     bytesByRegionPair,
     costUsd: round(cost) ?? 0,
+    lossRetransmits: n.retransmits,
   };
 }
 

@@ -189,6 +189,10 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
           },
           links: Object.fromEntries(Object.entries(s.network.links ?? {}).map(([k, d]) => [linkKey(...(k.split('~') as [string, string])), d])),
           pricePerGB: { ...DEFAULT_PRICE_PER_GB, ...s.network.pricePerGB },
+          bandwidthBps: { sameDatacenter: s.network.bandwidth?.sameDatacenter ?? null, crossDatacenter: s.network.bandwidth?.crossDatacenter ?? null, crossRegion: s.network.bandwidth?.crossRegion ?? null },
+          loss: { sameDatacenter: s.network.loss?.sameDatacenter ?? 0, crossDatacenter: s.network.loss?.crossDatacenter ?? 0, crossRegion: s.network.loss?.crossRegion ?? 0 },
+          linkLoss: Object.fromEntries(Object.entries(s.network.loss ?? {}).filter(([k]) => k.includes('~')).map(([k, p]) => [linkKey(...(k.split('~') as [string, string])), p])),
+          retransmitTimeoutMs: s.network.retransmitTimeout ?? 200,
         } satisfies NetworkSpec)
       : null,
     discoveryDelayMs: s.discovery?.delay ?? 0,

@@ -4,7 +4,7 @@ import type { DistSpec } from '../engine/distributions.js';
 import { parseArrivals } from './arrivals.js';
 import { parseDistribution } from './distribution.js';
 import { BALANCERS, LOCALITIES, TRANSPORTS } from './spec.js';
-import { type Parsed, parseDuration, parseProbability, parseRate } from './units.js';
+import { type Parsed, parseBandwidth, parseDuration, parseProbability, parseRate } from './units.js';
 
 /** Params carried by our custom issues, read back by problems.ts. */
 export interface ValueIssueParams {
@@ -97,6 +97,9 @@ const network = strict({
   crossRegion: distribution.optional(),
   links: z.record(z.string(), distribution).optional(),
   pricePerGB: perHopClass(z.number().min(0)).optional(),
+  bandwidth: perHopClass(unit(parseBandwidth)).optional(),
+  loss: z.record(z.string(), probability).optional(),
+  retransmitTimeout: duration.optional(),
 });
 
 const rpc = strict({ overhead: duration.optional(), perKB: duration.optional(), transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(), shm: strict({ overhead: duration.optional(), perKB: duration.optional() }).optional() });

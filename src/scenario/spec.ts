@@ -99,6 +99,13 @@ export interface NetworkSpec {
   readonly links: Readonly<Record<string, DistSpec>>;
   /** USD per GB sent, by hop class. */
   readonly pricePerGB: Readonly<Record<HopClass, number>>;
+  /** Bits per second by hop class (null: no serialization delay): a message of B bytes takes 8B/bandwidth more. */
+  readonly bandwidthBps: Readonly<Record<HopClass, number | null>>;
+  /** Probability that a transmission is lost, by hop class and by region pair (`a~b`, overriding crossRegion). */
+  readonly loss: Readonly<Record<HopClass, number>>;
+  readonly linkLoss: Readonly<Record<string, number>>;
+  /** What a lost transmission costs before it is sent again (TCP's minimum RTO: 200 ms). */
+  readonly retransmitTimeoutMs: number;
 }
 
 export interface ScenarioSpec {

@@ -92,5 +92,14 @@ export function checkTopology(data: Raw): Problem[] {
       seen.set(norm, key);
     }
   }
+  if (isMapping(data.network) && isMapping(data.network.loss)) {
+    const names = Object.keys(regions);
+    const pairs = names.flatMap((a) => names.filter((b) => b !== a).map((b) => `${a}~${b}`));
+    const classes = ['sameDatacenter', 'crossDatacenter', 'crossRegion'];
+    for (const key of Object.keys(data.network.loss)) {
+      if (classes.includes(key) || pairs.includes(key)) continue;
+      problems.push({ path: ['network', 'loss', key], expected: `a hop class (${classes.join(', ')}) or a region pair such as ${pairs[0] ?? 'us-east~eu-west'}`, found: JSON.stringify(key), hint: suggest(key, [...classes, ...pairs], 'did you mean "%s"?') || undefined, atKey: true });
+    }
+  }
   return problems;
 }

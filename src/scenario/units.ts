@@ -78,3 +78,16 @@ export function parseNumber(input: unknown, expected = 'a number'): Parsed<numbe
   if (typeof input === 'string' && PLAIN_NUMBER_RE.test(input.trim())) return ok(Number(input.trim()));
   return fail(expected, describe(input));
 }
+
+const BANDWIDTH_RE = new RegExp(`^(${NUMBER})\\s*(bps|Kbps|Mbps|Gbps|Tbps)$`);
+const BANDWIDTH_UNITS: Record<string, number> = { bps: 1, Kbps: 1e3, Mbps: 1e6, Gbps: 1e9, Tbps: 1e12 };
+export const BANDWIDTH_HINT = 'a bandwidth such as 10Gbps (bps, Kbps, Mbps, Gbps, Tbps)';
+
+/** A bandwidth in bits per second, > 0. */
+export function parseBandwidth(input: unknown): Parsed<number> {
+  if (typeof input !== 'string') return fail(BANDWIDTH_HINT, describe(input));
+  const m = BANDWIDTH_RE.exec(input.trim());
+  if (!m) return fail(BANDWIDTH_HINT, JSON.stringify(input));
+  const value = Number(m[1]) * BANDWIDTH_UNITS[m[2]];
+  return value > 0 && Number.isFinite(value) ? ok(value) : fail('a bandwidth > 0', JSON.stringify(input));
+}
