@@ -2,9 +2,32 @@
 import type { RandomStream } from '../engine/rng.js';
 import type { BalancerKind } from '../scenario/spec.js';
 
-/** What a balancer needs of a replica: how many requests it holds. */
+/** What a balancer needs of a replica: how many requests it holds, and (for ewma) its latency as callers see it. */
 export interface Balanced {
   inSystem: number;
+  latency: PeakEwma;
+}
+
+/** Decay time of the latency average (Finagle's default for peak EWMA). */
+export const EWMA_DECAY_MS = 10_000;
+
+/**
+ * Peak-sensitive exponentially weighted moving average of latency, as in
+ * Finagle's and Linkerd's peak-EWMA balancers: a sample above the average
+ * replaces it at once (slowness is believed immediately); lower samples pull it
+ * down with a weight that grows with the time since the last one.
+ */
+export class PeakEwma {
+  valueMs = 0;
+  private stampMs = 0;
+  observe(sampleMs: number, nowMs: number): void {
+    if (sampleMs > this.valueMs) this.valueMs = sampleMs;
+    else {
+      const w = Math.exp(-(nowMs - this.stampMs) / EWMA_DECAY_MS);
+      this.valueMs = this.valueMs * w + sampleMs * (1 - w);
+    }
+    this.stampMs = nowMs;
+  }
 }
 
 export interface Balancer {
@@ -21,6 +44,22 @@ export function createBalancer(kind: BalancerKind, rng: RandomStream): Balancer 
       return new LeastRequests();
     case 'p2c':
       return new PowerOfTwo(rng);
+    case 'ewma':
+      return new PeakEwmaBalancer(rng);
+  }
+}
+
+/** Power of two choices on cost = latency average x (requests held + 1): slow or busy replicas get less. */
+class PeakEwmaBalancer implements Balancer {
+  constructor(private readonly rng: RandomStream) {}
+  pick<R extends Balanced>(rs: readonly R[]): R {
+    const n = rs.length;
+    if (n === 1) return rs[0];
+    const a = Math.floor(this.rng.next() * n);
+    let b = Math.floor(this.rng.next() * (n - 1));
+    if (b >= a) b++;
+    const cost = (r: R) => r.latency.valueMs * (r.inSystem + 1);
+    return cost(rs[b]) < cost(rs[a]) ? rs[b] : rs[a];
   }
 }
 

@@ -189,3 +189,40 @@ services:
     expect(() => loadScenarioText(wire('{ loss: { crossRegon: 1% } }'), 'w.yaml')).toThrow(/network\.loss\.crossRegon: expected a hop class \(sameDatacenter, crossDatacenter, crossRegion\) or a region pair such as us~eu, found "crossRegon"; did you mean "crossRegion"\?/);
   });
 });
+
+describe('ewma balancing', () => {
+  const mixed = (balancer: string) => `name: ewma
+duration: 60s
+warmup: 5s
+regions: { us: [a], eu: [a] }
+network: { sameDatacenter: 0.1ms, crossRegion: 30ms }
+workloads: [{ name: w, from: us/a, to: front, arrivals: poisson(200/s) }]
+services:
+  front: { replicas: { us/a: 1 }, cores: 8, cpu: 0.1ms, calls: [back] }
+  back: { replicas: { us/a: 2, eu/a: 2 }, balancer: ${balancer}, cores: 2, cpu: exp(mean=2ms) }
+`;
+  it('learns which replicas answer faster (network included) and sends them most of the traffic', () => {
+    const ewma = run(mixed('ewma'));
+    const rr = run(mixed('round-robin'));
+    const nearShare = (r: typeof ewma) => {
+      const at = r.services.back.byLocation!;
+      return at['us/a'].completed / (at['us/a'].completed + at['eu/a'].completed);
+    };
+    // round-robin: half the calls cross the ocean
+    expect(nearShare(rr)).toBeCloseTo(0.5, 2);
+    // ewma: the far pair costs ~60 ms, so a far replica wins only when both choices are far:
+    // 2 of 4 replicas are far, so (2/4) x (1/3) = 1/6 of picks; near replicas get the other 5/6
+    expect(Math.abs(nearShare(ewma) - 5 / 6)).toBeLessThan(0.02);
+    expect(ewma.latencyMs.mean!).toBeLessThan(rr.latencyMs.mean! * 0.5);
+  });
+
+  it('peak EWMA believes a slow sample at once and forgets it over its decay time', async () => {
+    const { PeakEwma, EWMA_DECAY_MS } = await import('./balancer.js');
+    const e = new PeakEwma();
+    e.observe(10, 0);
+    e.observe(100, 1); // a peak replaces the average
+    expect(e.valueMs).toBe(100);
+    e.observe(10, 1 + EWMA_DECAY_MS); // one decay time later, a low sample has weight 1 - 1/e
+    expect(e.valueMs).toBeCloseTo(100 / Math.E + 10 * (1 - 1 / Math.E), 9);
+  });
+});

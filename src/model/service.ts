@@ -5,7 +5,7 @@ import type { RandomStream, RandomStreams } from '../engine/rng.js';
 import type { EventTarget } from '../engine/simulation.js';
 import type { EndpointSpec, Locality, ServiceSpec, Transport } from '../scenario/spec.js';
 import type { Location } from './network.js';
-import { type Balancer, createBalancer } from './balancer.js';
+import { type Balancer, PeakEwma, createBalancer } from './balancer.js';
 import { Outcome, type Span } from './span.js';
 import type { World } from './world.js';
 
@@ -77,6 +77,8 @@ export class Replica implements EventTarget {
   up = true;
   /** What callers believe (it follows `up` after the discovery delay): the balancer picks among these. */
   discoveredUp = true;
+  /** Latency as callers see it, network included (kept for the ewma balancer). */
+  readonly latency = new PeakEwma();
   busyCores = 0;
   /** Spans holding a slot. */
   inProgress = 0;
@@ -313,6 +315,8 @@ export class Service {
   readonly concurrency: number;
   readonly queueCapacity: number;
   readonly locality: Locality;
+  /** Callers report the latency they see to each replica (for the ewma balancer). */
+  readonly tracksLatency: boolean;
   /** Multiplies every CPU demand (a slowdown what-if). */
   cpuFactor = 1;
   /** Extra failure probability on every endpoint (an error-injection what-if). */
@@ -324,6 +328,7 @@ export class Service {
     this.concurrency = spec.concurrency ?? Infinity;
     this.queueCapacity = spec.queue ?? Infinity;
     this.locality = spec.locality;
+    this.tracksLatency = spec.balancer === 'ewma';
     for (const p of spec.placement) {
       const location = world.location(p.location);
       for (let i = 0; i < p.replicas; i++) this.replicas.push(new Replica(this, this.replicas.length, location, world));

@@ -25,6 +25,8 @@ export const OUTCOME_NAMES = ['pending', 'ok', 'error', 'rejected', 'unavailable
  */
 export class Span {
   replica: Replica | null = null;
+  /** When the caller sent it (ms): the caller sees latency from here to the answer, network included. */
+  sentMs = 0;
   /** When the span reached its service (ms). */
   arrivalMs = 0;
   /** CPU demand of this visit (ms): business logic plus, with rpc costs, its messages. */

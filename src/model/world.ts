@@ -126,6 +126,7 @@ export class World implements EventTarget {
       return;
     }
     if (span.parent === null) span.root.entry = replica;
+    span.sentMs = this.sim.nowMs;
     // shared memory needs a replica on the same host group (datacenter); otherwise the call goes over TCP
     if (shm && replica.location === from) span.viaShm = true;
     if (this.network === null || span.viaShm) {
@@ -153,6 +154,7 @@ export class World implements EventTarget {
   }
 
   private deliver(span: Span): void {
+    if (span.service.tracksLatency && span.replica !== null && span.outcome === Outcome.Ok) span.replica.latency.observe(this.sim.nowMs - span.sentMs, this.sim.nowMs);
     const parent = span.parent;
     if (parent !== null) {
       parent.replica!.childDone(parent, span);

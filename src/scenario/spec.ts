@@ -1,8 +1,8 @@
 // The validated scenario as plain, frozen data: what the model is built from.
 import type { DistSpec } from '../engine/distributions.js';
 
-export type BalancerKind = 'round-robin' | 'random' | 'least-requests' | 'p2c';
-export const BALANCERS: readonly BalancerKind[] = ['round-robin', 'random', 'least-requests', 'p2c'];
+export type BalancerKind = 'round-robin' | 'random' | 'least-requests' | 'p2c' | 'ewma';
+export const BALANCERS: readonly BalancerKind[] = ['round-robin', 'random', 'least-requests', 'p2c', 'ewma'];
 
 /** Name of the endpoint that service-level `cpu`/`calls` define. */
 export const DEFAULT_ENDPOINT = 'default';
