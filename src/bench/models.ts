@@ -31,3 +31,9 @@ services:
   db: { cores: 2, cpu: exp(mean=0.5ms) }
 `,
 };
+
+/** The same call graph with every hop taking 0.1 ms each way, client included (the reference model exactly). */
+export const CALL_GRAPH_HOPS_MODEL: BenchModel = {
+  name: 'call graph with 0.1 ms hops (10^6 requests)',
+  yaml: CALL_GRAPH_MODEL.yaml.replace('name: bench-graph\n', 'name: bench-graph-hops\nnetwork: { sameDatacenter: 0.1ms }\n'),
+};

@@ -226,3 +226,17 @@ services:
     expect(e.valueMs).toBeCloseTo(100 / Math.E + 10 * (1 - 1 / Math.E), 9);
   });
 });
+
+describe("the geography issue's example", () => {
+  it('loads and runs as written: eu shoppers stay on eu gateways, payment is across the ocean', async () => {
+    const { loadScenarioFile } = await import('../scenario/load.js');
+    const r = runScenario(loadScenarioFile(new URL('../scenario/fixtures/issue-4-example.yaml', import.meta.url).pathname));
+    expect(r.requests.completed).toBeGreaterThan(5000);
+    expect(Object.keys(r.services.gateway.byLocation!)).toEqual(['eu-west/dc1']); // locality: region
+    // each request: client -> eu gateway (same dc) and back, gateway -> us-east payment and back (cross region)
+    expect(r.network!.hops.crossRegion).toBeGreaterThan(2 * 0.99 * r.requests.completed);
+    expect(r.latencyMs.p50!).toBeGreaterThan(70); // two 35 ms crossings
+    expect(r.services.payment.rpcCpuShare!).toBeGreaterThan(0);
+    expect(r.network!.costUsd).toBeGreaterThan(0);
+  });
+});
