@@ -43,23 +43,10 @@ export function createBalancer(kind: BalancerKind, rng: RandomStream): Balancer 
     case 'least-requests':
       return new LeastRequests();
     case 'p2c':
-      return new PowerOfTwo(rng);
+      return new PowerOfTwo(rng, (r) => r.inSystem);
     case 'ewma':
-      return new PeakEwmaBalancer(rng);
-  }
-}
-
-/** Power of two choices on cost = latency average x (requests held + 1): slow or busy replicas get less. */
-class PeakEwmaBalancer implements Balancer {
-  constructor(private readonly rng: RandomStream) {}
-  pick<R extends Balanced>(rs: readonly R[]): R {
-    const n = rs.length;
-    if (n === 1) return rs[0];
-    const a = Math.floor(this.rng.next() * n);
-    let b = Math.floor(this.rng.next() * (n - 1));
-    if (b >= a) b++;
-    const cost = (r: R) => r.latency.valueMs * (r.inSystem + 1);
-    return cost(rs[b]) < cost(rs[a]) ? rs[b] : rs[a];
+      // peak EWMA: latency average x (requests held + 1), so slow or busy replicas get less
+      return new PowerOfTwo(rng, (r) => r.latency.valueMs * (r.inSystem + 1));
   }
 }
 
@@ -87,15 +74,15 @@ class LeastRequests implements Balancer {
   }
 }
 
-/** Two distinct replicas drawn at random; the one holding fewer requests wins (Mitzenmacher). */
+/** Two distinct replicas drawn at random; the cheaper one wins (Mitzenmacher's power of two choices). */
 class PowerOfTwo implements Balancer {
-  constructor(private readonly rng: RandomStream) {}
+  constructor(private readonly rng: RandomStream, private readonly cost: (r: Balanced) => number) {}
   pick<R extends Balanced>(rs: readonly R[]): R {
     const n = rs.length;
     if (n === 1) return rs[0];
     const a = Math.floor(this.rng.next() * n);
     let b = Math.floor(this.rng.next() * (n - 1));
     if (b >= a) b++;
-    return rs[b].inSystem < rs[a].inSystem ? rs[b] : rs[a];
+    return this.cost(rs[b]) < this.cost(rs[a]) ? rs[b] : rs[a];
   }
 }
