@@ -169,7 +169,8 @@ export class LiveSession {
       }
     }
     this.publish(wallMs);
-    this.tickEndedMs = performance.now();
+    // the gap to the next tick is drawing only when ticks follow each other at max speed
+    this.tickEndedMs = this.speed === 'max' && !this.paused ? performance.now() : 0;
     if (this.run.done) this.end();
   }
 
