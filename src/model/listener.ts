@@ -1,5 +1,6 @@
 // What the model tells its observers: a narrow interface called on the hot path.
 import type { Location } from './network.js';
+import type { Edge } from './resilience.js';
 import type { Replica } from './service.js';
 import type { RootRequest, Span } from './span.js';
 
@@ -25,6 +26,8 @@ export interface ModelListener {
   busyChanged(replica: Replica, delta: number): void;
   /** A message left `from` for `to` (only with a network): hop class 0 same datacenter, 1 across datacenters, 2 across regions. */
   hopSent(hopClass: number, from: Location, to: Location, bytes: number, retransmits: number): void;
+  /** The caller gave up waiting for an attempt on `edge` (the attempt goes on at the callee). */
+  callTimedOut(edge: Edge, attempt: Span): void;
 }
 
 /** A listener that ignores everything. */
@@ -38,6 +41,7 @@ export const nullListener: ModelListener = {
   waitingChanged() {},
   busyChanged() {},
   hopSent() {},
+  callTimedOut() {},
 };
 
 /** Several listeners as one (a plain loop per call: this sits on the hot path). */
@@ -75,5 +79,8 @@ class FanOut implements ModelListener {
   }
   hopSent(c: number, f: Location, t: Location, b: number, lost: number): void {
     for (const l of this.ls) l.hopSent(c, f, t, b, lost);
+  }
+  callTimedOut(e: Edge, s: Span): void {
+    for (const l of this.ls) l.callTimedOut(e, s);
   }
 }

@@ -6,6 +6,7 @@ import type { EventTarget } from '../engine/simulation.js';
 import type { EndpointSpec, Locality, ServiceSpec, Transport } from '../scenario/spec.js';
 import type { Location } from './network.js';
 import { type Balancer, PeakEwma, createBalancer } from './balancer.js';
+import type { CallPolicy } from './resilience.js';
 import { Outcome, type Span } from './span.js';
 import type { World } from './world.js';
 
@@ -21,6 +22,8 @@ export interface Call {
   readonly index: number;
   /** CPU the caller spends on this call with rpc costs: sending the request, receiving the response. */
   readonly callerRpcMs: number;
+  /** Timeout and retries, or null for a plain call. */
+  readonly policy: CallPolicy | null;
 }
 
 export class Endpoint {
@@ -216,10 +219,10 @@ export class Replica implements EventTarget {
     this.finish(span, Outcome.Ok);
   }
 
-  /** A child of `span` answered. */
-  childDone(span: Span, child: Span): void {
+  /** A call of `span` answered with `outcome`. */
+  childDone(span: Span, outcome: Outcome): void {
     if (span.outcome !== Outcome.Pending) return; // the caller was killed; the answer has nowhere to go
-    if (child.outcome !== Outcome.Ok && span.childFailure === Outcome.Pending) span.childFailure = child.outcome;
+    if (outcome !== Outcome.Ok && span.childFailure === Outcome.Pending) span.childFailure = outcome;
     if (--span.pending > 0) return;
     if (span.childFailure !== Outcome.Pending) {
       this.finish(span, span.childFailure);

@@ -1,5 +1,6 @@
 // One request's visit to one service (a span), and how it ended.
 import type { Endpoint, Replica, Service } from './service.js';
+import type { CallAttempts } from './resilience.js';
 import type { Workload } from './workload.js';
 
 /** How a span ended. Numbers, so the hot path compares integers. */
@@ -13,10 +14,12 @@ export const Outcome = {
   Rejected: 3,
   /** No replica was up to take it, or its replica was killed under it. */
   Unavailable: 4,
+  /** The caller stopped waiting for it. */
+  Timeout: 5,
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
-export const OUTCOME_NAMES = ['pending', 'ok', 'error', 'rejected', 'unavailable'] as const;
+export const OUTCOME_NAMES = ['pending', 'ok', 'error', 'rejected', 'unavailable', 'timeout'] as const;
 
 /**
  * A request at one service. The root span of a workload request has no parent;
@@ -37,6 +40,12 @@ export class Span {
   decisions: Uint8Array | null = null;
   /** Reached its replica through shared memory (no wire, no kernel stack). */
   viaShm = false;
+  /** The call (with a timeout or retries) this span is an attempt of, or null for a plain call. */
+  attempts: CallAttempts | null = null;
+  /** A retry (not the first attempt). */
+  retry = false;
+  /** Its caller gave up on it (timeout): work done for it from then on is wasted. */
+  abandoned = false;
   /** Index of the step being run. */
   step = 0;
   /** Calls of the current step still outstanding (plus one while the step is being issued). */

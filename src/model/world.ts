@@ -1,10 +1,11 @@
 // Builds a runnable world from a scenario spec and a seed, and carries calls and responses between services.
 import { RandomStreams } from '../engine/rng.js';
 import { type EventTarget, Simulation } from '../engine/simulation.js';
-import type { RpcSpec, ScenarioSpec } from '../scenario/spec.js';
+import type { RetrySpec, RpcSpec, ScenarioSpec } from '../scenario/spec.js';
 import { type ModelListener, nullListener } from './listener.js';
 import { type Location, Network, buildLocations, hopClassOf } from './network.js';
 import { type Call, type Endpoint, type Replica, Service } from './service.js';
+import { CallAttempts, Edge } from './resilience.js';
 import { Outcome, type RootRequest, Span } from './span.js';
 import { Workload } from './workload.js';
 
@@ -30,6 +31,10 @@ export class World implements EventTarget {
   readonly services: Service[] = [];
   readonly workloads: Workload[] = [];
   readonly locations: Location[];
+  /** Caller -> callee service pairs that have calls with a timeout or retries. */
+  readonly edges: Edge[] = [];
+  /** Some call has a timeout: spans may be abandoned (wasted work is then tracked). */
+  readonly hasTimeouts: boolean;
   readonly network: Network | null;
   readonly rpc: RpcSpec | null;
   readonly warmupMs: number;
@@ -66,13 +71,19 @@ export class World implements EventTarget {
             const callee = this.service(c.service);
             const target = callee.endpoints.get(c.endpoint)!;
             const shm = c.transport === 'shm';
+            const index = ep.calls.length + step.indexOf(c);
+            const policy =
+              c.timeoutMs === null && c.retry === null
+                ? null
+                : { timeoutMs: c.timeoutMs, retry: c.retry, edge: this.edge(svc, callee, c.retry), rng: streams.stream(`call:${svc.name}.${epName}[${index}]:retry`) };
             return {
+              policy,
               service: callee,
               endpoint: target,
               probability: c.probability,
               locality: shm ? 'datacenter' : (c.locality ?? callee.locality),
               transport: c.transport,
-              index: ep.calls.length + step.indexOf(c),
+              index,
               callerRpcMs: rpcMs(target.requestBytes, shm) + rpcMs(target.responseBytes, shm),
             };
           });
@@ -81,7 +92,17 @@ export class World implements EventTarget {
         }
       }
     }
+    this.hasTimeouts = this.services.some((s) => [...s.endpoints.values()].some((e) => e.calls.some((c) => c.policy?.timeoutMs != null)));
     spec.workloads.forEach((w, i) => this.workloads.push(new Workload(w, i, this, streams)));
+  }
+
+  /** The edge between two services (one per pair; the first retry policy seen sets its budget and bucket). */
+  private edge(from: Service, to: Service, retry: RetrySpec | null): Edge {
+    const found = this.edges.find((e) => e.from === from && e.to === to);
+    if (found) return found;
+    const e = new Edge(this.edges.length, from, to, retry);
+    this.edges.push(e);
+    return e;
   }
 
   service(name: string): Service {
@@ -111,12 +132,16 @@ export class World implements EventTarget {
 
   /** `parent` calls another service. */
   call(parent: Span, call: Call): void {
+    if (call.policy !== null) {
+      new CallAttempts(this, parent, call, call.policy).start();
+      return;
+    }
     const span = new Span(call.service, call.endpoint, parent, parent.root, this.sim.nowMs >= this.warmupMs);
     this.send(span, parent.replica!.location, call.locality, call.transport === 'shm');
   }
 
   /** Pick a replica and send the request there; with none up it fails at once (Unavailable). */
-  private send(span: Span, from: Location, locality: Call['locality'], shm = false): void {
+  send(span: Span, from: Location, locality: Call['locality'], shm = false): void {
     const replica = span.service.pick(from, locality);
     if (replica === null) {
       span.arrivalMs = this.sim.nowMs;
@@ -155,9 +180,13 @@ export class World implements EventTarget {
 
   private deliver(span: Span): void {
     if (span.service.tracksLatency && span.replica !== null && span.outcome === Outcome.Ok) span.replica.latency.observe(this.sim.nowMs - span.sentMs, this.sim.nowMs);
+    if (span.attempts !== null) {
+      span.attempts.attemptDone(span);
+      return;
+    }
     const parent = span.parent;
     if (parent !== null) {
-      parent.replica!.childDone(parent, span);
+      parent.replica!.childDone(parent, span.outcome);
       return;
     }
     const root = span.root;

@@ -2,6 +2,7 @@
 import type { Simulation } from '../engine/simulation.js';
 import type { ModelListener } from '../model/listener.js';
 import type { Location } from '../model/network.js';
+import type { Edge } from '../model/resilience.js';
 import type { Replica } from '../model/service.js';
 import { Outcome, type RootRequest, type Span } from '../model/span.js';
 import type { World } from '../model/world.js';
@@ -49,6 +50,8 @@ export class ServiceMetrics {
   readonly replicas: ReplicaMetrics[];
   /** Latency by the location of the replica that served it (only kept when the world has several). */
   readonly byLocation: Histogram[] = [];
+  /** CPU spent on requests whose caller had given up (timed out), on them or on calls they made. */
+  wastedCpuMs = 0;
   /** Requests sent to a replica that was down (callers had not yet learnt of it). */
   connectionErrors = 0;
   /** CPU demand of finished spans, and the part of it spent on RPC messages (ms). */
@@ -81,6 +84,13 @@ export class NetworkMetrics {
   }
 }
 
+/** Calls from one service to another: attempts (every span sent), retries and timeouts. */
+export class EdgeMetrics {
+  attempts = 0;
+  retries = 0;
+  timeouts = 0;
+}
+
 /**
  * Subscribes to a world's model events. Only requests (and spans) that arrive
  * after the warm-up are counted; levels are integrated from the warm-up on.
@@ -90,7 +100,10 @@ export class MetricsCollector implements ModelListener {
   readonly services: ServiceMetrics[];
   readonly workloads: WorkloadMetrics[];
   readonly network: NetworkMetrics;
+  /** [caller service][callee service] */
+  readonly edges: EdgeMetrics[][];
   private readonly sim: Simulation;
+  private readonly hasTimeouts: boolean;
   private readonly warmupMs: number;
   private readonly multiLocation: boolean;
 
@@ -102,6 +115,24 @@ export class MetricsCollector implements ModelListener {
     this.services = world.services.map((s) => new ServiceMetrics(start, s.replicas.length));
     this.workloads = world.workloads.map(() => new WorkloadMetrics());
     this.network = new NetworkMetrics(Object.keys(world.spec.regions).length);
+    this.edges = world.services.map(() => world.services.map(() => new EdgeMetrics()));
+    this.hasTimeouts = world.hasTimeouts;
+  }
+
+  /**
+   * A span sent by a caller is an attempt on its edge (a workload's request is not). Edges
+   * count whole workload requests that arrived after the warm-up, so that every attempt of a
+   * call is counted with it and amplification stays exact at the window's edge.
+   */
+  private countAttempt(span: Span): void {
+    if (span.parent === null || !span.root.measured) return;
+    const e = this.edges[span.parent.service.index][span.service.index];
+    e.attempts++;
+    if (span.retry) e.retries++;
+  }
+
+  callTimedOut(edge: Edge, attempt: Span): void {
+    if (attempt.root.measured) this.edges[edge.from.index][edge.to.index].timeouts++;
   }
 
   hopSent(hopClass: number, from: Location, to: Location, bytes: number, retransmits: number): void {
@@ -137,6 +168,7 @@ export class MetricsCollector implements ModelListener {
     const now = this.sim.nowMs;
     m.inSystem.add(1, now);
     if (span.measured) m.counts.started++;
+    this.countAttempt(span);
   }
 
   spanFinished(span: Span): void {
@@ -147,6 +179,14 @@ export class MetricsCollector implements ModelListener {
     m.counts.count(span.outcome);
     m.cpuMs += span.cpuMs;
     m.rpcCpuMs += span.rpcCpuMs;
+    if (this.hasTimeouts) {
+      for (let s: Span | null = span; s !== null; s = s.parent) {
+        if (s.abandoned) {
+          m.wastedCpuMs += span.cpuMs;
+          break;
+        }
+      }
+    }
     if (span.outcome === Outcome.Ok) {
       m.latency.record(now - span.arrivalMs);
       if (this.multiLocation) (m.byLocation[span.replica!.location.index] ??= new Histogram()).record(now - span.arrivalMs);
@@ -159,6 +199,7 @@ export class MetricsCollector implements ModelListener {
     m.counts.started++;
     m.counts.count(span.outcome);
     if (span.outcome === Outcome.Unavailable && span.replica !== null) m.connectionErrors++;
+    this.countAttempt(span);
   }
 
   replicaChanged(replica: Replica): void {

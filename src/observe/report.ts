@@ -63,6 +63,7 @@ export const reportSchema = z
         byLocation: byLocationSchema,
         throughputPerSec: z.number(),
         utilization: stat.describe('mean busy cores / all cores'),
+        wastedCpuMs: z.number().describe('CPU spent on requests whose caller had timed out (on them or on calls they made)'),
         connectionErrors: z.number().int().describe('requests sent to a replica that was already down (counted as failed): callers learn of it after discovery.delay'),
         rpcCpuShare: stat.describe("share of the service's CPU spent on RPC messages (serialization, kernel stack) rather than business logic; null without rpc: costs"),
         queueLength: levelSchema.describe('requests waiting for a concurrency slot or a core, summed over replicas'),
@@ -70,6 +71,18 @@ export const reportSchema = z
         perReplica: z.array(z.object({ replica: z.string(), up: z.boolean(), utilization: stat, queueLength: levelSchema })),
       }),
     ),
+    edges: z
+      .record(
+        z.string(),
+        z.object({
+          calls: z.number().int().describe('calls made (attempts - retries)'),
+          attempts: z.number().int().describe('requests sent, retries included'),
+          retries: z.number().int(),
+          timeouts: z.number().int().describe('attempts the caller stopped waiting for'),
+          amplification: stat.describe('attempts / calls: the load retries add'),
+        }),
+      )
+      .describe('calls from one service to another ("caller->callee") made for workload requests that arrived after the warm-up'),
     network: z
       .object({
         hops: z.object({ sameDatacenter: z.number().int(), crossDatacenter: z.number().int(), crossRegion: z.number().int() }).describe('messages sent (a call is a request and a response; clients to entry services count)'),
@@ -160,6 +173,7 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
       ...byLocation(world, m.byLocation),
       throughputPerSec: perSec(m.counts.completed),
       utilization: round(m.meanBusy(nowMs) / (s.cores * s.replicas.length)),
+      wastedCpuMs: round(m.wastedCpuMs) ?? 0,
       connectionErrors: m.connectionErrors,
       rpcCpuShare: world.rpc === null ? null : round(m.cpuMs > 0 ? m.rpcCpuMs / m.cpuMs : NaN),
       queueLength: { mean: round(m.waiting.mean(nowMs)), max: m.waiting.maxSince(nowMs) },
@@ -184,6 +198,7 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
     latencyMs: latencyStats(metrics.total.latency),
     workloads,
     services,
+    edges: edgesReport(world, metrics),
     network: networkReport(world, metrics),
     slo: checkSlo(world, metrics),
     interventions: interventions.map((iv) => ({ atMs: iv.atMs, action: iv.action, target: iv.target })),
@@ -203,6 +218,19 @@ function byLocation(world: World, hs: readonly (Histogram | undefined)[]): { byL
     if (h && h.count > 0) out[l.id] = { completed: h.count, latencyMs: latencyStats(h) };
   });
   return { byLocation: out };
+}
+
+function edgesReport(world: World, metrics: MetricsCollector): Report['edges'] {
+  const out: Report['edges'] = {};
+  world.services.forEach((from, i) =>
+    world.services.forEach((to, j) => {
+      const e = metrics.edges[i][j];
+      if (e.attempts === 0 && e.timeouts === 0) return;
+      const calls = e.attempts - e.retries;
+      out[`${from.name}->${to.name}`] = { calls, attempts: e.attempts, retries: e.retries, timeouts: e.timeouts, amplification: round(calls > 0 ? e.attempts / calls : NaN) };
+    }),
+  );
+  return out;
 }
 
 function networkReport(world: World, metrics: MetricsCollector): Report['network'] {

@@ -7,8 +7,8 @@ import { positionOf } from './positions.js';
 import { type PathSegment, type Problem, ScenarioError, problemsFromZod } from './problems.js';
 import { checkReferences, endpointsOf, resolveTarget } from './references.js';
 import { DEFAULT_DELAYS, DEFAULT_PRICE_PER_GB, checkTopology, linkKey, regionsOf } from './topology.js';
-import { type EndpointInput, type ScenarioInput, scenarioSchema } from './schema.js';
-import type { CallSpec, EndpointSpec, Locality, NetworkSpec, ScenarioSpec, ServiceSpec, Transport, WorkloadSpec } from './spec.js';
+import { type CallInput, type EndpointInput, type ScenarioInput, scenarioSchema } from './schema.js';
+import type { CallSpec, EndpointSpec, Jitter, Locality, NetworkSpec, RetryOn, RetrySpec, ScenarioSpec, ServiceSpec, Transport, WorkloadSpec } from './spec.js';
 import { DEFAULT_ENDPOINT } from './spec.js';
 
 export const DEFAULT_DURATION_MS = 60_000;
@@ -132,7 +132,7 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
   const endpointSpec = (e: EndpointInput): EndpointSpec => ({
     cpu: e.cpu ?? { kind: 'constant', valueMs: 0 },
     errors: e.errors ?? 0,
-    steps: (e.calls ?? []).map((step) => step.map((c): CallSpec => ({ ...target(c.to), probability: c.probability ?? 1, locality: (c.locality as Locality | undefined) ?? null, transport: ((c.transport ?? s.rpc?.transport) as Transport | undefined) ?? 'tcp' }))),
+    steps: (e.calls ?? []).map((step) => step.map((c): CallSpec => ({ ...target(c.to), probability: c.probability ?? 1, locality: (c.locality as Locality | undefined) ?? null, transport: ((c.transport ?? s.rpc?.transport) as Transport | undefined) ?? 'tcp', timeoutMs: c.timeout ?? null, retry: retrySpec(c.retry) }))),
     requestKB: e.requestKB ?? 0,
     responseKB: e.responseKB ?? 0,
   });
@@ -205,6 +205,18 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
           shmPerKBMs: s.rpc.shm?.perKB ?? 0.0001,
         }
       : null,
+  };
+}
+
+function retrySpec(r: CallInput['retry']): RetrySpec | null {
+  if (!r) return null;
+  return {
+    attempts: r.attempts,
+    backoff: r.backoff ?? { kind: 'exponential', baseMs: 25, capMs: 1000 },
+    jitter: (r.jitter as Jitter | undefined) ?? 'full',
+    on: (r.on as RetryOn[] | undefined) ?? ['error', 'timeout'],
+    budget: r.budget ? { ratio: r.budget.ratio, minPerSec: r.budget.minPerSec ?? 10 } : null,
+    adaptive: r.adaptive ? { tokensPerSuccess: r.adaptive.tokensPerSuccess ?? 0.1, capacity: r.adaptive.capacity ?? 10 } : null,
   };
 }
 

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { DistSpec } from '../engine/distributions.js';
 import { parseArrivals } from './arrivals.js';
 import { parseDistribution } from './distribution.js';
-import { BALANCERS, LOCALITIES, TRANSPORTS } from './spec.js';
+import { parseBackoff } from './resilience.js';
+import { BALANCERS, JITTERS, LOCALITIES, RETRY_ON, TRANSPORTS } from './spec.js';
 import { type Parsed, parseBandwidth, parseDuration, parseProbability, parseRate } from './units.js';
 
 /** Params carried by our custom issues, read back by problems.ts. */
@@ -46,8 +47,17 @@ const replicas = z.union([positiveInt, z.record(z.string(), positiveInt)], { err
 const locality = z.enum(LOCALITIES as [string, ...string[]]);
 const sizeKB = z.number().min(0);
 
+const retry = strict({
+  attempts: z.number().int().min(1),
+  backoff: unit(parseBackoff).optional(),
+  jitter: z.enum(JITTERS as [string, ...string[]]).optional(),
+  on: z.array(z.enum(RETRY_ON as [string, ...string[]])).optional(),
+  budget: strict({ ratio: probability, minPerSec: z.number().min(0).optional() }).optional(),
+  adaptive: strict({ tokensPerSuccess: z.number().positive().optional(), capacity: z.number().positive().optional() }).optional(),
+});
+
 /** A call: `service`, `service.endpoint` or `{ to, probability }`. */
-const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict({ to: z.string().min(1), probability: probability.optional(), locality: locality.optional(), transport: z.enum(TRANSPORTS as [string, ...string[]]).optional() }));
+const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict({ to: z.string().min(1), probability: probability.optional(), locality: locality.optional(), transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(), timeout: duration.optional(), retry: retry.optional() }));
 /** A step: one call, or a list of calls run in parallel. */
 const step = z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(call).min(1));
 
@@ -122,3 +132,4 @@ export const scenarioSchema = strict({
 export type ScenarioInput = z.output<typeof scenarioSchema>;
 export type ServiceInput = z.output<typeof service>;
 export type EndpointInput = z.output<typeof endpoint>;
+export type CallInput = z.output<typeof call>;

@@ -19,6 +19,28 @@ export interface CallSpec {
   readonly locality: Locality | null;
   /** tcp (default) or shm: shared memory to a replica in the same datacenter, no wire and no kernel stack. */
   readonly transport: Transport;
+  /** The caller gives up on an attempt after this long (null: waits forever). */
+  readonly timeoutMs: number | null;
+  readonly retry: RetrySpec | null;
+}
+
+export type RetryOn = 'error' | 'timeout' | 'rejected';
+export const RETRY_ON: readonly RetryOn[] = ['error', 'timeout', 'rejected'];
+export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated';
+export const JITTERS: readonly Jitter[] = ['none', 'full', 'equal', 'decorrelated'];
+
+export type BackoffSpec = { readonly kind: 'exponential'; readonly baseMs: number; readonly capMs: number } | { readonly kind: 'constant'; readonly ms: number };
+
+export interface RetrySpec {
+  /** Attempts in all, the first included. */
+  readonly attempts: number;
+  readonly backoff: BackoffSpec;
+  readonly jitter: Jitter;
+  readonly on: readonly RetryOn[];
+  /** Envoy/Linkerd retry budget: retries at most ratio x requests + minPerSec (over a 10 s window). */
+  readonly budget: { readonly ratio: number; readonly minPerSec: number } | null;
+  /** Marc Brooker's adaptive token bucket: a success deposits tokensPerSuccess, a retry spends 1. */
+  readonly adaptive: { readonly tokensPerSuccess: number; readonly capacity: number } | null;
 }
 
 export type Transport = 'tcp' | 'shm';
