@@ -81,8 +81,13 @@ export function applyIntervention(world: World, iv: Intervention): string {
     case 'errors-off':
       svc.injectedErrorRate = 0;
       return `${svc.name}: error injection off`;
-    case 'breakers-toggle':
-      return `${svc.name}: no circuit breakers configured on its calls`;
+    case 'breakers-toggle': {
+      const has = [...svc.endpoints.values()].some((e) => e.calls.some((c) => c.policy?.breaker));
+      if (!has) return `${svc.name}: no circuit breakers configured on its calls`;
+      svc.breakersDisabled = !svc.breakersDisabled;
+      for (const b of world.breakers.values()) if (b.name.startsWith(`${svc.name}#`) || b.name.startsWith(`${svc.name}->`)) b.disabled = svc.breakersDisabled;
+      return `${svc.name}: circuit breakers ${svc.breakersDisabled ? 'off (every call goes through)' : 'on'}`;
+    }
     case 'double-load': {
       const ws = workloadsReaching(world, svc);
       for (const w of ws) w.scaleLoad(2);

@@ -1,5 +1,6 @@
 // What the model tells its observers: a narrow interface called on the hot path.
 import type { Location } from './network.js';
+import type { Breaker, BreakerState } from './breaker.js';
 import type { Edge } from './resilience.js';
 import type { Replica } from './service.js';
 import type { RootRequest, Span } from './span.js';
@@ -28,6 +29,10 @@ export interface ModelListener {
   hopSent(hopClass: number, from: Location, to: Location, bytes: number, retransmits: number): void;
   /** The caller gave up waiting for an attempt on `edge` (the attempt goes on at the callee). */
   callTimedOut(edge: Edge, attempt: Span): void;
+  /** A circuit breaker refused to send an attempt on `edge` (it was open, or out of half-open probes). */
+  breakerRejected(edge: Edge, attempt: Span): void;
+  /** A circuit breaker changed state. */
+  breakerChanged(breaker: Breaker, from: BreakerState, to: BreakerState): void;
 }
 
 /** A listener that ignores everything. */
@@ -42,6 +47,8 @@ export const nullListener: ModelListener = {
   busyChanged() {},
   hopSent() {},
   callTimedOut() {},
+  breakerRejected() {},
+  breakerChanged() {},
 };
 
 /** Several listeners as one (a plain loop per call: this sits on the hot path). */
@@ -82,5 +89,11 @@ class FanOut implements ModelListener {
   }
   callTimedOut(e: Edge, s: Span): void {
     for (const l of this.ls) l.callTimedOut(e, s);
+  }
+  breakerRejected(e: Edge, s: Span): void {
+    for (const l of this.ls) l.breakerRejected(e, s);
+  }
+  breakerChanged(b: Breaker, f: BreakerState, t: BreakerState): void {
+    for (const l of this.ls) l.breakerChanged(b, f, t);
   }
 }

@@ -22,9 +22,9 @@ services:
     expect(n).toBe(100);
     expect(r.requests.failed).toBe(n);
     expect(r.services.d.requests.started).toBe(27 * n);
-    expect(r.edges['a->b']).toEqual({ calls: n, attempts: 3 * n, retries: 2 * n, timeouts: 0, amplification: 3 });
-    expect(r.edges['b->c']).toEqual({ calls: 3 * n, attempts: 9 * n, retries: 6 * n, timeouts: 0, amplification: 3 });
-    expect(r.edges['c->d']).toEqual({ calls: 9 * n, attempts: 27 * n, retries: 18 * n, timeouts: 0, amplification: 3 });
+    expect(r.edges['a->b']).toEqual({ calls: n, attempts: 3 * n, retries: 2 * n, timeouts: 0, breakerRejected: 0, amplification: 3 });
+    expect(r.edges['b->c']).toEqual({ calls: 3 * n, attempts: 9 * n, retries: 6 * n, timeouts: 0, breakerRejected: 0, amplification: 3 });
+    expect(r.edges['c->d']).toEqual({ calls: 9 * n, attempts: 27 * n, retries: 18 * n, timeouts: 0, breakerRejected: 0, amplification: 3 });
   });
 
   it('only retries the outcomes it is told to, and a success ends the call', () => {

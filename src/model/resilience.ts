@@ -1,7 +1,8 @@
 // Calls with a timeout or retries: attempts, backoff with jitter, retry budgets and adaptive token buckets.
 import type { RandomStream } from '../engine/rng.js';
 import type { EventTarget } from '../engine/simulation.js';
-import type { BackoffSpec, Jitter, RetryOn, RetrySpec } from '../scenario/spec.js';
+import type { BackoffSpec, BreakerSpec, Jitter, RetryOn, RetrySpec } from '../scenario/spec.js';
+import type { Breaker } from './breaker.js';
 import type { Call, Service } from './service.js';
 import { Outcome, Span } from './span.js';
 import type { World } from './world.js';
@@ -90,10 +91,11 @@ export class Edge {
   }
 }
 
-/** The retry policy of one call site, with its own random stream for jitter. */
+/** The resilience policy of one call site, with its own random stream for jitter. */
 export interface CallPolicy {
   readonly timeoutMs: number | null;
   readonly retry: RetrySpec | null;
+  readonly breaker: BreakerSpec | null;
   readonly edge: Edge;
   readonly rng: RandomStream;
 }
@@ -107,6 +109,7 @@ export interface CallPolicy {
 export class CallAttempts implements EventTarget {
   private attempt = 0;
   private current: Span | null = null;
+  private readonly breaker: Breaker | null;
   private timer = -1;
   private previousBackoffMs = 0;
   private done = false;
@@ -116,7 +119,9 @@ export class CallAttempts implements EventTarget {
     private readonly parent: Span,
     private readonly call: Call,
     private readonly policy: CallPolicy,
-  ) {}
+  ) {
+    this.breaker = policy.breaker === null ? null : world.breakerFor(parent.replica!, call, policy.breaker);
+  }
 
   start(): void {
     this.policy.edge.noteRequest(this.world.sim.nowMs);
@@ -132,6 +137,17 @@ export class CallAttempts implements EventTarget {
     const span = new Span(this.call.service, this.call.endpoint, this.parent, this.parent.root, this.world.sim.nowMs >= this.world.warmupMs);
     span.attempts = this;
     span.retry = this.attempt > 1;
+    if (this.breaker !== null) {
+      const pass = this.breaker.allow();
+      if (pass === false) {
+        // open: fail fast, without touching the network
+        this.world.listener.breakerRejected(this.policy.edge, span);
+        this.finish(Outcome.BreakerOpen);
+        return;
+      }
+      span.breakerPass = pass;
+      span.sentMs = this.world.sim.nowMs;
+    }
     this.current = span;
     if (this.policy.timeoutMs !== null) this.timer = this.world.sim.schedule(this.policy.timeoutMs, this, TIMEOUT, span);
     this.world.send(span, this.parent.replica!.location, this.call.locality, this.call.transport === 'shm');
@@ -143,6 +159,7 @@ export class CallAttempts implements EventTarget {
     if (this.timer >= 0) this.world.sim.cancel(this.timer);
     this.timer = -1;
     this.current = null;
+    if (span.breakerPass !== null) this.breaker!.record(span.breakerPass, span.outcome !== Outcome.Ok, this.world.sim.nowMs - span.sentMs);
     if (span.outcome === Outcome.Ok) {
       this.policy.edge.noteSuccess();
       this.finish(Outcome.Ok);
@@ -157,6 +174,7 @@ export class CallAttempts implements EventTarget {
       span.abandoned = true;
       this.current = null;
       this.timer = -1;
+      if (span.breakerPass !== null) this.breaker!.record(span.breakerPass, true, this.world.sim.nowMs - span.sentMs);
       this.world.listener.callTimedOut(this.policy.edge, span);
       this.failed(Outcome.Timeout);
     } else if (code === RETRY) {

@@ -324,6 +324,8 @@ export class Service {
   cpuFactor = 1;
   /** Extra failure probability on every endpoint (an error-injection what-if). */
   injectedErrorRate = 0;
+  /** Its calls' circuit breakers are switched off (a what-if). */
+  breakersDisabled = false;
   private readonly balancer: Balancer;
 
   constructor(readonly name: string, readonly index: number, readonly spec: ServiceSpec, private readonly world: World, streams: RandomStreams) {

@@ -16,10 +16,12 @@ export const Outcome = {
   Unavailable: 4,
   /** The caller stopped waiting for it. */
   Timeout: 5,
+  /** A circuit breaker refused to send it. */
+  BreakerOpen: 6,
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
-export const OUTCOME_NAMES = ['pending', 'ok', 'error', 'rejected', 'unavailable', 'timeout'] as const;
+export const OUTCOME_NAMES = ['pending', 'ok', 'error', 'rejected', 'unavailable', 'timeout', 'breaker-open'] as const;
 
 /**
  * A request at one service. The root span of a workload request has no parent;
@@ -44,6 +46,8 @@ export class Span {
   attempts: CallAttempts | null = null;
   /** A retry (not the first attempt). */
   retry = false;
+  /** Let through by a breaker: as a normal call, or as a half-open probe (null: no breaker). */
+  breakerPass: 'call' | 'probe' | null = null;
   /** Its caller gave up on it (timeout): work done for it from then on is wasted. */
   abandoned = false;
   /** Index of the step being run. */

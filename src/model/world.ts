@@ -1,7 +1,8 @@
 // Builds a runnable world from a scenario spec and a seed, and carries calls and responses between services.
 import { RandomStreams } from '../engine/rng.js';
 import { type EventTarget, Simulation } from '../engine/simulation.js';
-import type { RetrySpec, RpcSpec, ScenarioSpec } from '../scenario/spec.js';
+import type { BreakerSpec, RetrySpec, RpcSpec, ScenarioSpec } from '../scenario/spec.js';
+import { Breaker } from './breaker.js';
 import { type ModelListener, nullListener } from './listener.js';
 import { type Location, Network, buildLocations, hopClassOf } from './network.js';
 import { type Call, type Endpoint, type Replica, Service } from './service.js';
@@ -73,9 +74,9 @@ export class World implements EventTarget {
             const shm = c.transport === 'shm';
             const index = ep.calls.length + step.indexOf(c);
             const policy =
-              c.timeoutMs === null && c.retry === null
+              c.timeoutMs === null && c.retry === null && c.breaker === null
                 ? null
-                : { timeoutMs: c.timeoutMs, retry: c.retry, edge: this.edge(svc, callee, c.retry), rng: streams.stream(`call:${svc.name}.${epName}[${index}]:retry`) };
+                : { timeoutMs: c.timeoutMs, retry: c.retry, breaker: c.breaker, edge: this.edge(svc, callee, c.retry), rng: streams.stream(`call:${svc.name}.${epName}[${index}]:retry`) };
             return {
               policy,
               service: callee,
@@ -94,6 +95,22 @@ export class World implements EventTarget {
     }
     this.hasTimeouts = this.services.some((s) => [...s.endpoints.values()].some((e) => e.calls.some((c) => c.policy?.timeoutMs != null)));
     spec.workloads.forEach((w, i) => this.workloads.push(new Workload(w, i, this, streams)));
+  }
+
+  /** Circuit breakers by name (`caller->callee`, the caller a replica id or a service), in creation order. */
+  readonly breakers = new Map<string, Breaker>();
+
+  /** The breaker a replica uses for a call: its own, or its service's (scope: service). Created on first use. */
+  breakerFor(caller: Replica, call: Call, spec: BreakerSpec): Breaker {
+    const owner = spec.scope === 'service' ? caller.service.name : caller.id;
+    const name = `${owner}->${call.service.name}`;
+    let b = this.breakers.get(name);
+    if (!b) {
+      b = new Breaker(name, spec, this);
+      b.disabled = caller.service.breakersDisabled;
+      this.breakers.set(name, b);
+    }
+    return b;
   }
 
   /** The edge between two services (one per pair; the first retry policy seen sets its budget and bucket). */

@@ -2,6 +2,7 @@
 import type { Simulation } from '../engine/simulation.js';
 import type { ModelListener } from '../model/listener.js';
 import type { Location } from '../model/network.js';
+import type { Breaker, BreakerState } from '../model/breaker.js';
 import type { Edge } from '../model/resilience.js';
 import type { Replica } from '../model/service.js';
 import { Outcome, type RootRequest, type Span } from '../model/span.js';
@@ -89,6 +90,20 @@ export class EdgeMetrics {
   attempts = 0;
   retries = 0;
   timeouts = 0;
+  breakerRejected = 0;
+  /** Calls refused by a breaker before any attempt went out (refused retries are not new calls). */
+  callsRefused = 0;
+}
+
+const TRANSITIONS_KEPT = 500;
+
+/** A breaker's history: every transition (the first 500 kept) and the time it spent open. */
+export class BreakerHistory {
+  readonly transitions: { atMs: number; from: BreakerState; to: BreakerState }[] = [];
+  transitionCount = 0;
+  openMs = 0;
+  openSinceMs = -1;
+  constructor(readonly breaker: Breaker) {}
 }
 
 /**
@@ -133,6 +148,29 @@ export class MetricsCollector implements ModelListener {
 
   callTimedOut(edge: Edge, attempt: Span): void {
     if (attempt.root.measured) this.edges[edge.from.index][edge.to.index].timeouts++;
+  }
+
+  breakerRejected(edge: Edge, attempt: Span): void {
+    if (!attempt.root.measured) return;
+    const e = this.edges[edge.from.index][edge.to.index];
+    e.breakerRejected++;
+    if (!attempt.retry) e.callsRefused++;
+  }
+
+  /** Breaker histories by name, in the order the breakers changed first. */
+  readonly breakers = new Map<string, BreakerHistory>();
+
+  breakerChanged(breaker: Breaker, from: BreakerState, to: BreakerState): void {
+    let h = this.breakers.get(breaker.name);
+    if (!h) this.breakers.set(breaker.name, (h = new BreakerHistory(breaker)));
+    const now = this.sim.nowMs;
+    h.transitionCount++;
+    if (h.transitions.length < TRANSITIONS_KEPT) h.transitions.push({ atMs: now, from, to });
+    if (to === 'open') h.openSinceMs = now;
+    else if (from === 'open' && h.openSinceMs >= 0) {
+      h.openMs += now - h.openSinceMs;
+      h.openSinceMs = -1;
+    }
   }
 
   hopSent(hopClass: number, from: Location, to: Location, bytes: number, retransmits: number): void {

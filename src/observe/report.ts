@@ -75,14 +75,28 @@ export const reportSchema = z
       .record(
         z.string(),
         z.object({
-          calls: z.number().int().describe('calls made (attempts - retries)'),
+          calls: z.number().int().describe('calls made: first attempts, plus calls a breaker refused outright'),
           attempts: z.number().int().describe('requests sent, retries included'),
           retries: z.number().int(),
           timeouts: z.number().int().describe('attempts the caller stopped waiting for'),
+          breakerRejected: z.number().int().describe('attempts a circuit breaker refused to send (open, or out of half-open probes)'),
           amplification: stat.describe('attempts / calls: the load retries add'),
         }),
       )
       .describe('calls from one service to another ("caller->callee") made for workload requests that arrived after the warm-up'),
+    breakers: z
+      .record(
+        z.string(),
+        z.object({
+          preset: z.string(),
+          scope: z.enum(['replica', 'service']),
+          state: z.enum(['closed', 'open', 'halfOpen']).describe('at the end of the run'),
+          transitions: z.array(z.object({ atMs: z.number(), from: z.string(), to: z.string() })).describe('the first 500, in order'),
+          transitionCount: z.number().int(),
+          openMs: z.number().describe('simulated time spent open'),
+        }),
+      )
+      .describe('circuit breakers that changed state ("caller->callee", the caller a replica or a service), over the whole run'),
     network: z
       .object({
         hops: z.object({ sameDatacenter: z.number().int(), crossDatacenter: z.number().int(), crossRegion: z.number().int() }).describe('messages sent (a call is a request and a response; clients to entry services count)'),
@@ -199,6 +213,19 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
     workloads,
     services,
     edges: edgesReport(world, metrics),
+    breakers: Object.fromEntries(
+      [...metrics.breakers.values()].map((h) => [
+        h.breaker.name,
+        {
+          preset: h.breaker.spec.preset,
+          scope: h.breaker.spec.scope,
+          state: h.breaker.state,
+          transitions: h.transitions.map((t) => ({ ...t })),
+          transitionCount: h.transitionCount,
+          openMs: round(h.openMs + (h.openSinceMs >= 0 ? nowMs - h.openSinceMs : 0)) ?? 0,
+        },
+      ]),
+    ),
     network: networkReport(world, metrics),
     slo: checkSlo(world, metrics),
     interventions: interventions.map((iv) => ({ atMs: iv.atMs, action: iv.action, target: iv.target })),
@@ -225,9 +252,10 @@ function edgesReport(world: World, metrics: MetricsCollector): Report['edges'] {
   world.services.forEach((from, i) =>
     world.services.forEach((to, j) => {
       const e = metrics.edges[i][j];
-      if (e.attempts === 0 && e.timeouts === 0) return;
-      const calls = e.attempts - e.retries;
-      out[`${from.name}->${to.name}`] = { calls, attempts: e.attempts, retries: e.retries, timeouts: e.timeouts, amplification: round(calls > 0 ? e.attempts / calls : NaN) };
+      if (e.attempts === 0 && e.timeouts === 0 && e.breakerRejected === 0) return;
+      // a call refused by an open breaker is a call with no attempt
+      const calls = e.attempts - e.retries + e.callsRefused;
+      out[`${from.name}->${to.name}`] = { calls, attempts: e.attempts, retries: e.retries, timeouts: e.timeouts, breakerRejected: e.breakerRejected, amplification: round(calls > 0 ? e.attempts / calls : NaN) };
     }),
   );
   return out;

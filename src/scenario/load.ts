@@ -8,7 +8,8 @@ import { type PathSegment, type Problem, ScenarioError, problemsFromZod } from '
 import { checkReferences, endpointsOf, resolveTarget } from './references.js';
 import { DEFAULT_DELAYS, DEFAULT_PRICE_PER_GB, checkTopology, linkKey, regionsOf } from './topology.js';
 import { type CallInput, type EndpointInput, type ScenarioInput, scenarioSchema } from './schema.js';
-import type { CallSpec, EndpointSpec, Jitter, Locality, NetworkSpec, RetryOn, RetrySpec, ScenarioSpec, ServiceSpec, Transport, WorkloadSpec } from './spec.js';
+import { BREAKER_PRESETS, type BreakerConfig } from './breaker-presets.js';
+import type { BreakerSpec, CallSpec, EndpointSpec, Jitter, Locality, NetworkSpec, RetryOn, RetrySpec, ScenarioSpec, ServiceSpec, Transport, WorkloadSpec } from './spec.js';
 import { DEFAULT_ENDPOINT } from './spec.js';
 
 export const DEFAULT_DURATION_MS = 60_000;
@@ -132,7 +133,7 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
   const endpointSpec = (e: EndpointInput): EndpointSpec => ({
     cpu: e.cpu ?? { kind: 'constant', valueMs: 0 },
     errors: e.errors ?? 0,
-    steps: (e.calls ?? []).map((step) => step.map((c): CallSpec => ({ ...target(c.to), probability: c.probability ?? 1, locality: (c.locality as Locality | undefined) ?? null, transport: ((c.transport ?? s.rpc?.transport) as Transport | undefined) ?? 'tcp', timeoutMs: c.timeout ?? null, retry: retrySpec(c.retry) }))),
+    steps: (e.calls ?? []).map((step) => step.map((c): CallSpec => ({ ...target(c.to), probability: c.probability ?? 1, locality: (c.locality as Locality | undefined) ?? null, transport: ((c.transport ?? s.rpc?.transport) as Transport | undefined) ?? 'tcp', timeoutMs: c.timeout ?? null, retry: retrySpec(c.retry), breaker: breakerSpec(c.breaker) }))),
     requestKB: e.requestKB ?? 0,
     responseKB: e.responseKB ?? 0,
   });
@@ -206,6 +207,26 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
         }
       : null,
   };
+}
+
+function breakerSpec(b: CallInput['breaker']): BreakerSpec | null {
+  if (!b) return null;
+  const preset = b.preset ?? 'resilience4j';
+  const base = BREAKER_PRESETS[preset];
+  const window: Pick<BreakerConfig, 'windowKind' | 'windowSize'> = b.window ?? base;
+  const config: BreakerConfig = {
+    ...base,
+    windowKind: window.windowKind,
+    windowSize: window.windowSize,
+    // a count window smaller than the preset's minimum is judged once full
+    minCalls: b.minCalls ?? (window.windowKind === 'count' ? Math.min(base.minCalls, window.windowSize) : base.minCalls),
+    failureRate: b.failureRate ?? base.failureRate,
+    slowCallMs: b.slowCall ? b.slowCall.duration : base.slowCallMs,
+    slowCallRate: b.slowCall?.rate ?? base.slowCallRate,
+    openMs: b.open ?? base.openMs,
+    halfOpenCalls: b.halfOpenCalls ?? base.halfOpenCalls,
+  };
+  return { preset, config, scope: b.scope ?? 'replica' };
 }
 
 function retrySpec(r: CallInput['retry']): RetrySpec | null {

@@ -56,8 +56,27 @@ const retry = strict({
   adaptive: strict({ tokensPerSuccess: z.number().positive().optional(), capacity: z.number().positive().optional() }).optional(),
 });
 
+/** `20` (the last 20 calls) or `10s` (the calls of the last 10 seconds). */
+function parseBreakerWindow(input: unknown): Parsed<{ windowKind: 'count' | 'time'; windowSize: number }> {
+  const hint = 'a number of calls (a count window, such as 20) or a duration (a time window, such as 10s)';
+  if (typeof input === 'number') return Number.isInteger(input) && input >= 1 ? { ok: true, value: { windowKind: 'count', windowSize: input } } : { ok: false, expected: hint, found: String(input), offset: 0 };
+  const d = parseDuration(input);
+  return d.ok && d.value > 0 ? { ok: true, value: { windowKind: 'time', windowSize: d.value } } : { ok: false, expected: hint, found: JSON.stringify(input), offset: 0 };
+}
+
+const breaker = strict({
+  preset: z.enum(['hystrix', 'resilience4j', 'polly', 'opossum']).optional(),
+  window: unit(parseBreakerWindow).optional(),
+  minCalls: z.number().int().min(0).optional(),
+  failureRate: probability.optional(),
+  slowCall: strict({ duration, rate: probability.optional() }).optional(),
+  open: duration.optional(),
+  halfOpenCalls: z.number().int().min(1).optional(),
+  scope: z.enum(['replica', 'service']).optional(),
+});
+
 /** A call: `service`, `service.endpoint` or `{ to, probability }`. */
-const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict({ to: z.string().min(1), probability: probability.optional(), locality: locality.optional(), transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(), timeout: duration.optional(), retry: retry.optional() }));
+const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict({ to: z.string().min(1), probability: probability.optional(), locality: locality.optional(), transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(), timeout: duration.optional(), retry: retry.optional(), breaker: breaker.optional() }));
 /** A step: one call, or a list of calls run in parallel. */
 const step = z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(call).min(1));
 

@@ -1,5 +1,6 @@
 // The validated scenario as plain, frozen data: what the model is built from.
 import type { DistSpec } from '../engine/distributions.js';
+import type { BreakerConfig } from './breaker-presets.js';
 
 export type BalancerKind = 'round-robin' | 'random' | 'least-requests' | 'p2c' | 'ewma';
 export const BALANCERS: readonly BalancerKind[] = ['round-robin', 'random', 'least-requests', 'p2c', 'ewma'];
@@ -22,6 +23,14 @@ export interface CallSpec {
   /** The caller gives up on an attempt after this long (null: waits forever). */
   readonly timeoutMs: number | null;
   readonly retry: RetrySpec | null;
+  readonly breaker: BreakerSpec | null;
+}
+
+export interface BreakerSpec {
+  readonly preset: string;
+  readonly config: BreakerConfig;
+  /** replica: a breaker in each calling replica (a client library per instance); service: one shared. */
+  readonly scope: 'replica' | 'service';
 }
 
 export type RetryOn = 'error' | 'timeout' | 'rejected';
