@@ -188,3 +188,24 @@ describe('msim run --replay and --speed', () => {
     expect(r.stdout).toMatch(/^mm1: 40s simulated/);
   });
 });
+
+describe('msim machines', () => {
+  it('prints each breaker preset as a statechart, and as JSON for a visualizer', async () => {
+    const text = await runCli(['machines']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^breaker\.hystrix {2}\(\{"windowKind":"time","windowSize":10000,"minCalls":20/);
+    expect(text.stdout).toMatch(/ {2}closed --RESULT \[tripsInClosed\]--> open\n {2}open --OPEN_ELAPSED--> halfOpen\n {2}halfOpen --RESULT \[lastProbeFails\]--> open\n {2}halfOpen --RESULT \[lastProbeSucceeds\]--> closed/);
+    const json = JSON.parse((await runCli(['machines', '--json'])).stdout);
+    expect(Object.keys(json)).toEqual(['breaker.hystrix', 'breaker.resilience4j', 'breaker.polly', 'breaker.opossum']);
+    expect(json['breaker.resilience4j']).toMatchObject({ id: 'breaker', initial: 'closed', states: { closed: {}, open: {}, halfOpen: {} } });
+  });
+});
+
+describe('pipes', () => {
+  it('stops quietly when the reader goes away (msim ... | head)', () => {
+    const bin = new URL('../../bin/msim.js', import.meta.url).pathname;
+    const r = spawnSync('bash', ['-c', `node ${bin} machines | head -1; node ${bin} run scenarios/mm1.yaml --json - | head -1`], { encoding: 'utf8' });
+    expect(r.stdout).toMatch(/^breaker\.hystrix[^\n]*\n\{\n$/);
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+  });
+});

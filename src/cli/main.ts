@@ -1,6 +1,7 @@
 // msim's command line: commander wiring, exit codes, and the only code that touches `process`.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerMachines } from './commands/machines.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   registerRun(program, io, (c) => (exitCode = c));
   registerValidate(program, io, (c) => (exitCode = c));
   registerSchema(program, io, (c) => (exitCode = c));
+  registerMachines(program, io, (c) => (exitCode = c));
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   try {
@@ -52,6 +54,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 export async function runFromProcess(): Promise<void> {
   // React's production build: the development one checks and warns on every render
   process.env.NODE_ENV ??= 'production';
+  // a reader that goes away (msim ... | head) is not an error: stop quietly
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
   const terminal = process.stdout.isTTY && process.stdin.isTTY ? { stdout: process.stdout, stdin: process.stdin } : undefined;
   if (terminal) {
     // whatever happens, give the terminal back: main screen, visible cursor
