@@ -73,6 +73,7 @@ export class LiveSession {
   private samples: Sample[] = [];
   private lastRows: ServiceRow[] | null = null;
   private lastRowsSimMs = -1;
+  private readonly loggedTransitions = new Map<object, number>();
   private readonly frameMs: number;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private listeners = new Set<(s: Snapshot) => void>();
@@ -189,7 +190,17 @@ export class LiveSession {
     for (const fn of this.listeners) fn(this.latest);
   }
 
+  /** Log breaker transitions not logged yet (the metrics keep them for the report). */
+  private logBreakerTransitions(): void {
+    for (const h of this.live.breakers.values()) {
+      const seen = this.loggedTransitions.get(h) ?? 0;
+      for (const t of h.transitions.slice(seen)) this.run.addLog({ atMs: t.atMs, kind: 'info', text: `breaker ${h.breaker.name}: ${t.from} -> ${t.to}` });
+      this.loggedTransitions.set(h, h.transitions.length);
+    }
+  }
+
   private snapshot(wallMs: number): Snapshot {
+    this.logBreakerTransitions();
     const world = this.run.world;
     const nowMs = world.sim.nowMs;
     this.live.closeBuckets(nowMs);
@@ -265,6 +276,7 @@ export class LiveSession {
       slowed: svc.cpuFactor !== 1,
       injectedErrors: svc.injectedErrorRate > 0,
       replicas,
+      breakers: [...this.run.world.breakers.values()].filter((b) => b.name.startsWith(`${svc.name}#`) || b.name.startsWith(`${svc.name}->`)).map((b) => ({ name: b.name, state: b.state, disabled: b.disabled })),
     };
   }
 }

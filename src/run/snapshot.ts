@@ -34,6 +34,8 @@ export interface ServiceRow {
   readonly slowed: boolean;
   readonly injectedErrors: boolean;
   readonly replicas: readonly ReplicaRow[];
+  /** Circuit breakers on this service's calls (name `caller->callee`), with their state. */
+  readonly breakers: readonly { readonly name: string; readonly state: 'closed' | 'open' | 'halfOpen'; readonly disabled: boolean }[];
 }
 
 export interface Snapshot {

@@ -110,3 +110,21 @@ describe('dashboard with regions', () => {
     expect(out).toMatch(/ap-southeast\/dc1 1\/1 up\n.*catalog#6/);
   });
 });
+
+describe('dashboard with breakers', () => {
+  it('shows breaker states in the details pane and transitions in the event log', async () => {
+    const { loadScenarioText } = await import('../scenario/load.js');
+    const spec = loadScenarioText(
+      `name: br\nduration: 60s\nworkloads: [{ name: w, to: a, arrivals: constant(100/s) }]\nservices:\n  a: { cores: 4, cpu: 0.1ms, calls: [{ to: b, breaker: { preset: opossum, scope: service } }] }\n  b: { cpu: 1ms }\n`,
+      'br.yaml',
+    );
+    const s = new LiveSession(spec, { speed: 1 });
+    let wall = 0;
+    for (let i = 0; i < 20; i++) s.tick((wall += 100));
+    s.command({ type: 'intervene', intent: 'kill-replica', service: 'b' });
+    for (let i = 0; i < 20; i++) s.tick((wall += 100));
+    const out = frame(s.latest, { selected: 0, details: true, help: false });
+    expect(out).toMatch(/breakers a->b open/);
+    expect(out).toMatch(/breaker a->b: closed -> open/);
+  });
+});

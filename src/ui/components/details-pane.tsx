@@ -22,6 +22,11 @@ export function detailsLines(row: ServiceRow, t: Theme, width: number, height: n
   const lines = [head];
   const mix = hopMix(hops);
   if (mix) lines.push(t.dim(mix));
+  if (row.breakers.length > 0) {
+    const paint = (state: string) => (state === 'open' ? t.bad : state === 'halfOpen' ? t.warn : t.good);
+    lines.push(`${t.bold('breakers')} ${row.breakers.map((b) => `${b.name} ${b.disabled ? t.dim('off') : paint(b.state)(b.state)}`).join('  ')}`);
+  }
+
   // replicas grouped by location (one group when the scenario has a single place)
   const locations = [...new Set(row.replicas.map((r) => r.location))];
   for (const loc of locations) {
