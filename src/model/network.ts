@@ -46,6 +46,9 @@ export class Network {
   private readonly lossRng: RandomStream;
   /** Transmissions lost and sent again (after the warm-up counts are kept by the metrics). */
   retransmits = 0;
+  /** Latency faults on region pairs: [a][b] -> extra delay and factor. */
+  private readonly linkFaults: ({ add: Sampler | null; multiply: number } | null)[][];
+  private readonly regionIndex: Map<string, number>;
 
   constructor(readonly spec: NetworkSpec, regions: readonly string[], streams: RandomStreams) {
     this.byClass = HOP_CLASSES.map((c) => createSampler(spec.delay[c], streams.stream(`network:${c}`)));
@@ -57,6 +60,16 @@ export class Network {
     this.lossByClass = HOP_CLASSES.map((c) => spec.loss[c]);
     this.lossByRegions = regions.map((a) => regions.map((b) => spec.linkLoss[pair(a, b)] ?? spec.loss.crossRegion));
     this.lossRng = streams.stream('network:loss');
+    this.linkFaults = regions.map(() => regions.map(() => null));
+    this.regionIndex = new Map(regions.map((r, i) => [r, i]));
+  }
+
+  /** Start or end a latency fault on the link `a~b` (both directions). */
+  setLinkFault(link: string, add: Sampler | null, multiply: number): void {
+    const [a, b] = link.split('~').map((r) => this.regionIndex.get(r)!);
+    const fault = add === null && multiply === 1 ? null : { add, multiply };
+    this.linkFaults[a][b] = fault;
+    this.linkFaults[b][a] = fault;
   }
 
   /**
@@ -66,6 +79,8 @@ export class Network {
    */
   delayMs(a: Location, b: Location, hopClass: number, bytes: number): number {
     let ms = hopClass === CROSS_REGION ? this.byRegions[a.regionIndex][b.regionIndex].sample() : this.byClass[hopClass].sample();
+    const fault = hopClass === CROSS_REGION ? this.linkFaults[a.regionIndex][b.regionIndex] : null;
+    if (fault !== null) ms = ms * fault.multiply + (fault.add ? fault.add.sample() : 0);
     ms += bytes * this.msPerByte[hopClass];
     const loss = hopClass === CROSS_REGION ? this.lossByRegions[a.regionIndex][b.regionIndex] : this.lossByClass[hopClass];
     if (loss > 0) {

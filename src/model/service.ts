@@ -32,6 +32,8 @@ export class Endpoint {
   readonly steps: Call[][] = [];
   /** Every call of every step, in order. */
   readonly calls: Call[] = [];
+  /** Failure probability added by a fault schedule. */
+  faultErrorRate = 0;
   /** CPU the callee spends with rpc costs to serve one request (receive it, send the response), by transport. */
   serveRpcMs = 0;
   serveShmRpcMs = 0;
@@ -56,7 +58,7 @@ export class Endpoint {
   /** Does this request fail (its own error rate, then any injected errors)? */
   failsNow(): boolean {
     if (this.errorRate > 0 && this.errorRng.next() < this.errorRate) return true;
-    const injected = this.service.injectedErrorRate;
+    const injected = this.service.injectedErrorRate + this.faultErrorRate;
     return injected > 0 && this.injectedRng.next() < injected;
   }
 
@@ -68,6 +70,7 @@ export class Endpoint {
 const CPU_DONE = 1;
 const DISCOVERED_UP = 2;
 const DISCOVERED_DOWN = 3;
+const FAULT_WAIT_DONE = 4;
 
 /**
  * One instance of a service. A span holds a concurrency slot from admission to
@@ -91,6 +94,8 @@ export class Replica implements EventTarget {
   readonly runQueue = new RingQueue<Span>();
   /** Spans in progress (holding a slot), as an intrusive list. */
   private head: Span | null = null;
+  /** Until when the cores stand still (a pause fault). */
+  private pausedUntilMs = 0;
 
   constructor(readonly service: Service, readonly index: number, readonly location: Location, private readonly world: World) {}
 
@@ -130,7 +135,8 @@ export class Replica implements EventTarget {
   private start(span: Span): void {
     this.inProgress++;
     this.link(span);
-    let cpuMs = span.endpoint.cpu.sample() * this.service.cpuFactor;
+    const svc = this.service;
+    let cpuMs = span.endpoint.cpu.sample() * svc.cpuFactor * svc.faultCpuFactor * svc.faultLatencyFactor;
     if (this.world.rpc !== null) cpuMs += this.chargeRpc(span);
     span.cpuMs = cpuMs;
     if (cpuMs <= 0) {
@@ -138,7 +144,7 @@ export class Replica implements EventTarget {
     } else if (this.busyCores < this.service.cores) {
       this.busyCores++;
       this.world.listener.busyChanged(this, 1);
-      span.cpuTimer = this.world.sim.schedule(cpuMs, this, CPU_DONE, span);
+      this.runCpu(span, cpuMs);
     } else {
       span.cpuMs = cpuMs;
       this.runQueue.push(span);
@@ -175,7 +181,7 @@ export class Replica implements EventTarget {
       const next = this.runQueue.shift();
       if (next !== undefined) {
         this.world.listener.waitingChanged(this, -1);
-        next.cpuTimer = this.world.sim.schedule(next.cpuMs, this, CPU_DONE, next); // the core passes straight on
+        this.runCpu(next, next.cpuMs); // the core passes straight on
       } else {
         this.busyCores--;
         this.world.listener.busyChanged(this, -1);
@@ -183,10 +189,41 @@ export class Replica implements EventTarget {
       this.afterCpu(span);
     } else if (code === DISCOVERED_UP || code === DISCOVERED_DOWN) {
       this.discover(code === DISCOVERED_UP);
+    } else if (code === FAULT_WAIT_DONE) {
+      const span = ref as Span;
+      if (span.outcome === Outcome.Pending && span.replica === this) this.afterCpu(span);
+    }
+  }
+
+  /** Put CPU work on a core (after any pause in progress). */
+  private runCpu(span: Span, cpuMs: number): void {
+    const now = this.world.sim.nowMs;
+    const endMs = Math.max(now, this.pausedUntilMs) + cpuMs;
+    span.cpuEndMs = endMs;
+    span.cpuTimer = this.world.sim.scheduleAt(endMs, this, CPU_DONE, span);
+  }
+
+  /** A stop-the-world pause: work on the cores stands still for `durationMs`. */
+  pause(durationMs: number): void {
+    const now = this.world.sim.nowMs;
+    const from = Math.max(now, this.pausedUntilMs);
+    this.pausedUntilMs = from + durationMs;
+    for (let s = this.head; s !== null; s = s.nextInReplica) {
+      if (s.cpuTimer < 0) continue;
+      this.world.sim.cancel(s.cpuTimer);
+      s.cpuEndMs += this.pausedUntilMs - from;
+      s.cpuTimer = this.world.sim.scheduleAt(s.cpuEndMs, this, CPU_DONE, s);
     }
   }
 
   private afterCpu(span: Span): void {
+    const delay = this.service.faultDelay;
+    if (delay !== null && !span.faultWaited) {
+      // injected latency: the request waits (holding its slot) before it goes on
+      span.faultWaited = true;
+      this.world.sim.schedule(delay.sample(), this, FAULT_WAIT_DONE, span);
+      return;
+    }
     if (span.endpoint.failsNow()) {
       this.finish(span, Outcome.Error);
       return;
@@ -326,6 +363,10 @@ export class Service {
   injectedErrorRate = 0;
   /** Its calls' circuit breakers are switched off (a what-if). */
   breakersDisabled = false;
+  /** Set by the fault schedule: CPU slowdown, extra wait per request, latency factor. */
+  faultCpuFactor = 1;
+  faultDelay: Sampler | null = null;
+  faultLatencyFactor = 1;
   private readonly balancer: Balancer;
 
   constructor(readonly name: string, readonly index: number, readonly spec: ServiceSpec, private readonly world: World, streams: RandomStreams) {

@@ -57,8 +57,11 @@ export class Span {
   outcome: Outcome = Outcome.Pending;
   /** The first failure among this span's calls, carried up when the step ends. */
   childFailure: Outcome = Outcome.Pending;
-  /** Timer of the CPU work in progress (to cancel it if the replica is killed), or -1. */
+  /** Timer of the CPU work in progress (to cancel it if the replica is killed), or -1, and when it ends. */
   cpuTimer = -1;
+  cpuEndMs = 0;
+  /** Has waited out an injected latency fault. */
+  faultWaited = false;
   /** Intrusive list of the spans in progress at a replica (O(1) insert and remove, no allocation). */
   prevInReplica: Span | null = null;
   nextInReplica: Span | null = null;

@@ -3,6 +3,7 @@ import { RandomStreams } from '../engine/rng.js';
 import { type EventTarget, Simulation } from '../engine/simulation.js';
 import type { BreakerSpec, RetrySpec, RpcSpec, ScenarioSpec } from '../scenario/spec.js';
 import { Breaker } from './breaker.js';
+import { FaultSchedule } from './faults.js';
 import { type ModelListener, nullListener } from './listener.js';
 import { type Location, Network, buildLocations, hopClassOf } from './network.js';
 import { type Call, type Endpoint, type Replica, Service } from './service.js';
@@ -45,6 +46,7 @@ export class World implements EventTarget {
   private readonly byName = new Map<string, Service>();
   private readonly locationById = new Map<string, Location>();
   private started = false;
+  private readonly faultSchedule: FaultSchedule;
 
   constructor(readonly spec: ScenarioSpec, options: WorldOptions = {}) {
     this.seed = options.seed ?? spec.seed;
@@ -95,6 +97,23 @@ export class World implements EventTarget {
     }
     this.hasTimeouts = this.services.some((s) => [...s.endpoints.values()].some((e) => e.calls.some((c) => c.policy?.timeoutMs != null)));
     spec.workloads.forEach((w, i) => this.workloads.push(new Workload(w, i, this, streams)));
+    this.faultSchedule = new FaultSchedule(this, spec.faults, streams);
+  }
+
+  /** Region or datacenter pairs cut off from each other now (`a~b` both ways), by a partition fault. */
+  private readonly partitions = new Set<string>();
+
+  setPartition(pair: string, on: boolean): void {
+    const [a, b] = pair.split('~');
+    for (const key of [`${a}~${b}`, `${b}~${a}`]) {
+      if (on) this.partitions.add(key);
+      else this.partitions.delete(key);
+    }
+  }
+
+  private partitioned(from: Location, to: Location): boolean {
+    if (this.partitions.size === 0 || from.index === to.index) return false;
+    return this.partitions.has(`${from.region}~${to.region}`) || this.partitions.has(`${from.id}~${to.id}`);
   }
 
   /** Circuit breakers by name (`caller->callee`, the caller a replica id or a service), in creation order. */
@@ -139,6 +158,7 @@ export class World implements EventTarget {
     if (this.started) return;
     this.started = true;
     for (const w of this.workloads) w.start();
+    this.faultSchedule.start();
   }
 
   /** A workload request leaves its clients for the entry service. */
@@ -172,18 +192,21 @@ export class World implements EventTarget {
     // shared memory needs a replica on the same host group (datacenter); otherwise the call goes over TCP
     if (shm && replica.location === from) span.viaShm = true;
     if (this.network === null || span.viaShm) {
-      replica.arrive(span);
+      if (!this.partitioned(from, replica.location)) replica.arrive(span); // else lost: the caller waits (for its timeout)
       return;
     }
     span.replica = replica;
-    this.sim.schedule(this.hop(from, replica.location, span.endpoint.requestBytes), this, ARRIVE, span);
+    const delayMs = this.hop(from, replica.location, span.endpoint.requestBytes);
+    if (delayMs >= 0) this.sim.schedule(delayMs, this, ARRIVE, span); // else lost in a partition: the caller waits (for its timeout)
   }
 
   /** A span has its answer: hand it to its caller (after the hop back, with a network), or end the workload request. */
   respond(span: Span): void {
+    if (span.replica !== null && this.partitioned(span.replica.location, span.parent !== null ? span.parent.replica!.location : span.root.workload.location)) return; // the answer is lost
     if (this.network !== null && span.replica !== null && !span.viaShm) {
       const to = span.parent !== null ? span.parent.replica!.location : span.root.workload.location;
-      this.sim.schedule(this.hop(span.replica.location, to, span.endpoint.responseBytes), this, RESPONSE, span);
+      const delayMs = this.hop(span.replica.location, to, span.endpoint.responseBytes);
+      if (delayMs >= 0) this.sim.schedule(delayMs, this, RESPONSE, span);
       return;
     }
     this.deliver(span);
@@ -213,8 +236,9 @@ export class World implements EventTarget {
     root.workload.finished(root);
   }
 
-  /** Account for a message between two locations and draw its delay. */
+  /** Account for a message between two locations and draw its delay; -1 when a partition swallows it. */
   private hop(from: Location, to: Location, bytes: number): number {
+    if (this.partitioned(from, to)) return -1;
     const hopClass = hopClassOf(from, to);
     const network = this.network!;
     const lostBefore = network.retransmits;

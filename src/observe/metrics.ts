@@ -132,6 +132,7 @@ export class MetricsCollector implements ModelListener {
     this.network = new NetworkMetrics(Object.keys(world.spec.regions).length);
     this.edges = world.services.map(() => world.services.map(() => new EdgeMetrics()));
     this.hasTimeouts = world.hasTimeouts;
+    for (const f of world.spec.faults) this.faultWindows.push({ startMs: f.atMs, endMs: f.forMs === null ? Infinity : f.atMs + f.forMs, counts: new Counts(), latency: new Histogram() });
   }
 
   /**
@@ -156,6 +157,9 @@ export class MetricsCollector implements ModelListener {
     e.breakerRejected++;
     if (!attempt.retry) e.callsRefused++;
   }
+
+  /** Workload requests sent while each scheduled fault was active. */
+  readonly faultWindows: { startMs: number; endMs: number; counts: Counts; latency: Histogram }[] = [];
 
   /** Breaker histories by name, in the order the breakers changed first. */
   readonly breakers = new Map<string, BreakerHistory>();
@@ -189,6 +193,12 @@ export class MetricsCollector implements ModelListener {
   }
 
   requestFinished(req: RootRequest): void {
+    for (const w of this.faultWindows) {
+      if (req.intendedMs < w.startMs || req.intendedMs >= w.endMs) continue;
+      w.counts.started++;
+      w.counts.count(req.outcome);
+      if (req.outcome === Outcome.Ok) w.latency.record(req.endMs - req.intendedMs);
+    }
     if (!req.measured) return;
     const w = this.workloads[req.workload.index];
     this.total.counts.count(req.outcome);

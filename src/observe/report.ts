@@ -97,6 +97,19 @@ export const reportSchema = z
         }),
       )
       .describe('circuit breakers that changed state ("caller->callee", the caller a replica or a service), over the whole run'),
+    faults: z
+      .array(
+        z.object({
+          at: z.number().describe('start, ms of simulated time'),
+          forMs: z.number().nullable().describe('length; null: to the end of the run'),
+          kind: z.enum(['kill', 'latency', 'errors', 'partition', 'cpu', 'pause']),
+          target: z.string(),
+          requests: z.number().int().describe('workload requests sent while the fault was active and answered by the end'),
+          errorRate: stat.describe('of those, the share that failed or were rejected'),
+          latencyMs: latencySchema.describe('of those that succeeded'),
+        }),
+      )
+      .describe('the fault schedule, with what the workloads saw during each fault'),
     network: z
       .object({
         hops: z.object({ sameDatacenter: z.number().int(), crossDatacenter: z.number().int(), crossRegion: z.number().int() }).describe('messages sent (a call is a request and a response; clients to entry services count)'),
@@ -213,6 +226,11 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
     workloads,
     services,
     edges: edgesReport(world, metrics),
+    faults: world.spec.faults.map((f, i) => {
+      const w = metrics.faultWindows[i];
+      const ended = w.counts.completed + w.counts.failed + w.counts.rejected;
+      return { at: f.atMs, forMs: f.forMs, kind: f.kind, target: f.target, requests: ended, errorRate: round(ended > 0 ? (w.counts.failed + w.counts.rejected) / ended : NaN), latencyMs: latencyStats(w.latency) };
+    }),
     breakers: Object.fromEntries(
       [...metrics.breakers.values()].map((h) => [
         h.breaker.name,

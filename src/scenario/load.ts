@@ -5,6 +5,7 @@ import { maskCalls, unmaskString, unmaskValue } from './call-syntax.js';
 import { type Override, applyOverrides } from './overrides.js';
 import { positionOf } from './positions.js';
 import { type PathSegment, type Problem, ScenarioError, problemsFromZod } from './problems.js';
+import { readFaults } from './faults.js';
 import { checkReferences, endpointsOf, resolveTarget } from './references.js';
 import { DEFAULT_DELAYS, DEFAULT_PRICE_PER_GB, checkTopology, linkKey, regionsOf } from './topology.js';
 import { type CallInput, type EndpointInput, type ScenarioInput, scenarioSchema } from './schema.js';
@@ -54,6 +55,20 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
   problems.push(...checkReferences(data));
   problems.push(...checkTopology(data));
   if (parsed.success) problems.push(...checkTimes(parsed.data));
+  let faults: ReturnType<typeof readFaults>['faults'] = [];
+  if (parsed.success) {
+    // fault targets need only names, endpoints and replica counts: checked with everything else
+    const endpoints = endpointsOf(data);
+    const services = Object.fromEntries(
+      Object.entries(parsed.data.services).map(([name, svc]) => [
+        name,
+        { replicas: typeof svc.replicas === 'object' ? Object.values(svc.replicas).reduce((a, b) => a + b, 0) : (svc.replicas ?? 1), endpoints: Object.fromEntries((endpoints.get(name) ?? []).map((e) => [e, true])) },
+      ]),
+    );
+    const f = readFaults(parsed.data.faults ?? [], { services, regions: regionsOf(data) });
+    problems.push(...f.problems);
+    faults = f.faults;
+  }
 
   if (problems.length > 0) {
     for (const p of problems) {
@@ -70,7 +85,7 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
     }
     throw new ScenarioError(sortProblems(problems));
   }
-  return deepFreeze(buildSpec(parsed.data!, data));
+  return deepFreeze({ ...buildSpec(parsed.data!, data), faults });
 }
 
 /** The schema sees a lone call as a one-call list and `svc.ep` as `{ to: svc.ep }`; name paths as the file has them. */
@@ -197,6 +212,7 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
         } satisfies NetworkSpec)
       : null,
     discoveryDelayMs: s.discovery?.delay ?? 0,
+    faults: [],
     rpc: s.rpc
       ? {
           overheadMs: s.rpc.overhead ?? 0,

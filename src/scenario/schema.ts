@@ -133,6 +133,24 @@ const network = strict({
 
 const rpc = strict({ overhead: duration.optional(), perKB: duration.optional(), transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(), shm: strict({ overhead: duration.optional(), perKB: duration.optional() }).optional() });
 
+/** One fault: `at`, optional `for`, and exactly one of kill, latency, errors, partition, cpu, pause with their settings. */
+const fault = strict({
+  at: duration,
+  for: duration.optional(),
+  kill: z.string().optional(),
+  latency: z.string().optional(),
+  add: distribution.optional(),
+  multiply: z.number().positive().optional(),
+  errors: z.string().optional(),
+  rate: probability.optional(),
+  partition: z.string().optional(),
+  cpu: z.string().optional(),
+  factor: z.number().positive().optional(),
+  pause: z.string().optional(),
+  every: duration.optional(),
+  duration: duration.optional(),
+});
+
 export const scenarioSchema = strict({
   name: z.string().min(1),
   description: z.string().optional(),
@@ -146,9 +164,11 @@ export const scenarioSchema = strict({
   network: network.optional(),
   rpc: rpc.optional(),
   discovery: strict({ delay: duration.optional() }).optional(),
+  faults: z.array(fault).optional(),
 });
 
 export type ScenarioInput = z.output<typeof scenarioSchema>;
 export type ServiceInput = z.output<typeof service>;
 export type EndpointInput = z.output<typeof endpoint>;
 export type CallInput = z.output<typeof call>;
+export type FaultInput = z.output<typeof fault>;

@@ -139,6 +139,22 @@ export interface NetworkSpec {
   readonly retransmitTimeoutMs: number;
 }
 
+/** A scheduled fault: from `atMs` for `forMs` (null: to the end of the run). */
+export type FaultSpec = { readonly atMs: number; readonly forMs: number | null } & (
+  /** A replica (`svc#0`), a service, a datacenter (`region/dc`) or a region: their replicas die, and restart when it ends. */
+  | { readonly kind: 'kill'; readonly target: string }
+  /** Extra latency on a service (each request waits, holding its slot) or a link (`a~b`): added, or multiplied. */
+  | { readonly kind: 'latency'; readonly target: string; readonly add: DistSpec | null; readonly multiply: number }
+  /** Failure probability on a service or an endpoint (`svc.ep`). */
+  | { readonly kind: 'errors'; readonly target: string; readonly rate: number }
+  /** No message crosses between two regions or datacenters (`a~b`): they are lost. */
+  | { readonly kind: 'partition'; readonly target: string }
+  /** CPU slowdown on a service (a noisy neighbour): every demand x factor. */
+  | { readonly kind: 'cpu'; readonly target: string; readonly factor: number }
+  /** Stop-the-world pauses of a service's replicas: every `everyMs`, for `durationMs`. */
+  | { readonly kind: 'pause'; readonly target: string; readonly everyMs: number; readonly durationMs: number }
+);
+
 export interface ScenarioSpec {
   readonly name: string;
   readonly description: string;
@@ -156,4 +172,5 @@ export interface ScenarioSpec {
   readonly rpc: RpcSpec | null;
   /** How long callers take to learn that a replica went down or came up (health checks + propagation). */
   readonly discoveryDelayMs: number;
+  readonly faults: readonly FaultSpec[];
 }
