@@ -30,3 +30,27 @@ describe('scenarios/', () => {
     });
   }
 });
+
+describe('what the teaching scenarios show', () => {
+  it('retry-storm: naive retries never recover from a 5 s slowdown; a retry budget does', async () => {
+    const { nullListener } = await import('../model/listener.js');
+    const { Run } = await import('./run.js');
+    const run = new Run(loadScenarioFile(`${dir}retry-storm.yaml`));
+    const late = { naive: [0, 0], budgeted: [0, 0] } as Record<string, [number, number]>;
+    run.addListener({ ...nullListener, requestFinished: (r) => r.intendedMs >= 60_000 && late[r.workload.name][r.outcome === 1 ? 0 : 1]++ });
+    const report = run.runToEnd();
+    const failRate = ([ok, bad]: [number, number]) => bad / (ok + bad);
+    expect(failRate(late.naive)).toBeGreaterThan(0.99);
+    expect(failRate(late.budgeted)).toBeLessThan(0.001);
+    expect(report.edges['client-naive->db-naive'].amplification!).toBeGreaterThan(3);
+    expect(report.edges['client-budget->db-budget'].amplification!).toBeLessThan(1.15);
+  });
+
+  it('cascading-failure: the slow dependency takes browsing down behind the naive gateway only', () => {
+    const r = runScenario(loadScenarioFile(`${dir}cascading-failure.yaml`));
+    expect(r.workloads['browse-naive'].requests.rejected).toBeGreaterThan(300);
+    expect(r.workloads['browse-protected'].requests.rejected + r.workloads['browse-protected'].requests.failed).toBe(0);
+    expect(r.workloads['browse-protected'].latencyMs.p99!).toBeLessThan(50);
+    expect(r.breakers['protected#0->recommendations'].transitions[0]).toMatchObject({ from: 'closed', to: 'open' });
+  });
+});
