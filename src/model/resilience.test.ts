@@ -22,9 +22,9 @@ services:
     expect(n).toBe(100);
     expect(r.requests.failed).toBe(n);
     expect(r.services.d.requests.started).toBe(27 * n);
-    expect(r.edges['a->b']).toEqual({ calls: n, attempts: 3 * n, retries: 2 * n, timeouts: 0, breakerRejected: 0, amplification: 3 });
-    expect(r.edges['b->c']).toEqual({ calls: 3 * n, attempts: 9 * n, retries: 6 * n, timeouts: 0, breakerRejected: 0, amplification: 3 });
-    expect(r.edges['c->d']).toEqual({ calls: 9 * n, attempts: 27 * n, retries: 18 * n, timeouts: 0, breakerRejected: 0, amplification: 3 });
+    expect(r.edges['a->b']).toEqual({ calls: n, attempts: 3 * n, retries: 2 * n, hedges: 0, timeouts: 0, breakerRejected: 0, amplification: 3 });
+    expect(r.edges['b->c']).toEqual({ calls: 3 * n, attempts: 9 * n, retries: 6 * n, hedges: 0, timeouts: 0, breakerRejected: 0, amplification: 3 });
+    expect(r.edges['c->d']).toEqual({ calls: 9 * n, attempts: 27 * n, retries: 18 * n, hedges: 0, timeouts: 0, breakerRejected: 0, amplification: 3 });
   });
 
   it('only retries the outcomes it is told to, and a success ends the call', () => {
@@ -133,5 +133,34 @@ describe('backoff', () => {
     expect(() => loadScenarioText(`name: v\nworkloads: [{ name: w, to: a, arrivals: poisson(1/s) }]\nservices:\n  a: { calls: [{ to: b, retry: { attempts: 0, backoff: "linear(5ms)", on: [errors] } }] }\n  b: { cpu: 1ms }\n`, 'v.yaml')).toThrow(
       /retry\.attempts: expected a number >= 1, found 0[\s\S]*retry\.backoff: expected exponential\(base=<duration>, cap=<duration>\) or constant\(<duration>\), found "linear\(\.\.\.\)"[\s\S]*retry\.on\[0\]: expected one of error, timeout, rejected, found "errors"; did you mean "error"\?/,
     );
+  });
+});
+
+describe('hedged requests', () => {
+  // a bimodal service: 99% answer in 2 ms, 1% take 200 ms
+  const yaml = (hedge: string) => `name: hedge
+duration: 120s
+warmup: 10s
+workloads: [{ name: w, to: a, arrivals: poisson(200/s) }]
+services:
+  a: { cores: 8, cpu: 0.1ms, calls: [{ to: b${hedge} }] }
+  b: { replicas: 10, cores: 4, cpu: mix(0.99: 2ms, 0.01: 200ms) }
+`;
+  it('cut p99 for a bimodal service, for about 1% more requests', () => {
+    const plain = run(yaml(''));
+    const hedged = run(yaml(', hedge: { after: 10ms }'));
+    expect(plain.latencyMs.p99!).toBeGreaterThan(190);
+    // p99 of the hedged call: a slow first copy is overtaken by a fast second one sent at 10 ms
+    expect(hedged.latencyMs.p99!).toBeLessThan(15);
+    const e = hedged.edges['a->b'];
+    expect(e.hedges / e.calls).toBeCloseTo(0.01, 2);
+    expect(e.calls).toBe(e.attempts - e.hedges);
+    expect(hedged.services.b.wastedCpuMs).toBeGreaterThan(0); // the losers' work
+  });
+
+  it('after: p95 learns the delay from recent latencies', () => {
+    const hedged = run(yaml(', hedge: { after: p95 }'));
+    expect(hedged.latencyMs.p99!).toBeLessThan(15);
+    expect(hedged.edges['a->b'].hedges / hedged.edges['a->b'].calls).toBeLessThan(0.02);
   });
 });

@@ -1,7 +1,7 @@
 // Calls with a timeout or retries: attempts, backoff with jitter, retry budgets and adaptive token buckets.
 import type { RandomStream } from '../engine/rng.js';
 import type { EventTarget } from '../engine/simulation.js';
-import type { BackoffSpec, BreakerSpec, Jitter, RetryOn, RetrySpec } from '../scenario/spec.js';
+import type { BackoffSpec, BreakerSpec, HedgeSpec, Jitter, RetryOn, RetrySpec } from '../scenario/spec.js';
 import type { Breaker } from './breaker.js';
 import type { Call, Service } from './service.js';
 import { Outcome, Span } from './span.js';
@@ -9,6 +9,8 @@ import type { World } from './world.js';
 
 const TIMEOUT = 1;
 const RETRY = 2;
+const HEDGE = 3;
+const RECENT = 1024;
 const BUDGET_WINDOW_MS = 10_000;
 
 /** What a retry policy calls the outcome of an attempt. */
@@ -91,11 +93,33 @@ export class Edge {
   }
 }
 
+/** When to hedge a call site's attempts: a fixed delay, or a percentile of its recent latencies (recomputed every 64 answers). */
+export class HedgeDelay {
+  private readonly recent = new Float64Array(RECENT);
+  private count = 0;
+  private cachedMs: number;
+  constructor(readonly spec: HedgeSpec) {
+    this.cachedMs = spec.afterMs ?? Infinity; // no hedging until there is history
+  }
+  observe(latencyMs: number): void {
+    this.recent[this.count++ & (RECENT - 1)] = latencyMs;
+    if (this.spec.afterPercentile !== null && (this.count & 63) === 0) {
+      const n = Math.min(this.count, RECENT);
+      const sorted = this.recent.slice(0, n).sort();
+      this.cachedMs = sorted[Math.min(n - 1, Math.ceil((this.spec.afterPercentile / 100) * n) - 1)];
+    }
+  }
+  get afterMs(): number {
+    return this.cachedMs;
+  }
+}
+
 /** The resilience policy of one call site, with its own random stream for jitter. */
 export interface CallPolicy {
   readonly timeoutMs: number | null;
   readonly retry: RetrySpec | null;
   readonly breaker: BreakerSpec | null;
+  readonly hedge: HedgeDelay | null;
   readonly edge: Edge;
   readonly rng: RandomStream;
 }
@@ -108,7 +132,9 @@ export interface CallPolicy {
  */
 export class CallAttempts implements EventTarget {
   private attempt = 0;
-  private current: Span | null = null;
+  /** The copies of the current attempt still awaited (more than one once hedged). */
+  private current: Span[] = [];
+  private hedges = 0;
   private readonly breaker: Breaker | null;
   private timer = -1;
   private previousBackoffMs = 0;
@@ -146,39 +172,80 @@ export class CallAttempts implements EventTarget {
         return;
       }
       span.breakerPass = pass;
-      span.sentMs = this.world.sim.nowMs;
     }
-    this.current = span;
+    span.sentMs = this.world.sim.nowMs;
+    this.current = [span];
+    this.hedges = 0;
     if (this.policy.timeoutMs !== null) this.timer = this.world.sim.schedule(this.policy.timeoutMs, this, TIMEOUT, span);
     this.world.send(span, this.parent.replica!.location, this.call.locality, this.call.transport === 'shm');
+    // after the send: an answer due at the same instant comes first (FIFO ties), so only a late one is hedged
+    if (this.current[0] === span) this.scheduleHedge(span);
   }
 
-  /** An attempt answered (or failed to be delivered). */
+  private scheduleHedge(span: Span): void {
+    const h = this.policy.hedge;
+    if (h !== null && this.hedges < h.spec.max && h.afterMs < Infinity) this.world.sim.schedule(h.afterMs, this, HEDGE, span);
+  }
+
+  /** Send another copy of the current attempt (no answer yet after the hedge delay). */
+  private hedge(): void {
+    this.hedges++;
+    const first = this.current[0];
+    const copy = new Span(this.call.service, this.call.endpoint, this.parent, this.parent.root, this.world.sim.nowMs >= this.world.warmupMs);
+    copy.attempts = this;
+    copy.retry = first.retry;
+    copy.hedge = true;
+    copy.sentMs = this.world.sim.nowMs;
+    this.current.push(copy);
+    this.world.send(copy, this.parent.replica!.location, this.call.locality, this.call.transport === 'shm');
+    if (this.current.includes(copy)) this.scheduleHedge(copy);
+  }
+
+  /** A copy of the current attempt answered (or failed to be delivered). */
   attemptDone(span: Span): void {
-    if (this.done || span !== this.current) return; // abandoned after a timeout: the answer has nowhere to go
-    if (this.timer >= 0) this.world.sim.cancel(this.timer);
-    this.timer = -1;
-    this.current = null;
+    const i = this.current.indexOf(span);
+    if (this.done || i < 0) return; // abandoned after a timeout or a faster copy: the answer has nowhere to go
     if (span.breakerPass !== null) this.breaker!.record(span.breakerPass, span.outcome !== Outcome.Ok, this.world.sim.nowMs - span.sentMs);
+    this.current.splice(i, 1);
     if (span.outcome === Outcome.Ok) {
+      this.policy.hedge?.observe(this.world.sim.nowMs - span.sentMs);
+      this.abandonCopies();
       this.policy.edge.noteSuccess();
       this.finish(Outcome.Ok);
-    } else this.failed(span.outcome);
+      return;
+    }
+    if (this.current.length > 0) return; // another copy may still succeed
+    this.stopTimer();
+    this.failed(span.outcome);
+  }
+
+  private stopTimer(): void {
+    if (this.timer >= 0) this.world.sim.cancel(this.timer);
+    this.timer = -1;
+  }
+
+  /** The other copies lose: their callers stop waiting (their work goes on, wasted). */
+  private abandonCopies(): void {
+    this.stopTimer();
+    for (const c of this.current) c.abandoned = true;
+    this.current = [];
   }
 
   handleEvent(code: number, ref: unknown): void {
     if (this.done) return;
     if (code === TIMEOUT) {
       const span = ref as Span;
-      if (span !== this.current) return;
-      span.abandoned = true;
-      this.current = null;
+      if (!this.current.includes(span)) return;
       this.timer = -1;
-      if (span.breakerPass !== null) this.breaker!.record(span.breakerPass, true, this.world.sim.nowMs - span.sentMs);
+      for (const c of this.current) if (c.breakerPass !== null) this.breaker!.record(c.breakerPass, true, this.world.sim.nowMs - c.sentMs);
+      this.abandonCopies();
       this.world.listener.callTimedOut(this.policy.edge, span);
       this.failed(Outcome.Timeout);
     } else if (code === RETRY) {
       this.send();
+    } else if (code === HEDGE) {
+      const span = ref as Span;
+      if (this.current.includes(span) && this.current[this.current.length - 1] === span) this.hedge();
     }
   }
 

@@ -46,6 +46,8 @@ export class Span {
   attempts: CallAttempts | null = null;
   /** A retry (not the first attempt). */
   retry = false;
+  /** A hedged copy of an attempt. */
+  hedge = false;
   /** Let through by a breaker: as a normal call, or as a half-open probe (null: no breaker). */
   breakerPass: 'call' | 'probe' | null = null;
   /** Its caller gave up on it (timeout): work done for it from then on is wasted. */

@@ -7,7 +7,7 @@ import { FaultSchedule } from './faults.js';
 import { type ModelListener, nullListener } from './listener.js';
 import { type Location, Network, buildLocations, hopClassOf } from './network.js';
 import { type Call, type Endpoint, type Replica, Service } from './service.js';
-import { CallAttempts, Edge } from './resilience.js';
+import { CallAttempts, Edge, HedgeDelay } from './resilience.js';
 import { Outcome, type RootRequest, Span } from './span.js';
 import { Workload } from './workload.js';
 
@@ -35,7 +35,7 @@ export class World implements EventTarget {
   readonly locations: Location[];
   /** Caller -> callee service pairs that have calls with a timeout or retries. */
   readonly edges: Edge[] = [];
-  /** Some call has a timeout: spans may be abandoned (wasted work is then tracked). */
+  /** Some call has a timeout or hedges: spans may be abandoned (wasted work is then tracked). */
   readonly hasTimeouts: boolean;
   readonly network: Network | null;
   readonly rpc: RpcSpec | null;
@@ -76,9 +76,16 @@ export class World implements EventTarget {
             const shm = c.transport === 'shm';
             const index = ep.calls.length + step.indexOf(c);
             const policy =
-              c.timeoutMs === null && c.retry === null && c.breaker === null
+              c.timeoutMs === null && c.retry === null && c.breaker === null && c.hedge === null
                 ? null
-                : { timeoutMs: c.timeoutMs, retry: c.retry, breaker: c.breaker, edge: this.edge(svc, callee, c.retry), rng: streams.stream(`call:${svc.name}.${epName}[${index}]:retry`) };
+                : {
+                    timeoutMs: c.timeoutMs,
+                    retry: c.retry,
+                    breaker: c.breaker,
+                    hedge: c.hedge === null ? null : new HedgeDelay(c.hedge),
+                    edge: this.edge(svc, callee, c.retry),
+                    rng: streams.stream(`call:${svc.name}.${epName}[${index}]:retry`),
+                  };
             return {
               policy,
               service: callee,
@@ -95,7 +102,7 @@ export class World implements EventTarget {
         }
       }
     }
-    this.hasTimeouts = this.services.some((s) => [...s.endpoints.values()].some((e) => e.calls.some((c) => c.policy?.timeoutMs != null)));
+    this.hasTimeouts = this.services.some((s) => [...s.endpoints.values()].some((e) => e.calls.some((c) => c.policy?.timeoutMs != null || c.policy?.hedge != null)));
     spec.workloads.forEach((w, i) => this.workloads.push(new Workload(w, i, this, streams)));
     this.faultSchedule = new FaultSchedule(this, spec.faults, streams);
   }

@@ -90,6 +90,7 @@ export class EdgeMetrics {
   attempts = 0;
   retries = 0;
   timeouts = 0;
+  hedges = 0;
   breakerRejected = 0;
   /** Calls refused by a breaker before any attempt went out (refused retries are not new calls). */
   callsRefused = 0;
@@ -144,7 +145,8 @@ export class MetricsCollector implements ModelListener {
     if (span.parent === null || !span.root.measured) return;
     const e = this.edges[span.parent.service.index][span.service.index];
     e.attempts++;
-    if (span.retry) e.retries++;
+    if (span.hedge) e.hedges++;
+    else if (span.retry) e.retries++;
   }
 
   callTimedOut(edge: Edge, attempt: Span): void {

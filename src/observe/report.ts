@@ -75,9 +75,10 @@ export const reportSchema = z
       .record(
         z.string(),
         z.object({
-          calls: z.number().int().describe('calls made: first attempts, plus calls a breaker refused outright'),
+          calls: z.number().int().describe('calls made: first attempts (not retries or hedges), plus calls a breaker refused outright'),
           attempts: z.number().int().describe('requests sent, retries included'),
           retries: z.number().int(),
+          hedges: z.number().int().describe('extra copies sent because no answer had come in time'),
           timeouts: z.number().int().describe('attempts the caller stopped waiting for'),
           breakerRejected: z.number().int().describe('attempts a circuit breaker refused to send (open, or out of half-open probes)'),
           amplification: stat.describe('attempts / calls: the load retries add'),
@@ -272,8 +273,8 @@ function edgesReport(world: World, metrics: MetricsCollector): Report['edges'] {
       const e = metrics.edges[i][j];
       if (e.attempts === 0 && e.timeouts === 0 && e.breakerRejected === 0) return;
       // a call refused by an open breaker is a call with no attempt
-      const calls = e.attempts - e.retries + e.callsRefused;
-      out[`${from.name}->${to.name}`] = { calls, attempts: e.attempts, retries: e.retries, timeouts: e.timeouts, breakerRejected: e.breakerRejected, amplification: round(calls > 0 ? e.attempts / calls : NaN) };
+      const calls = e.attempts - e.retries - e.hedges + e.callsRefused;
+      out[`${from.name}->${to.name}`] = { calls, attempts: e.attempts, retries: e.retries, hedges: e.hedges, timeouts: e.timeouts, breakerRejected: e.breakerRejected, amplification: round(calls > 0 ? e.attempts / calls : NaN) };
     }),
   );
   return out;

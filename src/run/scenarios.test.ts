@@ -54,3 +54,14 @@ describe('what the teaching scenarios show', () => {
     expect(r.breakers['protected#0->recommendations'].transitions[0]).toMatchObject({ from: 'closed', to: 'open' });
   });
 });
+
+describe('what the tail-at-scale scenario shows', () => {
+  it('a fan-out of 100 inherits the 1% tail (1 - 0.99^100 = 63% of requests slow); hedging after 20 ms removes it for ~1% more calls', () => {
+    const r = runScenario(loadScenarioFile(`${dir}tail-at-scale.yaml`));
+    expect(r.workloads.plain.latencyMs.p50!).toBeGreaterThanOrEqual(1000);
+    expect(r.workloads.hedged.latencyMs.p99!).toBeLessThan(40);
+    const e = r.edges['hedged->leaf'];
+    expect(e.hedges / e.calls).toBeGreaterThan(0.005);
+    expect(e.hedges / e.calls).toBeLessThan(0.02);
+  });
+});

@@ -148,7 +148,7 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
   const endpointSpec = (e: EndpointInput): EndpointSpec => ({
     cpu: e.cpu ?? { kind: 'constant', valueMs: 0 },
     errors: e.errors ?? 0,
-    steps: (e.calls ?? []).map((step) => step.map((c): CallSpec => ({ ...target(c.to), probability: c.probability ?? 1, locality: (c.locality as Locality | undefined) ?? null, transport: ((c.transport ?? s.rpc?.transport) as Transport | undefined) ?? 'tcp', timeoutMs: c.timeout ?? null, retry: retrySpec(c.retry), breaker: breakerSpec(c.breaker) }))),
+    steps: (e.calls ?? []).map((step) => step.map((c): CallSpec => ({ ...target(c.to), probability: c.probability ?? 1, locality: (c.locality as Locality | undefined) ?? null, transport: ((c.transport ?? s.rpc?.transport) as Transport | undefined) ?? 'tcp', timeoutMs: c.timeout ?? null, retry: retrySpec(c.retry), breaker: breakerSpec(c.breaker), hedge: c.hedge ? { ...c.hedge.after, max: c.hedge.max ?? 1 } : null }))),
     requestKB: e.requestKB ?? 0,
     responseKB: e.responseKB ?? 0,
   });

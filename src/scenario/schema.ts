@@ -75,8 +75,19 @@ const breaker = strict({
   scope: z.enum(['replica', 'service']).optional(),
 });
 
+/** `10ms`, or a percentile of the call's recent latencies: `p95`. */
+function parseHedgeAfter(input: unknown): Parsed<{ afterMs: number | null; afterPercentile: number | null }> {
+  const m = typeof input === 'string' ? /^p(\d{2}(?:\.\d+)?)$/.exec(input.trim()) : null;
+  if (m && Number(m[1]) > 0 && Number(m[1]) < 100) return { ok: true, value: { afterMs: null, afterPercentile: Number(m[1]) } };
+  const d = parseDuration(input);
+  if (d.ok && d.value > 0) return { ok: true, value: { afterMs: d.value, afterPercentile: null } };
+  return { ok: false, expected: 'a delay such as 10ms, or a percentile of recent latencies such as p95', found: typeof input === 'string' ? JSON.stringify(input) : String(input), offset: 0 };
+}
+
+const hedge = strict({ after: unit(parseHedgeAfter), max: z.number().int().min(1).optional() });
+
 /** A call: `service`, `service.endpoint` or `{ to, probability }`. */
-const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict({ to: z.string().min(1), probability: probability.optional(), locality: locality.optional(), transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(), timeout: duration.optional(), retry: retry.optional(), breaker: breaker.optional() }));
+const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict({ to: z.string().min(1), probability: probability.optional(), locality: locality.optional(), transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(), timeout: duration.optional(), retry: retry.optional(), breaker: breaker.optional(), hedge: hedge.optional() }));
 /** A step: one call, or a list of calls run in parallel. */
 const step = z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(call).min(1));
 

@@ -24,6 +24,16 @@ export interface CallSpec {
   readonly timeoutMs: number | null;
   readonly retry: RetrySpec | null;
   readonly breaker: BreakerSpec | null;
+  readonly hedge: HedgeSpec | null;
+}
+
+/** Send another copy of an attempt when no answer has come after a delay (or the call's recent pNN latency). */
+export interface HedgeSpec {
+  readonly afterMs: number | null;
+  /** A percentile of the call's recent latencies (e.g. 95), when `after: p95`. */
+  readonly afterPercentile: number | null;
+  /** Extra copies at most, per attempt. */
+  readonly max: number;
 }
 
 export interface BreakerSpec {
