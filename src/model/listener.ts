@@ -31,6 +31,8 @@ export interface ModelListener {
   callTimedOut(edge: Edge, attempt: Span): void;
   /** A circuit breaker refused to send an attempt on `edge` (it was open, or out of half-open probes). */
   breakerRejected(edge: Edge, attempt: Span): void;
+  /** On `edge`: a bulkhead turned a call away, or a fallback answered for a failed call. */
+  callEvent(edge: Edge, kind: 'bulkheadRejected' | 'fallback', caller: Span): void;
   /** A circuit breaker changed state. */
   breakerChanged(breaker: Breaker, from: BreakerState, to: BreakerState): void;
 }
@@ -48,6 +50,7 @@ export const nullListener: ModelListener = {
   hopSent() {},
   callTimedOut() {},
   breakerRejected() {},
+  callEvent() {},
   breakerChanged() {},
 };
 
@@ -92,6 +95,9 @@ class FanOut implements ModelListener {
   }
   breakerRejected(e: Edge, s: Span): void {
     for (const l of this.ls) l.breakerRejected(e, s);
+  }
+  callEvent(e: Edge, k: 'bulkheadRejected' | 'fallback', c: Span): void {
+    for (const l of this.ls) l.callEvent(e, k, c);
   }
   breakerChanged(b: Breaker, f: BreakerState, t: BreakerState): void {
     for (const l of this.ls) l.breakerChanged(b, f, t);

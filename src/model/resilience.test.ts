@@ -22,9 +22,9 @@ services:
     expect(n).toBe(100);
     expect(r.requests.failed).toBe(n);
     expect(r.services.d.requests.started).toBe(27 * n);
-    expect(r.edges['a->b']).toEqual({ calls: n, attempts: 3 * n, retries: 2 * n, hedges: 0, timeouts: 0, breakerRejected: 0, amplification: 3 });
-    expect(r.edges['b->c']).toEqual({ calls: 3 * n, attempts: 9 * n, retries: 6 * n, hedges: 0, timeouts: 0, breakerRejected: 0, amplification: 3 });
-    expect(r.edges['c->d']).toEqual({ calls: 9 * n, attempts: 27 * n, retries: 18 * n, hedges: 0, timeouts: 0, breakerRejected: 0, amplification: 3 });
+    expect(r.edges['a->b']).toEqual({ calls: n, attempts: 3 * n, retries: 2 * n, hedges: 0, timeouts: 0, breakerRejected: 0, bulkheadRejected: 0, fallbacks: 0, amplification: 3 });
+    expect(r.edges['b->c']).toEqual({ calls: 3 * n, attempts: 9 * n, retries: 6 * n, hedges: 0, timeouts: 0, breakerRejected: 0, bulkheadRejected: 0, fallbacks: 0, amplification: 3 });
+    expect(r.edges['c->d']).toEqual({ calls: 9 * n, attempts: 27 * n, retries: 18 * n, hedges: 0, timeouts: 0, breakerRejected: 0, bulkheadRejected: 0, fallbacks: 0, amplification: 3 });
   });
 
   it('only retries the outcomes it is told to, and a success ends the call', () => {
@@ -162,5 +162,52 @@ services:
     const hedged = run(yaml(', hedge: { after: p95 }'));
     expect(hedged.latencyMs.p99!).toBeLessThan(15);
     expect(hedged.edges['a->b'].hedges / hedged.edges['a->b'].calls).toBeLessThan(0.02);
+  });
+});
+
+describe('rate limits, bulkheads and fallbacks', () => {
+  it('a rate limit admits its rate and rejects the excess at once, with no CPU', () => {
+    const r = run(`name: rl
+duration: 60s
+warmup: 10s
+workloads: [{ name: w, to: api, arrivals: constant(1000/s) }]
+services:
+  api: { cores: 16, cpu: 1ms, rateLimit: { rate: 800/s, burst: 50 } }
+`);
+    const api = r.services.api;
+    expect(api.throughputPerSec).toBeCloseTo(800, -1);
+    expect(api.rateLimited / api.requests.started).toBeCloseTo(0.2, 2);
+    expect(api.requests.rejected).toBe(api.rateLimited);
+    expect(api.utilization!).toBeCloseTo(0.8 / 16, 3); // only admitted requests use CPU
+  });
+
+  it('a bulkhead caps the calls in flight and turns the rest away', () => {
+    const r = run(`name: bh
+duration: 30s
+warmup: 5s
+workloads: [{ name: w, to: a, arrivals: constant(100/s) }]
+services:
+  a: { cores: 8, cpu: 0.1ms, calls: [{ to: slow, bulkhead: { maxConcurrent: 5, queue: 2 } }] }
+  slow: { cores: 64, cpu: 100ms }
+`);
+    // 100 calls/s of 100 ms each would be 10 in flight: the bulkhead keeps 5, queues 2, rejects the rest
+    expect(r.services.slow.inSystem.max).toBe(5);
+    const e = r.edges['a->slow'];
+    expect(e.bulkheadRejected).toBeGreaterThan(0);
+    expect(e.calls).toBe(e.attempts + e.bulkheadRejected);
+    expect(r.requests.rejected).toBe(e.bulkheadRejected);
+  });
+
+  it('a fallback answers a failed call with a degraded success, counted on the edge', () => {
+    const r = run(`name: fb
+duration: 30s
+workloads: [{ name: w, to: a, arrivals: poisson(100/s) }]
+services:
+  a: { cores: 8, cpu: 0.1ms, calls: [{ to: b, fallback: { cpu: 0.2ms } }] }
+  b: { cores: 8, cpu: 1ms, errors: 30% }
+`);
+    expect(r.requests.failed).toBe(0);
+    const e = r.edges['a->b'];
+    expect(Math.abs(e.fallbacks / e.calls - 0.3)).toBeLessThan(4 * Math.sqrt(0.21 / e.calls));
   });
 });

@@ -1,4 +1,6 @@
 // Calls with a timeout or retries: attempts, backoff with jitter, retry budgets and adaptive token buckets.
+import type { Sampler } from '../engine/distributions.js';
+import { RingQueue } from '../engine/ring-queue.js';
 import type { RandomStream } from '../engine/rng.js';
 import type { EventTarget } from '../engine/simulation.js';
 import type { BackoffSpec, BreakerSpec, HedgeSpec, Jitter, RetryOn, RetrySpec } from '../scenario/spec.js';
@@ -10,6 +12,7 @@ import type { World } from './world.js';
 const TIMEOUT = 1;
 const RETRY = 2;
 const HEDGE = 3;
+const FALLBACK_DONE = 4;
 const RECENT = 1024;
 const BUDGET_WINDOW_MS = 10_000;
 
@@ -114,12 +117,21 @@ export class HedgeDelay {
   }
 }
 
+/** A bulkhead: calls in flight from one calling replica through one call site, and the ones waiting to go. */
+export class Bulkhead {
+  inFlight = 0;
+  readonly waiting = new RingQueue<CallAttempts>();
+  constructor(readonly maxConcurrent: number, readonly queue: number) {}
+}
+
 /** The resilience policy of one call site, with its own random stream for jitter. */
 export interface CallPolicy {
   readonly timeoutMs: number | null;
   readonly retry: RetrySpec | null;
   readonly breaker: BreakerSpec | null;
   readonly hedge: HedgeDelay | null;
+  readonly fallback: Sampler | null;
+  readonly bulkhead: { readonly maxConcurrent: number; readonly queue: number } | null;
   readonly edge: Edge;
   readonly rng: RandomStream;
 }
@@ -149,8 +161,30 @@ export class CallAttempts implements EventTarget {
     this.breaker = policy.breaker === null ? null : world.breakerFor(parent.replica!, call, policy.breaker);
   }
 
+  private bulkhead: Bulkhead | null = null;
+
   start(): void {
     this.policy.edge.noteRequest(this.world.sim.nowMs);
+    const spec = this.policy.bulkhead;
+    if (spec !== null) {
+      const b = (this.bulkhead = this.world.bulkheadFor(this.parent.replica!, this.call, spec));
+      if (b.inFlight >= b.maxConcurrent) {
+        if (b.waiting.length >= b.queue) {
+          this.world.listener.callEvent(this.policy.edge, 'bulkheadRejected', this.parent);
+          this.bulkhead = null;
+          this.finish(Outcome.Rejected);
+          return;
+        }
+        b.waiting.push(this);
+        return;
+      }
+      b.inFlight++;
+    }
+    this.send();
+  }
+
+  /** A place in the bulkhead opened for this waiting call. */
+  resume(): void {
     this.send();
   }
 
@@ -232,6 +266,10 @@ export class CallAttempts implements EventTarget {
   }
 
   handleEvent(code: number, ref: unknown): void {
+    if (code === FALLBACK_DONE) {
+      this.parent.replica!.childDone(this.parent, Outcome.Ok);
+      return;
+    }
     if (this.done) return;
     if (code === TIMEOUT) {
       const span = ref as Span;
@@ -266,6 +304,19 @@ export class CallAttempts implements EventTarget {
 
   private finish(outcome: Outcome): void {
     this.done = true;
+    const b = this.bulkhead;
+    if (b !== null) {
+      this.bulkhead = null;
+      const next = b.waiting.shift();
+      if (next !== undefined) next.resume();
+      else b.inFlight--;
+    }
+    if (outcome !== Outcome.Ok && this.policy.fallback !== null && this.parent.outcome === Outcome.Pending) {
+      // a degraded answer instead of the failure
+      this.world.listener.callEvent(this.policy.edge, 'fallback', this.parent);
+      this.world.sim.schedule(this.policy.fallback.sample(), this, FALLBACK_DONE, null);
+      return;
+    }
     this.parent.replica!.childDone(this.parent, outcome);
   }
 }

@@ -108,6 +108,14 @@ export class Replica implements EventTarget {
     const listener = this.world.listener;
     span.replica = this;
     span.arrivalMs = this.world.sim.nowMs;
+    if (svc.rateLimit !== null && !svc.takeToken(this.world.sim.nowMs)) {
+      // over the rate limit: a cheap 429, no CPU spent
+      span.outcome = Outcome.Rejected;
+      span.rateLimited = true;
+      listener.spanRefused(span);
+      this.world.respond(span);
+      return;
+    }
     if (!this.up) {
       // it went down while the request was on the wire: connection refused
       span.outcome = Outcome.Unavailable;
@@ -363,6 +371,20 @@ export class Service {
   injectedErrorRate = 0;
   /** Its calls' circuit breakers are switched off (a what-if). */
   breakersDisabled = false;
+  readonly rateLimit: { readonly ratePerSec: number; readonly burst: number } | null;
+  private tokens = 0;
+  private tokensStampMs = 0;
+
+  /** Take a token from the service's rate limiter (a token bucket), if one is there. */
+  takeToken(nowMs: number): boolean {
+    const rl = this.rateLimit!;
+    this.tokens = Math.min(rl.burst, this.tokens + ((nowMs - this.tokensStampMs) * rl.ratePerSec) / 1000);
+    this.tokensStampMs = nowMs;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
   /** Set by the fault schedule: CPU slowdown, extra wait per request, latency factor. */
   faultCpuFactor = 1;
   faultDelay: Sampler | null = null;
@@ -374,6 +396,8 @@ export class Service {
     this.concurrency = spec.concurrency ?? Infinity;
     this.queueCapacity = spec.queue ?? Infinity;
     this.locality = spec.locality;
+    this.rateLimit = spec.rateLimit;
+    this.tokens = spec.rateLimit?.burst ?? 0;
     this.tracksLatency = spec.balancer === 'ewma';
     for (const p of spec.placement) {
       const location = world.location(p.location);

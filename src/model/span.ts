@@ -48,6 +48,8 @@ export class Span {
   retry = false;
   /** A hedged copy of an attempt. */
   hedge = false;
+  /** Turned away by the service's rate limiter. */
+  rateLimited = false;
   /** Let through by a breaker: as a normal call, or as a half-open probe (null: no breaker). */
   breakerPass: 'call' | 'probe' | null = null;
   /** Its caller gave up on it (timeout): work done for it from then on is wasted. */

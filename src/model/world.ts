@@ -7,7 +7,8 @@ import { FaultSchedule } from './faults.js';
 import { type ModelListener, nullListener } from './listener.js';
 import { type Location, Network, buildLocations, hopClassOf } from './network.js';
 import { type Call, type Endpoint, type Replica, Service } from './service.js';
-import { CallAttempts, Edge, HedgeDelay } from './resilience.js';
+import { createSampler } from '../engine/distributions.js';
+import { Bulkhead, CallAttempts, Edge, HedgeDelay } from './resilience.js';
 import { Outcome, type RootRequest, Span } from './span.js';
 import { Workload } from './workload.js';
 
@@ -76,13 +77,15 @@ export class World implements EventTarget {
             const shm = c.transport === 'shm';
             const index = ep.calls.length + step.indexOf(c);
             const policy =
-              c.timeoutMs === null && c.retry === null && c.breaker === null && c.hedge === null
+              c.timeoutMs === null && c.retry === null && c.breaker === null && c.hedge === null && c.bulkhead === null && c.fallback === null
                 ? null
                 : {
                     timeoutMs: c.timeoutMs,
                     retry: c.retry,
                     breaker: c.breaker,
                     hedge: c.hedge === null ? null : new HedgeDelay(c.hedge),
+                    fallback: c.fallback === null ? null : createSampler(c.fallback.cpu, streams.stream(`call:${svc.name}.${epName}[${index}]:fallback`)),
+                    bulkhead: c.bulkhead,
                     edge: this.edge(svc, callee, c.retry),
                     rng: streams.stream(`call:${svc.name}.${epName}[${index}]:retry`),
                   };
@@ -136,6 +139,16 @@ export class World implements EventTarget {
       b.disabled = caller.service.breakersDisabled;
       this.breakers.set(name, b);
     }
+    return b;
+  }
+
+  private readonly bulkheads = new Map<string, Bulkhead>();
+
+  /** A calling replica's bulkhead for one call site (created on first use). */
+  bulkheadFor(caller: Replica, call: Call, spec: { maxConcurrent: number; queue: number }): Bulkhead {
+    const key = `${caller.id}:${call.index}:${call.service.name}`;
+    let b = this.bulkheads.get(key);
+    if (!b) this.bulkheads.set(key, (b = new Bulkhead(spec.maxConcurrent, spec.queue)));
     return b;
   }
 

@@ -55,6 +55,8 @@ export class ServiceMetrics {
   wastedCpuMs = 0;
   /** Requests sent to a replica that was down (callers had not yet learnt of it). */
   connectionErrors = 0;
+  /** Requests turned away by the service's rate limiter. */
+  rateLimited = 0;
   /** CPU demand of finished spans, and the part of it spent on RPC messages (ms). */
   cpuMs = 0;
   rpcCpuMs = 0;
@@ -92,6 +94,8 @@ export class EdgeMetrics {
   timeouts = 0;
   hedges = 0;
   breakerRejected = 0;
+  bulkheadRejected = 0;
+  fallbacks = 0;
   /** Calls refused by a breaker before any attempt went out (refused retries are not new calls). */
   callsRefused = 0;
 }
@@ -158,6 +162,16 @@ export class MetricsCollector implements ModelListener {
     const e = this.edges[edge.from.index][edge.to.index];
     e.breakerRejected++;
     if (!attempt.retry) e.callsRefused++;
+  }
+
+  callEvent(edge: Edge, kind: 'bulkheadRejected' | 'fallback', caller: Span): void {
+    if (!caller.root.measured) return;
+    const e = this.edges[edge.from.index][edge.to.index];
+    if (kind === 'fallback') e.fallbacks++;
+    else {
+      e.bulkheadRejected++;
+      e.callsRefused++; // no attempt went out
+    }
   }
 
   /** Workload requests sent while each scheduled fault was active. */
@@ -249,6 +263,7 @@ export class MetricsCollector implements ModelListener {
     m.counts.started++;
     m.counts.count(span.outcome);
     if (span.outcome === Outcome.Unavailable && span.replica !== null) m.connectionErrors++;
+    if (span.rateLimited) m.rateLimited++;
     this.countAttempt(span);
   }
 

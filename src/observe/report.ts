@@ -64,6 +64,7 @@ export const reportSchema = z
         throughputPerSec: z.number(),
         utilization: stat.describe('mean busy cores / all cores'),
         wastedCpuMs: z.number().describe('CPU spent on requests whose caller had timed out (on them or on calls they made)'),
+        rateLimited: z.number().int().describe('requests turned away by the rate limit (counted as rejected)'),
         connectionErrors: z.number().int().describe('requests sent to a replica that was already down (counted as failed): callers learn of it after discovery.delay'),
         rpcCpuShare: stat.describe("share of the service's CPU spent on RPC messages (serialization, kernel stack) rather than business logic; null without rpc: costs"),
         queueLength: levelSchema.describe('requests waiting for a concurrency slot or a core, summed over replicas'),
@@ -81,6 +82,8 @@ export const reportSchema = z
           hedges: z.number().int().describe('extra copies sent because no answer had come in time'),
           timeouts: z.number().int().describe('attempts the caller stopped waiting for'),
           breakerRejected: z.number().int().describe('attempts a circuit breaker refused to send (open, or out of half-open probes)'),
+          bulkheadRejected: z.number().int().describe('calls a full bulkhead turned away'),
+          fallbacks: z.number().int().describe('failed calls answered by their fallback instead (a degraded success)'),
           amplification: stat.describe('attempts / calls: the load retries add'),
         }),
       )
@@ -202,6 +205,7 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
       throughputPerSec: perSec(m.counts.completed),
       utilization: round(m.meanBusy(nowMs) / (s.cores * s.replicas.length)),
       wastedCpuMs: round(m.wastedCpuMs) ?? 0,
+      rateLimited: m.rateLimited,
       connectionErrors: m.connectionErrors,
       rpcCpuShare: world.rpc === null ? null : round(m.cpuMs > 0 ? m.rpcCpuMs / m.cpuMs : NaN),
       queueLength: { mean: round(m.waiting.mean(nowMs)), max: m.waiting.maxSince(nowMs) },
@@ -271,10 +275,10 @@ function edgesReport(world: World, metrics: MetricsCollector): Report['edges'] {
   world.services.forEach((from, i) =>
     world.services.forEach((to, j) => {
       const e = metrics.edges[i][j];
-      if (e.attempts === 0 && e.timeouts === 0 && e.breakerRejected === 0) return;
+      if (e.attempts === 0 && e.timeouts === 0 && e.breakerRejected === 0 && e.bulkheadRejected === 0) return;
       // a call refused by an open breaker is a call with no attempt
       const calls = e.attempts - e.retries - e.hedges + e.callsRefused;
-      out[`${from.name}->${to.name}`] = { calls, attempts: e.attempts, retries: e.retries, hedges: e.hedges, timeouts: e.timeouts, breakerRejected: e.breakerRejected, amplification: round(calls > 0 ? e.attempts / calls : NaN) };
+      out[`${from.name}->${to.name}`] = { calls, attempts: e.attempts, retries: e.retries, hedges: e.hedges, timeouts: e.timeouts, breakerRejected: e.breakerRejected, bulkheadRejected: e.bulkheadRejected, fallbacks: e.fallbacks, amplification: round(calls > 0 ? e.attempts / calls : NaN) };
     }),
   );
   return out;

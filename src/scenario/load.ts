@@ -148,7 +148,7 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
   const endpointSpec = (e: EndpointInput): EndpointSpec => ({
     cpu: e.cpu ?? { kind: 'constant', valueMs: 0 },
     errors: e.errors ?? 0,
-    steps: (e.calls ?? []).map((step) => step.map((c): CallSpec => ({ ...target(c.to), probability: c.probability ?? 1, locality: (c.locality as Locality | undefined) ?? null, transport: ((c.transport ?? s.rpc?.transport) as Transport | undefined) ?? 'tcp', timeoutMs: c.timeout ?? null, retry: retrySpec(c.retry), breaker: breakerSpec(c.breaker), hedge: c.hedge ? { ...c.hedge.after, max: c.hedge.max ?? 1 } : null }))),
+    steps: (e.calls ?? []).map((step) => step.map((c): CallSpec => ({ ...target(c.to), probability: c.probability ?? 1, locality: (c.locality as Locality | undefined) ?? null, transport: ((c.transport ?? s.rpc?.transport) as Transport | undefined) ?? 'tcp', timeoutMs: c.timeout ?? null, retry: retrySpec(c.retry), breaker: breakerSpec(c.breaker), hedge: c.hedge ? { ...c.hedge.after, max: c.hedge.max ?? 1 } : null, bulkhead: c.bulkhead ? { maxConcurrent: c.bulkhead.maxConcurrent, queue: c.bulkhead.queue ?? 0 } : null, fallback: c.fallback ? { cpu: c.fallback.cpu ?? { kind: 'constant', valueMs: 0 } } : null }))),
     requestKB: e.requestKB ?? 0,
     responseKB: e.responseKB ?? 0,
   });
@@ -169,6 +169,7 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
       concurrency: svc.concurrency === undefined || svc.concurrency === 'unlimited' ? null : svc.concurrency,
       queue: svc.queue === undefined || svc.queue === 'unlimited' ? null : svc.queue,
       balancer: (svc.balancer ?? 'round-robin') as ServiceSpec['balancer'],
+      rateLimit: svc.rateLimit ? { ratePerSec: svc.rateLimit.rate, burst: svc.rateLimit.burst ?? Math.max(1, Math.ceil(svc.rateLimit.rate / 10)) } : null,
       endpoints: eps,
     };
   }

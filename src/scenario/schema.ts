@@ -87,7 +87,7 @@ function parseHedgeAfter(input: unknown): Parsed<{ afterMs: number | null; after
 const hedge = strict({ after: unit(parseHedgeAfter), max: z.number().int().min(1).optional() });
 
 /** A call: `service`, `service.endpoint` or `{ to, probability }`. */
-const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict({ to: z.string().min(1), probability: probability.optional(), locality: locality.optional(), transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(), timeout: duration.optional(), retry: retry.optional(), breaker: breaker.optional(), hedge: hedge.optional() }));
+const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict({ to: z.string().min(1), probability: probability.optional(), locality: locality.optional(), transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(), timeout: duration.optional(), retry: retry.optional(), breaker: breaker.optional(), hedge: hedge.optional(), bulkhead: strict({ maxConcurrent: z.number().int().min(1), queue: z.number().int().min(0).optional() }).optional(), fallback: strict({ cpu: distribution.optional() }).optional() }));
 /** A step: one call, or a list of calls run in parallel. */
 const step = z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(call).min(1));
 
@@ -108,6 +108,7 @@ const service = strict({
   concurrency: limit.optional(),
   queue: limit.optional(),
   balancer: z.enum(BALANCERS as [string, ...string[]]).optional(),
+  rateLimit: strict({ rate, burst: z.number().int().min(1).optional() }).optional(),
   cpu: distribution.optional(),
   errors: probability.optional(),
   calls: z.array(step).optional(),

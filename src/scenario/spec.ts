@@ -25,6 +25,10 @@ export interface CallSpec {
   readonly retry: RetrySpec | null;
   readonly breaker: BreakerSpec | null;
   readonly hedge: HedgeSpec | null;
+  /** At most maxConcurrent calls in flight from one calling replica, `queue` more waiting; beyond, rejected at once. */
+  readonly bulkhead: { readonly maxConcurrent: number; readonly queue: number } | null;
+  /** When the call fails in the end, answer with a degraded result after this much time instead. */
+  readonly fallback: { readonly cpu: DistSpec } | null;
 }
 
 /** Send another copy of an attempt when no answer has come after a delay (or the call's recent pNN latency). */
@@ -97,6 +101,8 @@ export interface ServiceSpec {
   /** Requests waiting for a concurrency slot per replica; null is unlimited. */
   readonly queue: number | null;
   readonly balancer: BalancerKind;
+  /** Token bucket over the whole service: `ratePerSec` sustained, `burst` at once; excess rejected (429), costing no CPU. */
+  readonly rateLimit: { readonly ratePerSec: number; readonly burst: number } | null;
   readonly endpoints: Readonly<Record<string, EndpointSpec>>;
 }
 
