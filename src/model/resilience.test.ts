@@ -211,3 +211,24 @@ services:
     expect(Math.abs(e.fallbacks / e.calls - 0.3)).toBeLessThan(4 * Math.sqrt(0.21 / e.calls));
   });
 });
+
+describe('outlier ejection', () => {
+  const yaml = (outlier: string) => `name: outlier
+duration: 40s
+discovery: { delay: 30s }
+faults: [{ at: 10s, kill: b#0 }]
+workloads: [{ name: w, to: a, arrivals: constant(100/s) }]
+services:
+  a: { cores: 8, cpu: 0.1ms, calls: [b] }
+  b: { replicas: 4, cores: 4, cpu: 1ms${outlier} }
+`;
+  it('takes a failing replica out of rotation long before discovery would', () => {
+    const slow = run(yaml(''));
+    const fast = run(yaml(', outlier: { consecutiveErrors: 5, ejectFor: 30s, maxEjectedPercent: 50% }'));
+    // without ejection, a quarter of the calls hit the dead replica for the 30 s of discovery delay
+    expect(slow.services.b.connectionErrors).toBeGreaterThan(700);
+    // with it, 5 errors in a row and it is out (round-robin: the 5th error comes after 20 calls)
+    expect(fast.services.b.connectionErrors).toBe(5);
+    expect(fast.requests.failed).toBe(5);
+  });
+});

@@ -71,6 +71,7 @@ const CPU_DONE = 1;
 const DISCOVERED_UP = 2;
 const DISCOVERED_DOWN = 3;
 const FAULT_WAIT_DONE = 4;
+const UNEJECT = 5;
 
 /**
  * One instance of a service. A span holds a concurrency slot from admission to
@@ -85,6 +86,10 @@ export class Replica implements EventTarget {
   discoveredUp = true;
   /** Latency as callers see it, network included (kept for the ewma balancer). */
   readonly latency = new PeakEwma();
+  /** Outlier ejection: errors in a row, whether ejected now, and how often it has been. */
+  consecutiveErrors = 0;
+  ejected = false;
+  ejections = 0;
   busyCores = 0;
   /** Spans holding a slot. */
   inProgress = 0;
@@ -197,6 +202,10 @@ export class Replica implements EventTarget {
       this.afterCpu(span);
     } else if (code === DISCOVERED_UP || code === DISCOVERED_DOWN) {
       this.discover(code === DISCOVERED_UP);
+    } else if (code === UNEJECT) {
+      this.ejected = false;
+      this.service.updateRoutable();
+      this.world.listener.replicaChanged(this);
     } else if (code === FAULT_WAIT_DONE) {
       const span = ref as Span;
       if (span.outcome === Outcome.Pending && span.replica === this) this.afterCpu(span);
@@ -321,6 +330,26 @@ export class Replica implements EventTarget {
     for (const span of victims) this.world.respond(span);
   }
 
+  /** A caller saw this replica answer (outlier ejection counts errors in a row). */
+  observeOutcome(failed: boolean): void {
+    const o = this.service.outlier;
+    if (o === null) return;
+    if (!failed) {
+      this.consecutiveErrors = 0;
+      return;
+    }
+    if (++this.consecutiveErrors < o.consecutiveErrors || this.ejected) return;
+    const svc = this.service;
+    const ejectedNow = svc.replicas.filter((r) => r.ejected).length;
+    if (ejectedNow + 1 > Math.max(1, Math.floor(o.maxEjectedPercent * svc.replicas.length))) return; // keep enough in rotation
+    this.ejected = true;
+    this.ejections++;
+    this.consecutiveErrors = 0;
+    svc.updateRoutable();
+    this.world.listener.replicaChanged(this);
+    this.world.sim.schedule(o.ejectForMs * this.ejections, this, UNEJECT, null);
+  }
+
   /** Take the replica down (or bring it up); callers learn of it after the discovery delay. */
   setUp(up: boolean): void {
     if (this.up === up) return;
@@ -372,6 +401,7 @@ export class Service {
   /** Its calls' circuit breakers are switched off (a what-if). */
   breakersDisabled = false;
   readonly rateLimit: { readonly ratePerSec: number; readonly burst: number } | null;
+  readonly outlier: ServiceSpec['outlier'];
   private tokens = 0;
   private tokensStampMs = 0;
 
@@ -397,6 +427,7 @@ export class Service {
     this.queueCapacity = spec.queue ?? Infinity;
     this.locality = spec.locality;
     this.rateLimit = spec.rateLimit;
+    this.outlier = spec.outlier;
     this.tokens = spec.rateLimit?.burst ?? 0;
     this.tracksLatency = spec.balancer === 'ewma';
     for (const p of spec.placement) {
@@ -435,7 +466,7 @@ export class Service {
   }
 
   updateRoutable(): void {
-    this.routable = this.replicas.filter((r) => r.discoveredUp);
+    this.routable = this.replicas.filter((r) => r.discoveredUp && !r.ejected);
     this.byLocation = [];
     this.byRegion = [];
     for (const r of this.routable) {

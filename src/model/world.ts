@@ -239,6 +239,7 @@ export class World implements EventTarget {
   }
 
   private deliver(span: Span): void {
+    if (span.service.outlier !== null && span.replica !== null && !span.rateLimited && span.outcome !== Outcome.Rejected) span.replica.observeOutcome(span.outcome !== Outcome.Ok);
     if (span.service.tracksLatency && span.replica !== null && span.outcome === Outcome.Ok) span.replica.latency.observe(this.sim.nowMs - span.sentMs, this.sim.nowMs);
     if (span.attempts !== null) {
       span.attempts.attemptDone(span);

@@ -169,6 +169,8 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
       concurrency: svc.concurrency === undefined || svc.concurrency === 'unlimited' ? null : svc.concurrency,
       queue: svc.queue === undefined || svc.queue === 'unlimited' ? null : svc.queue,
       balancer: (svc.balancer ?? 'round-robin') as ServiceSpec['balancer'],
+      // Envoy's defaults: 5 consecutive 5xx, 30 s base ejection, at most 10% ejected
+      outlier: svc.outlier ? { consecutiveErrors: svc.outlier.consecutiveErrors ?? 5, ejectForMs: svc.outlier.ejectFor ?? 30_000, maxEjectedPercent: svc.outlier.maxEjectedPercent ?? 0.1 } : null,
       rateLimit: svc.rateLimit ? { ratePerSec: svc.rateLimit.rate, burst: svc.rateLimit.burst ?? Math.max(1, Math.ceil(svc.rateLimit.rate / 10)) } : null,
       endpoints: eps,
     };

@@ -109,6 +109,7 @@ const service = strict({
   queue: limit.optional(),
   balancer: z.enum(BALANCERS as [string, ...string[]]).optional(),
   rateLimit: strict({ rate, burst: z.number().int().min(1).optional() }).optional(),
+  outlier: strict({ consecutiveErrors: z.number().int().min(1).optional(), ejectFor: duration.optional(), maxEjectedPercent: probability.optional() }).optional(),
   cpu: distribution.optional(),
   errors: probability.optional(),
   calls: z.array(step).optional(),

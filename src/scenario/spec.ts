@@ -103,6 +103,8 @@ export interface ServiceSpec {
   readonly balancer: BalancerKind;
   /** Token bucket over the whole service: `ratePerSec` sustained, `burst` at once; excess rejected (429), costing no CPU. */
   readonly rateLimit: { readonly ratePerSec: number; readonly burst: number } | null;
+  /** Envoy-style outlier ejection: a replica with this many errors in a row leaves the rotation for ejectForMs x times ejected. */
+  readonly outlier: { readonly consecutiveErrors: number; readonly ejectForMs: number; readonly maxEjectedPercent: number } | null;
   readonly endpoints: Readonly<Record<string, EndpointSpec>>;
 }
 
