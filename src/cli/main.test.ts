@@ -209,3 +209,13 @@ describe('pipes', () => {
     expect(r.stderr).not.toMatch(/EPIPE|Error/);
   });
 });
+
+describe('the summary of a run with faults and retries', () => {
+  it('shows the call edges and a fault timeline', async () => {
+    const r = await runCli(['run', 'scenarios/retry-storm.yaml', '--duration', '40s']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/call edge\s+calls\s+attempts\s+retries\s+timeouts\s+breaker\s+bulkhead\s+hedges\s+fallback\s+x\n/);
+    expect(r.stdout).toMatch(/client-naive->db-naive\s+\d+\s+\d+\s+\d+/);
+    expect(r.stdout).toMatch(/faults \(what the workloads saw while each was active\):\n {2}20\.0s-25\.0s {3}cpu db-naive/);
+  });
+});

@@ -65,6 +65,25 @@ export function formatSummary(r: Report): string {
     out.push(`network: ${n.hops.sameDatacenter} same-datacenter, ${n.hops.crossDatacenter} cross-datacenter, ${n.hops.crossRegion} cross-region messages; ${gb.toFixed(3)} GB, $${n.costUsd.toFixed(4)} transfer`);
     out.push('');
   }
+  const busyEdges = Object.entries(r.edges).filter(([, e]) => e.retries + e.timeouts + e.breakerRejected + e.bulkheadRejected + e.hedges + e.fallbacks > 0);
+  if (busyEdges.length > 0) {
+    out.push(
+      table(
+        ['call edge', 'calls', 'attempts', 'retries', 'timeouts', 'breaker', 'bulkhead', 'hedges', 'fallback', 'x'],
+        busyEdges.map(([name, e]) => [name, String(e.calls), String(e.attempts), String(e.retries), String(e.timeouts), String(e.breakerRejected), String(e.bulkheadRejected), String(e.hedges), String(e.fallbacks), e.amplification === null ? '-' : e.amplification.toFixed(2)]),
+        ' ',
+      ),
+    );
+    out.push('');
+  }
+  if (r.faults.length > 0) {
+    out.push('faults (what the workloads saw while each was active):');
+    for (const f of r.faults) {
+      const span = `${(f.at / 1000).toFixed(1)}s-${f.forMs === null ? 'end' : `${((f.at + f.forMs) / 1000).toFixed(1)}s`}`;
+      out.push(`  ${span.padEnd(13)} ${`${f.kind} ${f.target}`.padEnd(26)} ${String(f.requests).padStart(6)} requests, ${f.errorRate === null ? '-' : formatPercent(f.errorRate)} failed, p99 ${ms(f.latencyMs.p99)}`);
+    }
+    out.push('');
+  }
   const taxed = Object.entries(r.services).filter(([, s]) => s.rpcCpuShare !== null && s.rpcCpuShare > 0);
   if (taxed.length > 0) {
     out.push(`rpc tax (share of CPU on messages): ${taxed.map(([name, s]) => `${name} ${formatPercent(s.rpcCpuShare!)}`).join(', ')}`);

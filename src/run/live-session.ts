@@ -74,6 +74,7 @@ export class LiveSession {
   private lastRows: ServiceRow[] | null = null;
   private lastRowsSimMs = -1;
   private readonly loggedTransitions = new Map<object, number>();
+  private faultsLogged: number[] = [];
   private readonly frameMs: number;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private listeners = new Set<(s: Snapshot) => void>();
@@ -105,6 +106,7 @@ export class LiveSession {
     const objectives = spec.slo?.latencyMs ?? {};
     const metric = (['p99', 'p999', 'p95', 'p90', 'p50'] as const).find((k) => objectives[k] !== undefined);
     this.sloLine = metric ? { metric, targetMs: objectives[metric]! } : null;
+    this.faultsLogged = spec.faults.map(() => 0);
     this.latest = this.snapshot(0);
   }
 
@@ -199,7 +201,24 @@ export class LiveSession {
     }
   }
 
+  /** Log faults starting and ending (the schedule is known; the clock says which have). */
+  private logFaults(): void {
+    const now = this.run.world.sim.nowMs;
+    this.run.spec.faults.forEach((f, i) => {
+      const what = `${f.kind} ${f.target}`;
+      if (this.faultsLogged[i] === 0 && now >= f.atMs) {
+        this.run.addLog({ atMs: f.atMs, kind: 'info', text: `fault: ${what} begins${f.forMs === null ? '' : ` (for ${f.forMs / 1000}s)`}` });
+        this.faultsLogged[i] = 1;
+      }
+      if (this.faultsLogged[i] === 1 && f.forMs !== null && now >= f.atMs + f.forMs) {
+        this.run.addLog({ atMs: f.atMs + f.forMs, kind: 'info', text: `fault: ${what} ends` });
+        this.faultsLogged[i] = 2;
+      }
+    });
+  }
+
   private snapshot(wallMs: number): Snapshot {
+    this.logFaults();
     this.logBreakerTransitions();
     const world = this.run.world;
     const nowMs = world.sim.nowMs;
@@ -276,6 +295,11 @@ export class LiveSession {
       slowed: svc.cpuFactor !== 1,
       injectedErrors: svc.injectedErrorRate > 0,
       replicas,
+      edges: this.run.world.services.flatMap((to) => {
+        const e = this.live.edges[svc.index][to.index];
+        const calls = e.attempts - e.retries - e.hedges + e.callsRefused;
+        return e.retries + e.timeouts + e.breakerRejected + e.bulkheadRejected + e.hedges + e.fallbacks > 0 ? [{ to: to.name, calls, retries: e.retries, timeouts: e.timeouts, refused: e.breakerRejected + e.bulkheadRejected, hedges: e.hedges, fallbacks: e.fallbacks }] : [];
+      }),
       breakers: [...this.run.world.breakers.values()].filter((b) => b.name.startsWith(`${svc.name}#`) || b.name.startsWith(`${svc.name}->`)).map((b) => ({ name: b.name, state: b.state, disabled: b.disabled })),
     };
   }

@@ -128,3 +128,20 @@ describe('dashboard with breakers', () => {
     expect(out).toMatch(/breaker a->b: closed -> open/);
   });
 });
+
+describe('dashboard with faults and resilience', () => {
+  it('logs faults beginning and ending, and shows the selected service calls that retried or timed out', async () => {
+    const { loadScenarioText } = await import('../scenario/load.js');
+    const spec = loadScenarioText(
+      `name: rf\nduration: 60s\nfaults: [{ at: 1s, for: 1s, latency: b, add: 300ms }]\nworkloads: [{ name: w, to: a, arrivals: constant(100/s) }]\nservices:\n  a: { cores: 4, cpu: 0.1ms, calls: [{ to: b, timeout: 100ms, retry: { attempts: 2, backoff: constant(1ms) } }] }\n  b: { cores: 64, cpu: 1ms }\n`,
+      'rf.yaml',
+    );
+    const s = new LiveSession(spec, { speed: 1 });
+    let wall = 0;
+    for (let i = 0; i < 30; i++) s.tick((wall += 100));
+    const out = frame(s.latest, { selected: 0, details: true, help: false });
+    expect(out).toMatch(/-> b: \d+ calls, \d+ retries, \d+ timeouts/);
+    expect(out).toMatch(/1\.0s {2}fault: latency b begins \(for 1s\)/);
+    expect(out).toMatch(/2\.0s {2}fault: latency b ends/);
+  });
+});

@@ -27,6 +27,10 @@ export function detailsLines(row: ServiceRow, t: Theme, width: number, height: n
     lines.push(`${t.bold('breakers')} ${row.breakers.map((b) => `${b.name} ${b.disabled ? t.dim('off') : paint(b.state)(b.state)}`).join('  ')}`);
   }
 
+  for (const e of row.edges) {
+    const parts = [`${e.calls} calls`, e.retries && `${e.retries} retries`, e.timeouts && t.warn(`${e.timeouts} timeouts`), e.refused && t.bad(`${e.refused} refused`), e.hedges && `${e.hedges} hedges`, e.fallbacks && `${e.fallbacks} fallbacks`].filter(Boolean);
+    lines.push(`-> ${e.to}: ${parts.join(', ')}`);
+  }
   // replicas grouped by location (one group when the scenario has a single place)
   const locations = [...new Set(row.replicas.map((r) => r.location))];
   for (const loc of locations) {
