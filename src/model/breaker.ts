@@ -3,6 +3,7 @@ import { type SnapshotFrom, getInitialSnapshot, transition } from 'xstate';
 import type { EventTarget } from '../engine/simulation.js';
 import type { BreakerSpec } from '../scenario/spec.js';
 import { type BreakerMachine, createBreakerMachine } from './breaker.machine.js';
+import type { Service } from './service.js';
 import type { World } from './world.js';
 
 export type BreakerState = 'closed' | 'open' | 'halfOpen';
@@ -17,7 +18,8 @@ export class Breaker implements EventTarget {
   /** Turned off by the `b` what-if: every call goes through and nothing is recorded. */
   disabled = false;
 
-  constructor(readonly name: string, readonly spec: BreakerSpec, private readonly world: World) {
+  /** `caller` is the calling service (its replica's, or its own with scope: service). */
+  constructor(readonly name: string, readonly caller: Service, readonly spec: BreakerSpec, private readonly world: World) {
     const key = JSON.stringify(spec.config);
     let m = machines.get(key);
     if (!m) machines.set(key, (m = createBreakerMachine(spec.config)));

@@ -85,7 +85,7 @@ export function applyIntervention(world: World, iv: Intervention): string {
       const has = [...svc.endpoints.values()].some((e) => e.calls.some((c) => c.policy?.breaker));
       if (!has) return `${svc.name}: no circuit breakers configured on its calls`;
       svc.breakersDisabled = !svc.breakersDisabled;
-      for (const b of world.breakers.values()) if (b.name.startsWith(`${svc.name}#`) || b.name.startsWith(`${svc.name}->`)) b.disabled = svc.breakersDisabled;
+      for (const b of world.breakers.values()) if (b.caller === svc) b.disabled = svc.breakersDisabled;
       return `${svc.name}: circuit breakers ${svc.breakersDisabled ? 'off (every call goes through)' : 'on'}`;
     }
     case 'double-load': {

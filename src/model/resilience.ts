@@ -194,9 +194,7 @@ export class CallAttempts implements EventTarget {
       return;
     }
     this.attempt++;
-    const span = new Span(this.call.service, this.call.endpoint, this.parent, this.parent.root, this.world.sim.nowMs >= this.world.warmupMs);
-    span.attempts = this;
-    span.retry = this.attempt > 1;
+    const span = this.newAttemptSpan(this.attempt > 1);
     if (this.breaker !== null) {
       const pass = this.breaker.allow();
       if (pass === false) {
@@ -216,6 +214,13 @@ export class CallAttempts implements EventTarget {
     if (this.current[0] === span) this.scheduleHedge(span);
   }
 
+  private newAttemptSpan(retry: boolean): Span {
+    const span = new Span(this.call.service, this.call.endpoint, this.parent, this.parent.root, this.world.sim.nowMs >= this.world.warmupMs);
+    span.attempts = this;
+    span.retry = retry;
+    return span;
+  }
+
   private scheduleHedge(span: Span): void {
     const h = this.policy.hedge;
     if (h !== null && this.hedges < h.spec.max && h.afterMs < Infinity) this.world.sim.schedule(h.afterMs, this, HEDGE, span);
@@ -224,10 +229,7 @@ export class CallAttempts implements EventTarget {
   /** Send another copy of the current attempt (no answer yet after the hedge delay). */
   private hedge(): void {
     this.hedges++;
-    const first = this.current[0];
-    const copy = new Span(this.call.service, this.call.endpoint, this.parent, this.parent.root, this.world.sim.nowMs >= this.world.warmupMs);
-    copy.attempts = this;
-    copy.retry = first.retry;
+    const copy = this.newAttemptSpan(this.current[0].retry);
     copy.hedge = true;
     copy.sentMs = this.world.sim.nowMs;
     this.current.push(copy);

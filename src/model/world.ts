@@ -135,7 +135,7 @@ export class World implements EventTarget {
     const name = `${owner}->${call.service.name}`;
     let b = this.breakers.get(name);
     if (!b) {
-      b = new Breaker(name, spec, this);
+      b = new Breaker(name, caller.service, spec, this);
       b.disabled = caller.service.breakersDisabled;
       this.breakers.set(name, b);
     }
@@ -222,12 +222,14 @@ export class World implements EventTarget {
 
   /** A span has its answer: hand it to its caller (after the hop back, with a network), or end the workload request. */
   respond(span: Span): void {
-    if (span.replica !== null && this.partitioned(span.replica.location, span.parent !== null ? span.parent.replica!.location : span.root.workload.location)) return; // the answer is lost
-    if (this.network !== null && span.replica !== null && !span.viaShm) {
+    if (span.replica !== null) {
       const to = span.parent !== null ? span.parent.replica!.location : span.root.workload.location;
-      const delayMs = this.hop(span.replica.location, to, span.endpoint.responseBytes);
-      if (delayMs >= 0) this.sim.schedule(delayMs, this, RESPONSE, span);
-      return;
+      if (this.partitioned(span.replica.location, to)) return; // the answer is lost
+      if (this.network !== null && !span.viaShm) {
+        const delayMs = this.hop(span.replica.location, to, span.endpoint.responseBytes);
+        if (delayMs >= 0) this.sim.schedule(delayMs, this, RESPONSE, span);
+        return;
+      }
     }
     this.deliver(span);
   }

@@ -300,7 +300,7 @@ export class LiveSession {
         const calls = e.attempts - e.retries - e.hedges + e.callsRefused;
         return e.retries + e.timeouts + e.breakerRejected + e.bulkheadRejected + e.hedges + e.fallbacks > 0 ? [{ to: to.name, calls, retries: e.retries, timeouts: e.timeouts, refused: e.breakerRejected + e.bulkheadRejected, hedges: e.hedges, fallbacks: e.fallbacks }] : [];
       }),
-      breakers: [...this.run.world.breakers.values()].filter((b) => b.name.startsWith(`${svc.name}#`) || b.name.startsWith(`${svc.name}->`)).map((b) => ({ name: b.name, state: b.state, disabled: b.disabled })),
+      breakers: [...this.run.world.breakers.values()].filter((b) => b.caller === svc).map((b) => ({ name: b.name, state: b.state, disabled: b.disabled })),
     };
   }
 }

@@ -3,6 +3,7 @@ import type { Problem } from './problems.js';
 import type { FaultInput } from './schema.js';
 import type { FaultSpec } from './spec.js';
 import { suggest } from './suggest.js';
+import { pairsOf } from './topology.js';
 
 const KINDS = ['kill', 'latency', 'errors', 'partition', 'cpu', 'pause'] as const;
 
@@ -16,6 +17,8 @@ export function readFaults(
   const services = Object.keys(spec.services);
   const regions = Object.keys(spec.regions);
   const locations = Object.entries(spec.regions).flatMap(([r, dcs]) => dcs.map((d) => `${r}/${d}`));
+  const regionPairs = pairsOf(regions);
+  const locationPairs = pairsOf(locations);
   faults.forEach((f, i) => {
     const path = ['faults', i];
     const kinds = KINDS.filter((k) => f[k] !== undefined);
@@ -27,7 +30,6 @@ export function readFaults(
     const target = f[kind]!;
     const bad = (expected: string, candidates: string[]) => problems.push({ path: [...path, kind], expected, found: JSON.stringify(target), hint: suggest(target, candidates, 'did you mean "%s"?') || undefined });
     const isService = (t: string) => services.includes(t);
-    const isPair = (t: string, names: string[]) => t.split('~').length === 2 && t.split('~').every((x) => names.includes(x)) && t.split('~')[0] !== t.split('~')[1];
     const base = { atMs: f.at, forMs: f.for ?? null };
     switch (kind) {
       case 'kill': {
@@ -38,7 +40,7 @@ export function readFaults(
         return;
       }
       case 'latency':
-        if (!isService(target) && !isPair(target, regions)) return bad('a service, or a link between two regions (a~b)', services);
+        if (!isService(target) && !regionPairs.includes(target)) return bad('a service, or a link between two regions (a~b)', services);
         if (f.add === undefined && f.multiply === undefined) problems.push({ path, expected: 'add: <duration or distribution> or multiply: <factor>', found: 'neither' });
         else out.push({ ...base, kind, target, add: f.add ?? null, multiply: f.multiply ?? 1 });
         return;
@@ -50,7 +52,7 @@ export function readFaults(
         return;
       }
       case 'partition':
-        if (!isPair(target, regions) && !isPair(target, locations)) return bad('two regions or two datacenters (a~b)', regions);
+        if (!regionPairs.includes(target) && !locationPairs.includes(target)) return bad('two regions or two datacenters (a~b)', regions);
         out.push({ ...base, kind, target });
         return;
       case 'cpu':

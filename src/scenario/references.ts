@@ -3,7 +3,8 @@ import type { PathSegment, Problem } from './problems.js';
 import { DEFAULT_ENDPOINT } from './spec.js';
 import { suggest } from './suggest.js';
 
-const NAME = /^[A-Za-z0-9_-]+$/;
+/** Names of services, endpoints, regions and datacenters. */
+export const NAME = /^[A-Za-z0-9_-]+$/;
 const NAME_HINT = 'a name of letters, digits, "-" and "_"';
 
 export interface Target {

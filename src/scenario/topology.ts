@@ -2,6 +2,7 @@
 import type { DistSpec } from '../engine/distributions.js';
 import type { PathSegment, Problem } from './problems.js';
 import type { HopClass } from './spec.js';
+import { NAME } from './references.js';
 import { suggest } from './suggest.js';
 
 /** Used when a scenario has no `regions:`: everything sits in one datacenter. */
@@ -40,6 +41,11 @@ export function locationsOf(regions: Readonly<Record<string, readonly string[]>>
   return Object.entries(regions).flatMap(([r, dcs]) => dcs.map((d) => `${r}/${d}`));
 }
 
+/** Every `a~b` of two different names, in both orders (what a link, a loss or a partition may name). */
+export function pairsOf(names: readonly string[]): string[] {
+  return names.flatMap((a) => names.filter((b) => b !== a).map((b) => `${a}~${b}`));
+}
+
 /** `a~b` with the region names in order, so a link has one name. */
 export function linkKey(a: string, b: string): string {
   return a < b ? `${a}~${b}` : `${b}~${a}`;
@@ -58,12 +64,12 @@ export function checkTopology(data: Raw): Problem[] {
 
   if (isMapping(data.regions)) {
     for (const [r, dcs] of Object.entries(data.regions)) {
-      if (!/^[A-Za-z0-9_-]+$/.test(r)) problems.push({ path: ['regions', r], expected: 'a region name of letters, digits, "-" and "_"', found: JSON.stringify(r), atKey: true });
+      if (!NAME.test(r)) problems.push({ path: ['regions', r], expected: 'a region name of letters, digits, "-" and "_"', found: JSON.stringify(r), atKey: true });
       if (!Array.isArray(dcs)) continue;
       const seen = new Set<string>();
       dcs.forEach((d, i) => {
         if (typeof d !== 'string') return;
-        if (!/^[A-Za-z0-9_-]+$/.test(d)) problems.push({ path: ['regions', r, i], expected: 'a datacenter name of letters, digits, "-" and "_"', found: JSON.stringify(d) });
+        if (!NAME.test(d)) problems.push({ path: ['regions', r, i], expected: 'a datacenter name of letters, digits, "-" and "_"', found: JSON.stringify(d) });
         if (seen.has(d)) problems.push({ path: ['regions', r, i], expected: 'each datacenter once', found: `"${d}" twice in ${r}` });
         seen.add(d);
       });
@@ -76,29 +82,27 @@ export function checkTopology(data: Raw): Problem[] {
     }
   }
   if (Array.isArray(data.workloads)) data.workloads.forEach((w, i) => isMapping(w) && checkLocation(w.from, ['workloads', i, 'from']));
+  const pairs = pairsOf(Object.keys(regions));
+  const pairExample = pairs[0] ?? 'us-east~eu-west';
   if (isMapping(data.network) && isMapping(data.network.links)) {
-    const names = Object.keys(regions);
     const seen = new Map<string, string>();
     for (const key of Object.keys(data.network.links)) {
       const path = ['network', 'links', key];
-      const parts = key.split('~');
-      const pairs = names.flatMap((a) => names.filter((b) => b !== a).map((b) => `${a}~${b}`));
-      if (parts.length !== 2 || !names.includes(parts[0]) || !names.includes(parts[1]) || parts[0] === parts[1]) {
-        problems.push({ path, expected: `a pair of different regions such as ${pairs[0] ?? 'us-east~eu-west'}`, found: JSON.stringify(key), hint: suggest(key, pairs, 'did you mean "%s"?') || undefined, atKey: true });
+      if (!pairs.includes(key)) {
+        problems.push({ path, expected: `a pair of different regions such as ${pairExample}`, found: JSON.stringify(key), hint: suggest(key, pairs, 'did you mean "%s"?') || undefined, atKey: true });
         continue;
       }
-      const norm = linkKey(parts[0], parts[1]);
+      const [a, b] = key.split('~');
+      const norm = linkKey(a, b);
       if (seen.has(norm)) problems.push({ path, expected: 'each region pair once', found: `"${key}" and "${seen.get(norm)}"`, atKey: true });
       seen.set(norm, key);
     }
   }
   if (isMapping(data.network) && isMapping(data.network.loss)) {
-    const names = Object.keys(regions);
-    const pairs = names.flatMap((a) => names.filter((b) => b !== a).map((b) => `${a}~${b}`));
     const classes = ['sameDatacenter', 'crossDatacenter', 'crossRegion'];
     for (const key of Object.keys(data.network.loss)) {
       if (classes.includes(key) || pairs.includes(key)) continue;
-      problems.push({ path: ['network', 'loss', key], expected: `a hop class (${classes.join(', ')}) or a region pair such as ${pairs[0] ?? 'us-east~eu-west'}`, found: JSON.stringify(key), hint: suggest(key, [...classes, ...pairs], 'did you mean "%s"?') || undefined, atKey: true });
+      problems.push({ path: ['network', 'loss', key], expected: `a hop class (${classes.join(', ')}) or a region pair such as ${pairExample}`, found: JSON.stringify(key), hint: suggest(key, [...classes, ...pairs], 'did you mean "%s"?') || undefined, atKey: true });
     }
   }
   return problems;
