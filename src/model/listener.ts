@@ -1,6 +1,7 @@
 // What the model tells its observers: a narrow interface called on the hot path.
 import type { Location } from './network.js';
 import type { Breaker, BreakerState } from './breaker.js';
+import type { CacheEvent, CacheLevel } from './cache.js';
 import type { Edge } from './resilience.js';
 import type { Replica } from './service.js';
 import type { RootRequest, Span } from './span.js';
@@ -35,6 +36,8 @@ export interface ModelListener {
   callEvent(edge: Edge, kind: 'bulkheadRejected' | 'fallback', caller: Span): void;
   /** A circuit breaker changed state. */
   breakerChanged(breaker: Breaker, from: BreakerState, to: BreakerState): void;
+  /** A cache counted something about a key; `count` is the concurrent fetches of it for a miss or a stampede. */
+  cacheEvent(level: CacheLevel, kind: CacheEvent, key: number, count: number): void;
 }
 
 /** A listener that ignores everything. */
@@ -52,6 +55,7 @@ export const nullListener: ModelListener = {
   breakerRejected() {},
   callEvent() {},
   breakerChanged() {},
+  cacheEvent() {},
 };
 
 /** Several listeners as one (a plain loop per call: this sits on the hot path). */
@@ -101,5 +105,8 @@ class FanOut implements ModelListener {
   }
   breakerChanged(b: Breaker, f: BreakerState, t: BreakerState): void {
     for (const l of this.ls) l.breakerChanged(b, f, t);
+  }
+  cacheEvent(c: CacheLevel, k: CacheEvent, key: number, n: number): void {
+    for (const l of this.ls) l.cacheEvent(c, k, key, n);
   }
 }

@@ -7,6 +7,8 @@ import type { EndpointSpec, Locality, ServiceSpec, Transport } from '../scenario
 import type { Location } from './network.js';
 import { type Balancer, PeakEwma, createBalancer } from './balancer.js';
 import type { CallPolicy } from './resilience.js';
+import { type CacheCalls, type CacheCopy, type CacheLevel, awaitsLocalLookup, awaitsRemoteLookup } from './cache.js';
+import type { KeySource } from './key-space.js';
 import { Outcome, type Span } from './span.js';
 import type { World } from './world.js';
 
@@ -34,6 +36,11 @@ export class Endpoint {
   readonly calls: Call[] = [];
   /** Failure probability added by a fault schedule. */
   faultErrorRate = 0;
+  /** The keys its requests ask for, and the caches they look up first, in order (null: none). */
+  keys: KeySource | null = null;
+  levels: CacheLevel[] | null = null;
+  /** Per level, the calls to a shared cache's nodes (null for a local cache). */
+  cacheCalls: (CacheCalls | null)[] = [];
   /** CPU the callee spends with rpc costs to serve one request (receive it, send the response), by transport. */
   serveRpcMs = 0;
   serveShmRpcMs = 0;
@@ -101,6 +108,8 @@ export class Replica implements EventTarget {
   private head: Span | null = null;
   /** Until when the cores stand still (a pause fault). */
   private pausedUntilMs = 0;
+  /** Its copies of caches, by cache index: local caches in its memory, or a shared cache node's contents. Lost when it is killed. */
+  readonly cacheCopies: (CacheCopy | undefined)[] = [];
 
   constructor(readonly service: Service, readonly index: number, readonly location: Location, private readonly world: World) {}
 
@@ -148,10 +157,21 @@ export class Replica implements EventTarget {
   private start(span: Span): void {
     this.inProgress++;
     this.link(span);
+    if (span.endpoint.levels !== null) this.world.cacheFlow.begin(this, span);
+    else this.doWork(span);
+  }
+
+  /** The endpoint's own work (the origin, for a cached endpoint): its CPU, then its calls. */
+  doWork(span: Span): void {
     const svc = this.service;
     let cpuMs = span.endpoint.cpu.sample() * svc.cpuFactor * svc.faultCpuFactor * svc.faultLatencyFactor;
     if (this.world.rpc !== null) cpuMs += this.chargeRpc(span);
-    span.cpuMs = cpuMs;
+    span.cpuMs += cpuMs;
+    this.compute(span, cpuMs);
+  }
+
+  /** CPU work for a span on the replica's cores, first come first served; then it goes on (afterCpu). */
+  compute(span: Span, cpuMs: number): void {
     if (cpuMs <= 0) {
       this.afterCpu(span);
     } else if (this.busyCores < this.service.cores) {
@@ -159,7 +179,7 @@ export class Replica implements EventTarget {
       this.world.listener.busyChanged(this, 1);
       this.runCpu(span, cpuMs);
     } else {
-      span.cpuMs = cpuMs;
+      span.cpuEndMs = cpuMs; // while it waits for a core: its demand
       this.runQueue.push(span);
       this.world.listener.waitingChanged(this, 1);
     }
@@ -194,7 +214,7 @@ export class Replica implements EventTarget {
       const next = this.runQueue.shift();
       if (next !== undefined) {
         this.world.listener.waitingChanged(this, -1);
-        this.runCpu(next, next.cpuMs); // the core passes straight on
+        this.runCpu(next, next.cpuEndMs); // the core passes straight on
       } else {
         this.busyCores--;
         this.world.listener.busyChanged(this, -1);
@@ -234,6 +254,10 @@ export class Replica implements EventTarget {
   }
 
   private afterCpu(span: Span): void {
+    if (awaitsLocalLookup(span)) {
+      this.world.cacheFlow.localLookupDone(this, span);
+      return;
+    }
     const delay = this.service.faultDelay;
     if (delay !== null && !span.faultWaited) {
       // injected latency: the request waits (holding its slot) before it goes on
@@ -245,6 +269,7 @@ export class Replica implements EventTarget {
       this.finish(span, Outcome.Error);
       return;
     }
+    if (this.service.cacheLevel !== null) this.world.cacheFlow.serve(this, span);
     span.step = 0;
     this.runSteps(span);
   }
@@ -275,7 +300,11 @@ export class Replica implements EventTarget {
 
   /** A call of `span` answered with `outcome`. */
   childDone(span: Span, outcome: Outcome): void {
-    if (span.outcome !== Outcome.Pending) return; // the caller was killed; the answer has nowhere to go
+    if (span.outcome !== Outcome.Pending) return; // the caller was killed (or it ended, and this was a cache write); the answer has nowhere to go
+    if (awaitsRemoteLookup(span)) {
+      this.world.cacheFlow.remoteLookupDone(this, span, outcome);
+      return;
+    }
     if (outcome !== Outcome.Ok && span.childFailure === Outcome.Pending) span.childFailure = outcome;
     if (--span.pending > 0) return;
     if (span.childFailure !== Outcome.Pending) {
@@ -286,7 +315,7 @@ export class Replica implements EventTarget {
     this.runSteps(span);
   }
 
-  private finish(span: Span, outcome: Outcome): void {
+  finish(span: Span, outcome: Outcome): void {
     span.outcome = outcome;
     this.inProgress--;
     this.inSystem--;
@@ -297,6 +326,7 @@ export class Replica implements EventTarget {
       this.world.listener.waitingChanged(this, -1);
       this.start(next);
     }
+    if (span.cache !== null) this.world.cacheFlow.ended(this, span);
     this.world.respond(span);
   }
 
@@ -327,6 +357,8 @@ export class Replica implements EventTarget {
       span.outcome = Outcome.Unavailable;
       listener.spanFinished(span);
     }
+    for (const span of victims) if (span.cache !== null) this.world.cacheFlow.ended(this, span);
+    this.cacheCopies.length = 0; // its memory is gone: caches start cold after a restart
     for (const span of victims) this.world.respond(span);
   }
 
@@ -396,6 +428,8 @@ export class Service {
   readonly tracksLatency: boolean;
   /** Multiplies every CPU demand (a slowdown what-if). */
   cpuFactor = 1;
+  /** The shared cache whose nodes these replicas are (null: an application service). */
+  cacheLevel: CacheLevel | null = null;
   /** Extra failure probability on every endpoint (an error-injection what-if). */
   injectedErrorRate = 0;
   /** Its calls' circuit breakers are switched off (a what-if). */
@@ -460,6 +494,24 @@ export class Service {
     return candidates.length === 0 ? null : this.balancer.pick(candidates);
   }
 
+  /**
+   * The node that holds a key of a shared cache: rendezvous hashing (highest
+   * score wins) over the replicas callers see, so a node that leaves moves
+   * only its own keys and a node that joins takes 1/n of them.
+   */
+  pickShard(key: number): Replica | null {
+    let best: Replica | null = null;
+    let bestScore = -1;
+    for (const r of this.routable) {
+      const score = mix32(key ^ mix32(r.index + 0x9e3779b9));
+      if (score > bestScore) {
+        bestScore = score;
+        best = r;
+      }
+    }
+    return best;
+  }
+
   /** Replicas that are really up (what callers see may lag: `routable`). */
   upReplicas(): Replica[] {
     return this.replicas.filter((r) => r.up);
@@ -484,4 +536,14 @@ export class Service {
     r.setUp(true);
     return r;
   }
+}
+
+/** MurmurHash3's 32-bit finalizer: a well-mixed unsigned hash of an integer. */
+function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }

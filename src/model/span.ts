@@ -1,6 +1,7 @@
 // One request's visit to one service (a span), and how it ended.
 import type { Endpoint, Replica, Service } from './service.js';
 import type { CallAttempts } from './resilience.js';
+import type { CacheWork } from './cache.js';
 import type { Workload } from './workload.js';
 
 /** How a span ended. Numbers, so the hot path compares integers. */
@@ -61,9 +62,11 @@ export class Span {
   outcome: Outcome = Outcome.Pending;
   /** The first failure among this span's calls, carried up when the step ends. */
   childFailure: Outcome = Outcome.Pending;
-  /** Timer of the CPU work in progress (to cancel it if the replica is killed), or -1, and when it ends. */
+  /** Timer of the CPU work in progress (to cancel it if the replica is killed), or -1, and when it ends (while it waits for a core: its demand). */
   cpuTimer = -1;
   cpuEndMs = 0;
+  /** Its progress through its endpoint's caches (null: the endpoint has none). */
+  cache: CacheWork | null = null;
   /** Has waited out an injected latency fault. */
   faultWaited = false;
   /** Intrusive list of the spans in progress at a replica (O(1) insert and remove, no allocation). */

@@ -11,6 +11,8 @@ import { createSampler } from '../engine/distributions.js';
 import { Bulkhead, CallAttempts, Edge, HedgeDelay } from './resilience.js';
 import { Outcome, type RootRequest, Span } from './span.js';
 import { Workload } from './workload.js';
+import { type CacheCalls, CacheFlow, CacheLevel } from './cache.js';
+import { KeySource } from './key-space.js';
 
 export interface WorldOptions {
   seed?: number;
@@ -33,6 +35,9 @@ export class World implements EventTarget {
   readonly sim = new Simulation();
   readonly services: Service[] = [];
   readonly workloads: Workload[] = [];
+  /** The scenario's caches, in file order (a shared one's nodes are also a service). */
+  readonly caches: CacheLevel[] = [];
+  readonly cacheFlow = new CacheFlow(this);
   readonly locations: Location[];
   /** Caller -> callee service pairs that have calls with a timeout or retries. */
   readonly edges: Edge[] = [];
@@ -105,9 +110,52 @@ export class World implements EventTarget {
         }
       }
     }
-    this.hasTimeouts = this.services.some((s) => [...s.endpoints.values()].some((e) => e.calls.some((c) => c.policy?.timeoutMs != null || c.policy?.hedge != null)));
+    this.buildCaches(streams);
+    this.hasTimeouts =
+      this.services.some((s) => [...s.endpoints.values()].some((e) => e.calls.some((c) => c.policy?.timeoutMs != null || c.policy?.hedge != null))) ||
+      this.caches.some((c) => c.service !== null && c.spec.timeoutMs !== null);
     spec.workloads.forEach((w, i) => this.workloads.push(new Workload(w, i, this, streams)));
     this.faultSchedule = new FaultSchedule(this, spec.faults, streams);
+  }
+
+  /** Caches, and for each endpoint with keys its key source and lookup order. Key spaces are numbered one after another. */
+  private buildCaches(streams: RandomStreams): void {
+    for (const c of Object.values(this.spec.caches)) this.caches.push(new CacheLevel(this.caches.length, c, this, streams));
+    const offsets = new Map<string, number>();
+    let offset = 0;
+    for (const k of Object.values(this.spec.keys)) {
+      offsets.set(k.name, offset);
+      offset += k.count;
+    }
+    for (const svc of this.services) {
+      for (const [epName, ep] of svc.endpoints) {
+        const es = svc.spec.endpoints[epName];
+        if (es.keys !== null) ep.keys = new KeySource(this.spec.keys[es.keys], offsets.get(es.keys)!, streams, `${svc.name}.${epName}`);
+        if (es.cache.length === 0) continue;
+        ep.levels = es.cache.map((name) => this.caches.find((c) => c.name === name)!);
+        ep.cacheCalls = ep.levels.map((level) => (level.service === null ? null : this.cacheCalls(svc, epName, level, streams)));
+      }
+    }
+  }
+
+  /** A caller endpoint's get (with the cache's timeout), set and del calls to a shared cache's nodes. */
+  private cacheCalls(caller: Service, epName: string, level: CacheLevel, streams: RandomStreams): CacheCalls {
+    const nodes = level.service!;
+    const timeoutMs = level.spec.timeoutMs;
+    const call = (endpoint: string, withTimeout: boolean): Call => ({
+      service: nodes,
+      endpoint: nodes.endpoints.get(endpoint)!,
+      probability: 1,
+      locality: 'none',
+      transport: 'tcp',
+      index: -1,
+      callerRpcMs: 0,
+      policy:
+        withTimeout && timeoutMs !== null
+          ? { timeoutMs, retry: null, breaker: null, hedge: null, fallback: null, bulkhead: null, edge: this.edge(caller, nodes, null), rng: streams.stream(`call:${caller.name}.${epName}:cache:${level.name}`) }
+          : null,
+    });
+    return { get: call('get', true), set: call('set', false), del: call('del', false) };
   }
 
   /** Region or datacenter pairs cut off from each other now (`a~b` both ways), by a partition fault. */
@@ -199,7 +247,9 @@ export class World implements EventTarget {
 
   /** Pick a replica and send the request there; with none up it fails at once (Unavailable). */
   send(span: Span, from: Location, locality: Call['locality'], shm = false): void {
-    const replica = span.service.pick(from, locality);
+    const svc = span.service;
+    // a shared cache's key lives on one node; a fill or write goes there after its request ended
+    const replica = svc.cacheLevel !== null ? svc.pickShard(span.parent!.cache!.key) : svc.pick(from, locality);
     if (replica === null) {
       span.arrivalMs = this.sim.nowMs;
       span.outcome = Outcome.Unavailable;

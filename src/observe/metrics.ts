@@ -3,6 +3,8 @@ import type { Simulation } from '../engine/simulation.js';
 import type { ModelListener } from '../model/listener.js';
 import type { Location } from '../model/network.js';
 import type { Breaker, BreakerState } from '../model/breaker.js';
+import { CacheEvent, type CacheLevel } from '../model/cache.js';
+import type { Endpoint } from '../model/service.js';
 import type { Edge } from '../model/resilience.js';
 import type { Replica } from '../model/service.js';
 import { Outcome, type RootRequest, type Span } from '../model/span.js';
@@ -100,6 +102,26 @@ export class EdgeMetrics {
   callsRefused = 0;
 }
 
+/** One cache's counts after the warm-up, by CacheEvent, summed over its copies. */
+export class CacheMetrics {
+  readonly counts: number[] = new Array<number>(Object.keys(CacheEvent).length).fill(0);
+  /** The most fetches of one key from below this cache at once (a stampede's size; 1 with coalescing). */
+  maxConcurrentFetches = 0;
+
+  get lookups(): number {
+    return this.counts[CacheEvent.Hit] + this.counts[CacheEvent.Miss];
+  }
+}
+
+/** Requests of an endpoint with caches, and how many of them reached its origin (its own work and calls). */
+export class OriginMetrics {
+  requests = 0;
+  writes = 0;
+  /** Requests (and background refreshes) that ran the origin. */
+  origin = 0;
+  refreshes = 0;
+}
+
 const TRANSITIONS_KEPT = 500;
 
 /** A breaker's history: every transition (the first 500 kept) and the time it spent open. */
@@ -137,6 +159,7 @@ export class MetricsCollector implements ModelListener {
     this.network = new NetworkMetrics(Object.keys(world.spec.regions).length);
     this.edges = world.services.map(() => world.services.map(() => new EdgeMetrics()));
     this.hasTimeouts = world.hasTimeouts;
+    this.caches = world.caches.map(() => new CacheMetrics());
     for (const f of world.spec.faults) this.faultWindows.push({ startMs: f.atMs, endMs: f.forMs === null ? Infinity : f.atMs + f.forMs, counts: new Counts(), latency: new Histogram() });
   }
 
@@ -146,7 +169,8 @@ export class MetricsCollector implements ModelListener {
    * call is counted with it and amplification stays exact at the window's edge.
    */
   private countAttempt(span: Span): void {
-    if (span.parent === null || !span.root.measured) return;
+    // a span at its parent's own service is a background cache refresh (calls cannot loop), not a call
+    if (span.parent === null || !span.root.measured || span.parent.service === span.service) return;
     const e = this.edges[span.parent.service.index][span.service.index];
     e.attempts++;
     if (span.hedge) e.hedges++;
@@ -176,6 +200,29 @@ export class MetricsCollector implements ModelListener {
 
   /** Workload requests sent while each scheduled fault was active. */
   readonly faultWindows: { startMs: number; endMs: number; counts: Counts; latency: Histogram }[] = [];
+
+  readonly caches: CacheMetrics[];
+  /** Endpoints with caches, in the order their first request ended. */
+  readonly origins = new Map<Endpoint, OriginMetrics>();
+
+  cacheEvent(level: CacheLevel, kind: CacheEvent, _key: number, count: number): void {
+    if (this.sim.nowMs < this.warmupMs) return;
+    const m = this.caches[level.index];
+    m.counts[kind]++;
+    if (kind === CacheEvent.Miss && count > m.maxConcurrentFetches) m.maxConcurrentFetches = count;
+  }
+
+  private countOrigin(span: Span): void {
+    const w = span.cache!;
+    let m = this.origins.get(span.endpoint);
+    if (m === undefined) this.origins.set(span.endpoint, (m = new OriginMetrics()));
+    if (w.background) m.refreshes++;
+    else {
+      m.requests++;
+      if (w.write) m.writes++;
+    }
+    if (w.origin) m.origin++;
+  }
 
   /** Breaker histories by name, in the order the breakers changed first. */
   readonly breakers = new Map<string, BreakerHistory>();
@@ -240,6 +287,7 @@ export class MetricsCollector implements ModelListener {
     const now = this.sim.nowMs;
     m.inSystem.add(-1, now);
     if (!span.measured) return;
+    if (span.cache !== null) this.countOrigin(span);
     m.counts.count(span.outcome);
     m.cpuMs += span.cpuMs;
     m.rpcCpuMs += span.rpcCpuMs;

@@ -4,6 +4,7 @@ import { INTERVENTION_ACTIONS, type Intervention } from '../model/interventions.
 import type { World } from '../model/world.js';
 import type { Histogram } from './histogram.js';
 import type { Counts, MetricsCollector } from './metrics.js';
+import { CacheEvent } from '../model/cache.js';
 
 export const REPORT_VERSION = 1;
 
@@ -124,6 +125,43 @@ export const reportSchema = z
       })
       .nullable()
       .describe('traffic after the warm-up; null when the scenario has no network: section (hops are instantaneous)'),
+    caches: z
+      .record(
+        z.string(),
+        z.object({
+          kind: z.enum(['local', 'shared']),
+          copies: z.number().int().describe('local: replicas holding a copy at the end; shared: the cache\'s nodes'),
+          capacity: z.number().int().describe('entries per copy'),
+          entries: z.number().int().describe('entries held at the end, over all copies'),
+          lookups: z.number().int().describe('hits + misses: lookups by requests (a lookup again after waiting on another fetch is not counted twice)'),
+          hits: z.number().int(),
+          misses: z.number().int(),
+          hitRatio: stat.describe('hits / lookups'),
+          evictions: z.number().int().describe('fresh entries removed to make room'),
+          expirations: z.number().int().describe('entries found expired (on lookup, or when chosen to make room)'),
+          coalesced: z.number().int().describe('misses that waited for a fetch of the key already in progress instead of going on (coalesce: true)'),
+          fills: z.number().int().describe('entries written after a miss (or by a write with onWrite: update)'),
+          writes: z.number().int().describe('writes of a key that reached this cache (it was dropped, or updated)'),
+          refreshes: z.number().int().describe('entries refreshed in the background before they expired (refreshAhead)'),
+          errors: z.number().int().describe('shared: lookups with no answer (node down, timed out, partitioned), taken as misses'),
+          stampedes: z.number().int().describe('times that 10 or more requests missed one key at once (fetching it, or waiting on one fetch with coalesce)'),
+          maxConcurrentFetches: z.number().int().describe('the most fetches of one key from below this cache at once: a stampede\'s size, 1 with coalesce'),
+        }),
+      )
+      .describe('caches, counted after the warm-up; local caches summed over replicas'),
+    cachedEndpoints: z
+      .record(
+        z.string(),
+        z.object({
+          keys: z.string().describe('the key space requests draw from'),
+          caches: z.array(z.string()).describe('lookup order'),
+          requests: z.number().int().describe('requests that ended (after the warm-up)'),
+          writes: z.number().int().describe('of those, writes (they skip the caches)'),
+          originRequests: z.number().int().describe("runs of the endpoint's own work and calls: misses at every level, writes and background refreshes"),
+          originLoadReduction: stat.describe('1 - originRequests / requests: the share of the load the caches take off the origin'),
+        }),
+      )
+      .describe('"service.endpoint" with caches: how much load reaches the origin'),
     slo: z
       .object({
         met: z.boolean().describe('every objective met'),
@@ -250,6 +288,47 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
       ]),
     ),
     network: networkReport(world, metrics),
+    caches: Object.fromEntries(
+      world.caches.map((level, i) => {
+        const m = metrics.caches[i];
+        const c = m.counts;
+        const holders = level.service !== null ? level.service.replicas : world.services.flatMap((s) => s.replicas).filter((r) => r.cacheCopies[i] !== undefined);
+        return [
+          level.name,
+          {
+            kind: level.spec.kind,
+            copies: holders.length,
+            capacity: level.spec.capacity,
+            entries: holders.reduce((n, r) => n + (r.cacheCopies[i]?.store.size ?? 0), 0),
+            lookups: m.lookups,
+            hits: c[CacheEvent.Hit],
+            misses: c[CacheEvent.Miss],
+            hitRatio: round(m.lookups > 0 ? c[CacheEvent.Hit] / m.lookups : NaN),
+            evictions: c[CacheEvent.Eviction],
+            expirations: c[CacheEvent.Expiration],
+            coalesced: c[CacheEvent.Coalesced],
+            fills: c[CacheEvent.Fill],
+            writes: c[CacheEvent.Write],
+            refreshes: c[CacheEvent.Refresh],
+            errors: c[CacheEvent.Error],
+            stampedes: c[CacheEvent.Stampede],
+            maxConcurrentFetches: m.maxConcurrentFetches,
+          },
+        ];
+      }),
+    ),
+    cachedEndpoints: Object.fromEntries(
+      world.services.flatMap((s) =>
+        [...s.endpoints.values()]
+          .filter((ep) => ep.levels !== null)
+          .map((ep) => {
+            const m = metrics.origins.get(ep);
+            const requests = m?.requests ?? 0;
+            const origin = m?.origin ?? 0;
+            return [`${s.name}.${ep.name}`, { keys: ep.keys!.space.name, caches: ep.levels!.map((l) => l.name), requests, writes: m?.writes ?? 0, originRequests: origin, originLoadReduction: round(requests > 0 ? 1 - origin / requests : NaN) }];
+          }),
+      ),
+    ),
     slo: checkSlo(world, metrics),
     interventions: interventions.map((iv) => ({ atMs: iv.atMs, action: iv.action, target: iv.target })),
     engine: {

@@ -6,6 +6,7 @@ import { type Override, applyOverrides } from './overrides.js';
 import { positionOf } from './positions.js';
 import { type PathSegment, type Problem, ScenarioError, problemsFromZod } from './problems.js';
 import { readFaults } from './faults.js';
+import { cacheSpec, checkCaches, keySpaceSpec, sharedCacheService } from './caches.js';
 import { checkReferences, endpointsOf, resolveTarget } from './references.js';
 import { DEFAULT_DELAYS, DEFAULT_PRICE_PER_GB, checkTopology, linkKey, regionsOf } from './topology.js';
 import { type CallInput, type EndpointInput, type ScenarioInput, scenarioSchema } from './schema.js';
@@ -54,17 +55,19 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
   if (!parsed.success) problems.push(...problemsFromZod(parsed.error.issues).map((p) => ({ ...p, path: pathInData(data, p.path) })));
   problems.push(...checkReferences(data));
   problems.push(...checkTopology(data));
+  problems.push(...checkCaches(data));
   if (parsed.success) problems.push(...checkTimes(parsed.data));
   let faults: ReturnType<typeof readFaults>['faults'] = [];
   if (parsed.success) {
     // fault targets need only names, endpoints and replica counts: checked with everything else
     const endpoints = endpointsOf(data);
-    const services = Object.fromEntries(
-      Object.entries(parsed.data.services).map(([name, svc]) => [
-        name,
-        { replicas: typeof svc.replicas === 'object' ? Object.values(svc.replicas).reduce((a, b) => a + b, 0) : (svc.replicas ?? 1), endpoints: Object.fromEntries((endpoints.get(name) ?? []).map((e) => [e, true])) },
-      ]),
-    );
+    const replicaCount = (r: number | Record<string, number> | undefined) => (typeof r === 'object' ? Object.values(r).reduce((a, b) => a + b, 0) : (r ?? 1));
+    const services = Object.fromEntries([
+      ...Object.entries(parsed.data.services).map(([name, svc]) => [name, { replicas: replicaCount(svc.replicas), endpoints: Object.fromEntries((endpoints.get(name) ?? []).map((e) => [e, true])) }] as const),
+      ...Object.entries(parsed.data.caches ?? {})
+        .filter(([, c]) => c.kind === 'shared')
+        .map(([name, c]) => [name, { replicas: replicaCount(c.replicas), endpoints: { get: true, set: true, del: true } }] as const),
+    ]);
     const f = readFaults(parsed.data.faults ?? [], { services, regions: regionsOf(data) });
     problems.push(...f.problems);
     faults = f.faults;
@@ -146,6 +149,8 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
     return r;
   };
   const endpointSpec = (e: EndpointInput): EndpointSpec => ({
+    keys: e.keys ?? null,
+    cache: e.cache ?? [],
     cpu: e.cpu ?? { kind: 'constant', valueMs: 0 },
     errors: e.errors ?? 0,
     steps: (e.calls ?? []).map((step) => step.map((c): CallSpec => ({ ...target(c.to), probability: c.probability ?? 1, locality: (c.locality as Locality | undefined) ?? null, transport: ((c.transport ?? s.rpc?.transport) as Transport | undefined) ?? 'tcp', timeoutMs: c.timeout ?? null, retry: retrySpec(c.retry), breaker: breakerSpec(c.breaker), hedge: c.hedge ? { ...c.hedge.after, max: c.hedge.max ?? 1 } : null, bulkhead: c.bulkhead ? { maxConcurrent: c.bulkhead.maxConcurrent, queue: c.bulkhead.queue ?? 0 } : null, fallback: c.fallback ? { cpu: c.fallback.cpu ?? { kind: 'constant', valueMs: 0 } } : null }))),
@@ -172,9 +177,12 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
       // Envoy's defaults: 5 consecutive 5xx, 30 s base ejection, at most 10% ejected
       outlier: svc.outlier ? { consecutiveErrors: svc.outlier.consecutiveErrors ?? 5, ejectForMs: svc.outlier.ejectFor ?? 30_000, maxEjectedPercent: svc.outlier.maxEjectedPercent ?? 0.1 } : null,
       rateLimit: svc.rateLimit ? { ratePerSec: svc.rateLimit.rate, burst: svc.rateLimit.burst ?? Math.max(1, Math.ceil(svc.rateLimit.rate / 10)) } : null,
+      cache: null,
       endpoints: eps,
     };
   }
+  const caches = Object.fromEntries(Object.entries(s.caches ?? {}).map(([name, c]) => [name, cacheSpec(name, c)]));
+  for (const [name, c] of Object.entries(s.caches ?? {})) if (c.kind === 'shared') services[name] = sharedCacheService(caches[name], c, defaultLocation);
   const workloads = s.workloads.map(
     (w): WorkloadSpec => ({
       name: w.name,
@@ -216,6 +224,8 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
       : null,
     discoveryDelayMs: s.discovery?.delay ?? 0,
     faults: [],
+    keys: Object.fromEntries(Object.entries(s.keys ?? {}).map(([name, k]) => [name, keySpaceSpec(name, k)])),
+    caches,
     rpc: s.rpc
       ? {
           overheadMs: s.rpc.overhead ?? 0,

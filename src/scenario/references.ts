@@ -12,8 +12,8 @@ export interface Target {
   endpoint: string;
 }
 
-type Raw = Record<string, unknown>;
-const isMapping = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
+export type Raw = Record<string, unknown>;
+export const isMapping = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The endpoints of each service in raw scenario data (service-level cpu/calls make one "default" endpoint). */
 export function endpointsOf(data: Raw): Map<string, string[]> {
@@ -50,25 +50,30 @@ export function resolveTarget(text: string, endpoints: Map<string, string[]>): T
   return { service, endpoint };
 }
 
-/** Every call of every endpoint, with its raw path, resolved or not. */
-export function forEachCall(data: Raw, visit: (from: Target, to: unknown, path: PathSegment[]) => void): void {
+/** Every endpoint in raw scenario data (a service without `endpoints` is its own "default" endpoint), with its raw path. */
+export function forEachEndpoint(data: Raw, visit: (at: Target, ep: Raw, path: PathSegment[]) => void): void {
   if (!isMapping(data.services)) return;
   for (const [service, svc] of Object.entries(data.services)) {
     if (!isMapping(svc)) continue;
     const eps: [string, unknown, PathSegment[]][] = isMapping(svc.endpoints)
       ? Object.entries(svc.endpoints).map(([e, v]) => [e, v, ['services', service, 'endpoints', e]])
       : [[DEFAULT_ENDPOINT, svc, ['services', service]]];
-    for (const [endpoint, ep, base] of eps) {
-      if (!isMapping(ep) || !Array.isArray(ep.calls)) continue;
-      ep.calls.forEach((step, i) => {
-        const calls = Array.isArray(step) ? step.map((c, j) => [c, [...base, 'calls', i, j]] as const) : [[step, [...base, 'calls', i]] as const];
-        for (const [c, path] of calls) {
-          const to = isMapping(c) ? c.to : c;
-          visit({ service, endpoint }, to, isMapping(c) ? [...path, 'to'] : [...path]);
-        }
-      });
-    }
+    for (const [endpoint, ep, path] of eps) if (isMapping(ep)) visit({ service, endpoint }, ep, path);
   }
+}
+
+/** Every call of every endpoint, with its raw path, resolved or not. */
+export function forEachCall(data: Raw, visit: (from: Target, to: unknown, path: PathSegment[]) => void): void {
+  forEachEndpoint(data, (from, ep, base) => {
+    if (!Array.isArray(ep.calls)) return;
+    ep.calls.forEach((step, i) => {
+      const calls = Array.isArray(step) ? step.map((c, j) => [c, [...base, 'calls', i, j]] as const) : [[step, [...base, 'calls', i]] as const];
+      for (const [c, path] of calls) {
+        const to = isMapping(c) ? c.to : c;
+        visit(from, to, isMapping(c) ? [...path, 'to'] : [...path]);
+      }
+    });
+  });
 }
 
 export function checkReferences(data: Raw): Problem[] {

@@ -4,7 +4,8 @@ import type { DistSpec } from '../engine/distributions.js';
 import { parseArrivals } from './arrivals.js';
 import { parseDistribution } from './distribution.js';
 import { parseBackoff } from './resilience.js';
-import { BALANCERS, JITTERS, LOCALITIES, RETRY_ON, TRANSPORTS } from './spec.js';
+import { parsePopularity } from './caches.js';
+import { BALANCERS, CACHE_KINDS, EVICTIONS, JITTERS, LOCALITIES, ON_WRITE, RETRY_ON, TRANSPORTS } from './spec.js';
 import { type Parsed, parseBandwidth, parseDuration, parseProbability, parseRate } from './units.js';
 
 /** Params carried by our custom issues, read back by problems.ts. */
@@ -91,8 +92,13 @@ const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict
 /** A step: one call, or a list of calls run in parallel. */
 const step = z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(call).min(1));
 
+/** The caches an endpoint looks up in order: one name, or a list. */
+const cacheList = z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(z.string().min(1)).min(1).max(8));
+
 const endpoint = strict({
   description: z.string().optional(),
+  keys: z.string().min(1).optional(),
+  cache: cacheList.optional(),
   cpu: distribution.optional(),
   errors: probability.optional(),
   calls: z.array(step).optional(),
@@ -110,6 +116,8 @@ const service = strict({
   balancer: z.enum(BALANCERS as [string, ...string[]]).optional(),
   rateLimit: strict({ rate, burst: z.number().int().min(1).optional() }).optional(),
   outlier: strict({ consecutiveErrors: z.number().int().min(1).optional(), ejectFor: duration.optional(), maxEjectedPercent: probability.optional() }).optional(),
+  keys: z.string().min(1).optional(),
+  cache: cacheList.optional(),
   cpu: distribution.optional(),
   errors: probability.optional(),
   calls: z.array(step).optional(),
@@ -164,6 +172,28 @@ const fault = strict({
   duration: duration.optional(),
 });
 
+const keySpace = strict({
+  description: z.string().optional(),
+  count: z.number().int().min(1).max(1_000_000_000),
+  popularity: unit(parsePopularity).optional(),
+  writes: probability.optional(),
+});
+
+const cache = strict({
+  description: z.string().optional(),
+  kind: z.enum(CACHE_KINDS as [string, ...string[]]),
+  capacity: z.number().int().min(1).max(10_000_000),
+  eviction: z.enum(EVICTIONS as [string, ...string[]]).optional(),
+  ttl: duration.optional(),
+  hit: distribution.optional(),
+  coalesce: z.boolean().optional(),
+  refreshAhead: probability.optional(),
+  onWrite: z.enum(ON_WRITE as [string, ...string[]]).optional(),
+  replicas: replicas.optional(),
+  cores: positiveInt.optional(),
+  timeout: duration.optional(),
+});
+
 export const scenarioSchema = strict({
   name: z.string().min(1),
   description: z.string().optional(),
@@ -178,6 +208,8 @@ export const scenarioSchema = strict({
   rpc: rpc.optional(),
   discovery: strict({ delay: duration.optional() }).optional(),
   faults: z.array(fault).optional(),
+  keys: z.record(z.string(), keySpace).optional(),
+  caches: z.record(z.string(), cache).optional(),
 });
 
 export type ScenarioInput = z.output<typeof scenarioSchema>;
@@ -185,3 +217,5 @@ export type ServiceInput = z.output<typeof service>;
 export type EndpointInput = z.output<typeof endpoint>;
 export type CallInput = z.output<typeof call>;
 export type FaultInput = z.output<typeof fault>;
+export type KeySpaceInput = z.output<typeof keySpace>;
+export type CacheInput = z.output<typeof cache>;

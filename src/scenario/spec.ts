@@ -78,6 +78,10 @@ export interface RpcSpec {
 }
 
 export interface EndpointSpec {
+  /** The key space its requests draw a key from (null: requests have no key). */
+  readonly keys: string | null;
+  /** Caches looked up in order before the endpoint's own work (the origin); empty: none. */
+  readonly cache: readonly string[];
   readonly cpu: DistSpec;
   /** Probability that the endpoint fails after its CPU work (skipping its calls). */
   readonly errors: number;
@@ -105,6 +109,8 @@ export interface ServiceSpec {
   readonly rateLimit: { readonly ratePerSec: number; readonly burst: number } | null;
   /** Envoy-style outlier ejection: a replica with this many errors in a row leaves the rotation for ejectForMs x times ejected. */
   readonly outlier: { readonly consecutiveErrors: number; readonly ejectForMs: number; readonly maxEjectedPercent: number } | null;
+  /** The shared cache this service is the nodes of (its endpoints get, set and del), or null for an application service. */
+  readonly cache: string | null;
   readonly endpoints: Readonly<Record<string, EndpointSpec>>;
 }
 
@@ -173,6 +179,45 @@ export type FaultSpec = { readonly atMs: number; readonly forMs: number | null }
   | { readonly kind: 'pause'; readonly target: string; readonly everyMs: number; readonly durationMs: number }
 );
 
+/** How popular each key is: Zipf with an exponent, all alike, or a hot set (keyShare of the keys get requestShare of the requests). */
+export type PopularitySpec = { readonly kind: 'zipf'; readonly exponent: number } | { readonly kind: 'uniform' } | { readonly kind: 'hotset'; readonly keyShare: number; readonly requestShare: number };
+
+export interface KeySpaceSpec {
+  readonly name: string;
+  readonly count: number;
+  readonly popularity: PopularitySpec;
+  /** Share of requests that write their key (they skip the caches and go to the origin, then invalidate or update). */
+  readonly writes: number;
+}
+
+export type CacheKind = 'local' | 'shared';
+export const CACHE_KINDS: readonly CacheKind[] = ['local', 'shared'];
+export type Eviction = 'lru' | 'lfu' | 'fifo' | 'random';
+export const EVICTIONS: readonly Eviction[] = ['lru', 'lfu', 'fifo', 'random'];
+export type OnWrite = 'invalidate' | 'update';
+export const ON_WRITE: readonly OnWrite[] = ['invalidate', 'update'];
+
+export interface CacheSpec {
+  readonly name: string;
+  /** local: in each replica's memory (lookups cost CPU there); shared: a cache service of its own, over the network. */
+  readonly kind: CacheKind;
+  /** Entries per copy: each replica's local cache, or each node of a shared cache. */
+  readonly capacity: number;
+  readonly eviction: Eviction;
+  /** Entries expire this long after they are filled (null: never). */
+  readonly ttlMs: number | null;
+  /** What a lookup costs: CPU of the calling replica (local) or of the cache node (shared). */
+  readonly hit: DistSpec;
+  /** Single-flight: concurrent misses of one key wait for the one fetch from the origin. */
+  readonly coalesce: boolean;
+  /** Refresh an entry in the background when a hit finds less than this share of its TTL left (null: never). */
+  readonly refreshAhead: number | null;
+  /** What a write does to the cached key: drop it, or write the new value through. */
+  readonly onWrite: OnWrite;
+  /** shared: the caller gives up on a lookup after this long and treats it as a miss (null: waits). */
+  readonly timeoutMs: number | null;
+}
+
 export interface ScenarioSpec {
   readonly name: string;
   readonly description: string;
@@ -191,4 +236,7 @@ export interface ScenarioSpec {
   /** How long callers take to learn that a replica went down or came up (health checks + propagation). */
   readonly discoveryDelayMs: number;
   readonly faults: readonly FaultSpec[];
+  /** Key spaces and caches, in file order (shared caches are also services, named after the cache). */
+  readonly keys: Readonly<Record<string, KeySpaceSpec>>;
+  readonly caches: Readonly<Record<string, CacheSpec>>;
 }

@@ -2,7 +2,7 @@
 import type { DistSpec } from '../engine/distributions.js';
 import type { PathSegment, Problem } from './problems.js';
 import type { HopClass } from './spec.js';
-import { NAME } from './references.js';
+import { NAME, type Raw, isMapping } from './references.js';
 import { suggest } from './suggest.js';
 
 /** Used when a scenario has no `regions:`: everything sits in one datacenter. */
@@ -26,8 +26,6 @@ export const DEFAULT_DELAYS: Readonly<Record<HopClass, DistSpec>> = {
  */
 export const DEFAULT_PRICE_PER_GB: Readonly<Record<HopClass, number>> = { sameDatacenter: 0, crossDatacenter: 0.02, crossRegion: 0.02 };
 
-type Raw = Record<string, unknown>;
-const isMapping = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The regions of raw scenario data (or the implicit one). */
 export function regionsOf(data: Raw): Record<string, readonly string[]> {
@@ -79,6 +77,12 @@ export function checkTopology(data: Raw): Problem[] {
     for (const [name, svc] of Object.entries(data.services)) {
       if (!isMapping(svc) || !isMapping(svc.replicas)) continue;
       for (const loc of Object.keys(svc.replicas)) checkLocation(loc, ['services', name, 'replicas', loc], true);
+    }
+  }
+  if (isMapping(data.caches)) {
+    for (const [name, c] of Object.entries(data.caches)) {
+      if (!isMapping(c) || !isMapping(c.replicas)) continue;
+      for (const loc of Object.keys(c.replicas)) checkLocation(loc, ['caches', name, 'replicas', loc], true);
     }
   }
   if (Array.isArray(data.workloads)) data.workloads.forEach((w, i) => isMapping(w) && checkLocation(w.from, ['workloads', i, 'from']));
