@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { reportSchema } from '../observe/report.js';
 import { loadScenarioFile } from '../scenario/load.js';
+import { type Override, parseSetFlag } from '../scenario/overrides.js';
 import { runScenario } from './run.js';
 
 const dir = new URL('../../scenarios/', import.meta.url).pathname;
@@ -63,5 +64,46 @@ describe('what the tail-at-scale scenario shows', () => {
     const e = r.edges['hedged->leaf'];
     expect(e.hedges / e.calls).toBeGreaterThan(0.005);
     expect(e.hedges / e.calls).toBeLessThan(0.02);
+  });
+});
+
+describe('what the cache scenarios show', () => {
+  /** Run a scenario with `--set` flags, parsed as the command line parses them. */
+  const withSet = (file: string, ...flags: string[]) => runScenario(loadScenarioFile(`${dir}${file}`, flags.map((f) => parseSetFlag(f) as Override)));
+
+  it('catalog-cache: the caches keep the database under its knee; a smaller L2 or a short TTL sends more reads to it, and p99 follows', () => {
+    const base = withSet('catalog-cache.yaml');
+    const smallL2 = withSet('catalog-cache.yaml', 'caches.product-l2.capacity=10000');
+    const shortTtl = withSet('catalog-cache.yaml', 'caches.product-l2.ttl=10s');
+    expect(base.slo!.met).toBe(true);
+    expect(base.cachedEndpoints['catalog.product'].originLoadReduction!).toBeGreaterThan(0.5);
+    expect(base.services.db.utilization!).toBeLessThan(0.75);
+    expect(smallL2.caches['product-l2'].hitRatio!).toBeLessThan(base.caches['product-l2'].hitRatio! - 0.1);
+    expect(smallL2.services.db.utilization!).toBeGreaterThan(base.services.db.utilization! + 0.1);
+    expect(smallL2.latencyMs.p99!).toBeGreaterThan(base.latencyMs.p99!);
+    expect(shortTtl.services.db.utilization!).toBeGreaterThan(0.9);
+    expect(shortTtl.latencyMs.p99!).toBeGreaterThan(base.latencyMs.p99! * 1.5);
+    expect(shortTtl.slo!.met).toBe(false);
+    // the L1 is per replica: four copies, each at capacity
+    expect(base.caches['product-l1']).toMatchObject({ copies: 4, entries: 40_000 });
+  });
+
+  it('cache-stampede: synchronized expiries overflow the origin; single-flight absorbs them; refresh-ahead prevents them', () => {
+    const herd = withSet('cache-stampede.yaml');
+    const single = withSet('cache-stampede.yaml', 'caches.page-cache.coalesce=true');
+    const ahead = withSet('cache-stampede.yaml', 'caches.page-cache.refreshAhead=10%');
+    const c = herd.caches['page-cache'];
+    expect(c.stampedes).toBeGreaterThanOrEqual(8); // one wave per 15 s TTL at least
+    expect(c.maxConcurrentFetches).toBeGreaterThan(15);
+    expect(herd.requests.rejected).toBeGreaterThan(100);
+    expect(herd.slo!.met).toBe(false);
+    expect(single.caches['page-cache'].maxConcurrentFetches).toBe(1);
+    expect(single.caches['page-cache'].coalesced).toBeGreaterThan(300);
+    expect(single.requests.rejected).toBe(0);
+    expect(single.slo!.met).toBe(true);
+    expect(single.cachedEndpoints['web.page'].originRequests).toBeLessThan(herd.cachedEndpoints['web.page'].originRequests * 0.85);
+    expect(ahead.caches['page-cache'].refreshes).toBeGreaterThan(1000);
+    expect(ahead.caches['page-cache'].stampedes).toBe(0);
+    expect(ahead.latencyMs.p999!).toBeLessThan(single.latencyMs.p999!);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../run/run.js';
 import { parsePopularity } from './caches.js';
 import { loadScenarioFile, loadScenarioText } from './load.js';
+import { type Override, parseSetFlag } from './overrides.js';
 import { ScenarioError, formatProblem } from './problems.js';
 
 const FIXTURE = new URL('./fixtures/issue-6-example.yaml', import.meta.url).pathname;
@@ -100,9 +101,7 @@ services:
   });
 
   it('shared caches can be fault targets; a cache and its options can be set from the command line', () => {
-    const spec = loadScenarioFile(FIXTURE, [
-      { path: ['caches', 'product-l2', 'coalesce'], value: false, label: '--set caches.product-l2.coalesce=false' },
-    ] as never);
+    const spec = loadScenarioFile(FIXTURE, [parseSetFlag('caches.product-l2.coalesce=false') as Override]);
     expect(spec.caches['product-l2'].coalesce).toBe(false);
     const withFault = loadScenarioText(`name: t
 workloads: [{ name: w, to: api, arrivals: poisson(10/s) }]
