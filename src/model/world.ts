@@ -118,10 +118,25 @@ export class World implements EventTarget {
     this.faultSchedule = new FaultSchedule(this, spec.faults, streams);
   }
 
-  /** Caches, and for each endpoint with keys its key source and lookup order. Key spaces are numbered one after another. */
+  /** Where each key space's keys begin (key spaces are numbered one after another). */
+  private readonly keyOffsets = new Map<string, number>();
+
+  /** A key as people read it: `products#0` is the most popular product. */
+  keyName(key: number): string {
+    let name = '?';
+    let base = 0;
+    for (const [space, offset] of this.keyOffsets) {
+      if (offset > key) break;
+      name = space;
+      base = offset;
+    }
+    return `${name}#${key - base}`;
+  }
+
+  /** Caches, and for each endpoint with keys its key source and lookup order. */
   private buildCaches(streams: RandomStreams): void {
     for (const c of Object.values(this.spec.caches)) this.caches.push(new CacheLevel(this.caches.length, c, this, streams));
-    const offsets = new Map<string, number>();
+    const offsets = this.keyOffsets;
     let offset = 0;
     for (const k of Object.values(this.spec.keys)) {
       offsets.set(k.name, offset);

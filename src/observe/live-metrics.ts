@@ -1,5 +1,7 @@
 // Metrics for the live view: a latency time series and per-service recent rates, with bounded work per run.
+import { CacheEvent, type CacheLevel } from '../model/cache.js';
 import type { Location } from '../model/network.js';
+import type { Endpoint } from '../model/service.js';
 import type { RootRequest, Span } from '../model/span.js';
 import { Outcome } from '../model/span.js';
 import type { World } from '../model/world.js';
@@ -24,7 +26,21 @@ export interface ServiceCounters {
   busyArea: number;
 }
 
+/** A stampede as the event log tells it. */
+export interface StampedeNote {
+  atMs: number;
+  cache: string;
+  key: number;
+  /** Requests that missed the key at once. */
+  count: number;
+  coalesced: boolean;
+}
+
+/** Cumulative counters of a cache (warm-up included), by CacheEvent. */
+export type CacheCounters = readonly number[];
+
 const RECENT = 1024; // latencies kept per service for recent percentiles
+const STAMPEDES_KEPT = 100; // stampedes waiting to be logged, at most
 export const SERIES_BUCKETS = 240; // buckets over the whole run: bounded work at any speed
 
 class ServiceLive {
@@ -53,6 +69,7 @@ export class LiveMetrics extends MetricsCollector {
     this.bucketMs = Math.max(1, world.durationMs / SERIES_BUCKETS);
     this.bucketEndMs = this.bucketMs;
     this.live = world.services.map(() => new ServiceLive());
+    this.allCaches = world.caches.map(() => new Array<number>(Object.keys(CacheEvent).length).fill(0));
   }
 
   override requestFinished(req: RootRequest): void {
@@ -63,6 +80,13 @@ export class LiveMetrics extends MetricsCollector {
 
   override spanFinished(span: Span): void {
     super.spanFinished(span);
+    const w = span.cache;
+    if (w !== null) {
+      let o = this.allOrigins.get(span.endpoint);
+      if (o === undefined) this.allOrigins.set(span.endpoint, (o = { requests: 0, origin: 0 }));
+      if (!w.background) o.requests++;
+      if (w.origin) o.origin++;
+    }
     const s = this.live[span.service.index];
     if (span.outcome === Outcome.Ok) {
       s.completed++;
@@ -76,6 +100,19 @@ export class LiveMetrics extends MetricsCollector {
   override hopSent(hopClass: number, from: Location, to: Location, bytes: number, retransmits: number): void {
     super.hopSent(hopClass, from, to, bytes, retransmits);
     this.allHops[hopClass]++;
+  }
+
+  /** Every cache's counts since the start (warm-up included), by CacheEvent. */
+  readonly allCaches: number[][];
+  /** Per endpoint with caches: requests and origin runs since the start. */
+  readonly allOrigins = new Map<Endpoint, { requests: number; origin: number }>();
+  /** Stampedes not yet taken by the event log (the oldest first; at most 100 kept). */
+  readonly stampedes: StampedeNote[] = [];
+
+  override cacheEvent(level: CacheLevel, kind: CacheEvent, key: number, count: number): void {
+    super.cacheEvent(level, kind, key, count);
+    this.allCaches[level.index][kind]++;
+    if (kind === CacheEvent.Stampede && this.stampedes.length < STAMPEDES_KEPT) this.stampedes.push({ atMs: this.world.sim.nowMs, cache: level.name, key, count, coalesced: level.spec.coalesce });
   }
 
   override spanRefused(span: Span): void {

@@ -12,6 +12,8 @@ export function table(header: Row, rows: Row[], gap = '  '): string {
 }
 
 const ms = (x: number | null) => (x === null ? '-' : formatMs(x));
+/** A count: exact while short, 12.3k beyond. */
+const whole = (n: number) => (n >= 10_000 ? formatCount(n) : String(n));
 
 export function formatSummary(r: Report): string {
   const out: string[] = [];
@@ -81,6 +83,30 @@ export function formatSummary(r: Report): string {
     for (const f of r.faults) {
       const span = `${(f.at / 1000).toFixed(1)}s-${f.forMs === null ? 'end' : `${((f.at + f.forMs) / 1000).toFixed(1)}s`}`;
       out.push(`  ${span.padEnd(13)} ${`${f.kind} ${f.target}`.padEnd(26)} ${String(f.requests).padStart(6)} requests, ${f.errorRate === null ? '-' : formatPercent(f.errorRate)} failed, p99 ${ms(f.latencyMs.p99)}`);
+    }
+    out.push('');
+  }
+  const caches = Object.entries(r.caches);
+  if (caches.length > 0) {
+    out.push(
+      table(
+        ['cache', 'kind', 'lookups', 'hit ratio', 'evicted', 'expired', 'coalesced', 'stampedes', 'max fetch'],
+        caches.map(([name, c]) => [
+          name,
+          `${c.kind} x${c.copies}`,
+          whole(c.lookups),
+          c.hitRatio === null ? '-' : formatPercent(c.hitRatio),
+          whole(c.evictions),
+          whole(c.expirations),
+          whole(c.coalesced),
+          String(c.stampedes),
+          String(c.maxConcurrentFetches),
+        ]),
+      ),
+    );
+    for (const [name, e] of Object.entries(r.cachedEndpoints)) {
+      if (e.requests === 0) continue;
+      out.push(`origin load ${name}: ${formatPercent(e.originRequests / e.requests)} of requests (${e.originRequests}/${e.requests}), ${formatPercent(e.originLoadReduction ?? NaN)} off by caching`);
     }
     out.push('');
   }

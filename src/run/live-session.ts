@@ -1,11 +1,13 @@
 // The live driver: paces a Run against the wall clock in slices, turns commands into actions, and emits snapshots.
 import { performance } from 'node:perf_hooks';
 import type { InterventionIntent } from '../model/interventions.js';
-import { LiveMetrics } from '../observe/live-metrics.js';
+import { LiveMetrics, type StampedeNote } from '../observe/live-metrics.js';
 import type { Report } from '../observe/report.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
 import { type LogEntry, Run, type RunOptions } from './run.js';
-import { type ServiceRow, type Snapshot, healthOf } from './snapshot.js';
+import { CacheEvent } from '../model/cache.js';
+import type { Endpoint } from '../model/service.js';
+import { type CacheRow, type OriginRow, type ServiceRow, type Snapshot, healthOf } from './snapshot.js';
 
 export type Speed = number | 'max';
 /** The steps that + and - move through. */
@@ -42,6 +44,9 @@ interface Sample {
   simMs: number;
   events: number;
   counters: { completed: number; failed: number; busyArea: number }[];
+  /** Per cache, its cumulative counts; per endpoint with caches, [requests, origin runs]. */
+  caches: number[][];
+  origins: [number, number][];
 }
 
 const CHUNK_EVENTS = 20_000; // the engine checks the wall clock this often within a frame
@@ -95,6 +100,8 @@ export class LiveSession {
   steadyEventsPerSec = 0;
   latest: Snapshot;
   private readonly sloLine: Snapshot['slo'];
+  /** Endpoints with caches, in service order. */
+  private readonly cachedEndpoints: Endpoint[];
 
   constructor(spec: ScenarioSpec, options: LiveOptions = {}) {
     let live: LiveMetrics | undefined;
@@ -107,6 +114,7 @@ export class LiveSession {
     const metric = (['p99', 'p999', 'p95', 'p90', 'p50'] as const).find((k) => objectives[k] !== undefined);
     this.sloLine = metric ? { metric, targetMs: objectives[metric]! } : null;
     this.faultsLogged = spec.faults.map(() => 0);
+    this.cachedEndpoints = this.run.world.services.flatMap((svc) => [...svc.endpoints.values()].filter((ep) => ep.levels !== null));
     this.latest = this.snapshot(0);
   }
 
@@ -217,15 +225,44 @@ export class LiveSession {
     });
   }
 
+  /**
+   * Log stampedes, one line per cache and simulated second (a wave of expiries
+   * stampedes many keys at once), once that second is over.
+   */
+  private logStampedes(): void {
+    const pending = this.live.stampedes;
+    const before = this.run.done ? Infinity : Math.floor(this.run.world.sim.nowMs / 1000) * 1000;
+    let n = 0;
+    while (n < pending.length && pending[n].atMs < before) n++;
+    const groups = new Map<string, StampedeNote[]>(); // in time order
+    for (const note of pending.splice(0, n)) {
+      const key = `${Math.floor(note.atMs / 1000)}|${note.cache}`;
+      const group = groups.get(key);
+      if (group) group.push(note);
+      else groups.set(key, [note]);
+    }
+    const world = this.run.world;
+    for (const [first, ...more] of groups.values()) {
+      const keys = `${world.keyName(first.key)}${more.length > 0 ? ` +${more.length} key${more.length > 1 ? 's' : ''}` : ''}`;
+      const what = first.coalesced ? `${first.count}+ misses waiting on one fetch` : `${first.count}+ misses fetching it at once`;
+      this.run.addLog({ atMs: first.atMs, kind: first.coalesced ? 'info' : 'refused', text: `${first.cache} stampede: ${keys}, ${what}` });
+    }
+  }
+
   private snapshot(wallMs: number): Snapshot {
     this.logFaults();
     this.logBreakerTransitions();
+    this.logStampedes();
     const world = this.run.world;
     const nowMs = world.sim.nowMs;
     this.live.closeBuckets(nowMs);
     const counters = world.services.map((_, i) => this.live.counters(i, nowMs));
     const last = this.samples[this.samples.length - 1];
-    if (!last || nowMs > last.simMs) this.samples.push({ wallMs, simMs: nowMs, events: world.sim.eventCount, counters });
+    const origins = this.cachedEndpoints.map((ep): [number, number] => {
+      const o = this.live.allOrigins.get(ep);
+      return o === undefined ? [0, 0] : [o.requests, o.origin];
+    });
+    if (!last || nowMs > last.simMs) this.samples.push({ wallMs, simMs: nowMs, events: world.sim.eventCount, counters, caches: this.live.allCaches.map((c) => c.slice()), origins });
     while (this.samples.length > 2 && wallMs - this.samples[1].wallMs >= RATE_WINDOW_WALL_MS) this.samples.shift();
     const first = this.samples[0];
     const newest = this.samples[this.samples.length - 1];
@@ -250,6 +287,30 @@ export class LiveSession {
     }
     this.lastRows = services;
     const totals = this.run.metrics.total.counts;
+    const rate = (n: number) => (dSimS > 0 ? n / dSimS : 0);
+    const caches = world.caches.map((level, i): CacheRow => {
+      const a = first.caches[i];
+      const b = newest.caches[i];
+      const d = (k: CacheEvent) => b[k] - a[k];
+      const lookups = d(CacheEvent.Hit) + d(CacheEvent.Miss);
+      const copies = level.service !== null ? level.service.upReplicas().length : world.services.reduce((n, svc) => n + svc.replicas.filter((r) => r.cacheCopies[i] !== undefined).length, 0);
+      return {
+        name: level.name,
+        kind: level.spec.kind,
+        copies,
+        hitRatio: lookups > 0 ? d(CacheEvent.Hit) / lookups : null,
+        lookupsPerSec: rate(lookups),
+        evictionsPerSec: rate(d(CacheEvent.Eviction)),
+        expirationsPerSec: rate(d(CacheEvent.Expiration)),
+        coalescedPerSec: rate(d(CacheEvent.Coalesced)),
+        stampedes: b[CacheEvent.Stampede],
+      };
+    });
+    const originRows = this.cachedEndpoints.map((ep, i): OriginRow => ({
+      endpoint: `${ep.service.name}.${ep.name}`,
+      requestsPerSec: rate(newest.origins[i][0] - first.origins[i][0]),
+      originPerSec: rate(newest.origins[i][1] - first.origins[i][1]),
+    }));
     return Object.freeze({
       scenario: world.spec.name,
       seed: world.seed,
@@ -267,6 +328,8 @@ export class LiveSession {
       hops: world.network ? (this.live.allHops.slice() as [number, number, number]) : null,
       log: [...this.run.log],
       totals: { started: totals.started, completed: totals.completed, failed: totals.failed, rejected: totals.rejected },
+      caches,
+      origins: originRows,
     });
   }
 

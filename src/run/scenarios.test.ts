@@ -28,7 +28,7 @@ describe('scenarios/', () => {
         expect(s.utilization, name).toBeLessThanOrEqual(1);
       }
       expect({ ...runScenario(spec), engine: null }).toEqual({ ...r, engine: null });
-    });
+    }, 30_000);
   }
 });
 
@@ -86,7 +86,7 @@ describe('what the cache scenarios show', () => {
     expect(shortTtl.slo!.met).toBe(false);
     // the L1 is per replica: four copies, each at capacity
     expect(base.caches['product-l1']).toMatchObject({ copies: 4, entries: 40_000 });
-  });
+  }, 60_000); // three 2-second runs: room for a loaded CI machine
 
   it('cache-stampede: synchronized expiries overflow the origin; single-flight absorbs them; refresh-ahead prevents them', () => {
     const herd = withSet('cache-stampede.yaml');
@@ -105,5 +105,5 @@ describe('what the cache scenarios show', () => {
     expect(ahead.caches['page-cache'].refreshes).toBeGreaterThan(1000);
     expect(ahead.caches['page-cache'].stampedes).toBe(0);
     expect(ahead.latencyMs.p999!).toBeLessThan(single.latencyMs.p999!);
-  });
+  }, 60_000);
 });

@@ -40,6 +40,29 @@ export interface ServiceRow {
   readonly breakers: readonly { readonly name: string; readonly state: 'closed' | 'open' | 'halfOpen'; readonly disabled: boolean }[];
 }
 
+/** A cache over the recent window (rates per simulated second); local caches summed over replicas. */
+export interface CacheRow {
+  readonly name: string;
+  readonly kind: 'local' | 'shared';
+  /** Replicas holding a copy (local), or the cache's nodes up (shared). */
+  readonly copies: number;
+  /** Hits / lookups over the recent window (null: no lookups). */
+  readonly hitRatio: number | null;
+  readonly lookupsPerSec: number;
+  readonly evictionsPerSec: number;
+  readonly expirationsPerSec: number;
+  readonly coalescedPerSec: number;
+  /** Since the start. */
+  readonly stampedes: number;
+}
+
+/** An endpoint with caches: its requests and those reaching its origin, per simulated second over the recent window. */
+export interface OriginRow {
+  readonly endpoint: string;
+  readonly requestsPerSec: number;
+  readonly originPerSec: number;
+}
+
 export interface Snapshot {
   readonly scenario: string;
   readonly seed: number;
@@ -61,6 +84,9 @@ export interface Snapshot {
   /** Messages sent since the start by hop class (same datacenter, across datacenters, across regions); null without a network. */
   readonly hops: readonly [number, number, number] | null;
   readonly totals: { readonly started: number; readonly completed: number; readonly failed: number; readonly rejected: number };
+  /** Empty when the scenario has no caches. */
+  readonly caches: readonly CacheRow[];
+  readonly origins: readonly OriginRow[];
 }
 
 /** Thresholds for a row's colour: hot or erroring services stand out. */

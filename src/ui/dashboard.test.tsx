@@ -145,3 +145,52 @@ describe('dashboard with faults and resilience', () => {
     expect(out).toMatch(/2\.0s {2}fault: latency b ends/);
   });
 });
+
+describe('dashboard with caches', () => {
+  /** cache-stampede at 1x for 40 simulated seconds: two expiry waves of the hot pages. */
+  function stampedeSession(file = 'scenarios/cache-stampede.yaml') {
+    const s = new LiveSession(loadScenarioFile(file), { speed: 1 });
+    let wall = 0;
+    for (let i = 0; i < 400; i++) s.tick((wall += 100));
+    return s;
+  }
+
+  it('shows each cache level with its recent hit ratio, the origin load next to it, and stampedes in the event log (80x24)', () => {
+    const s = stampedeSession();
+    const out = frame(s.latest);
+    const lines = out.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(80);
+    expect(out).toMatch(/cache\s+copies\s+hit ratio\s+lookups\/s\s+evict\/s\s+expire\/s\s+stampedes/);
+    expect(out).toMatch(/page-cache\s+shared x2\s+[█▉▊▋▌▍▎▏·]+\s+9\d\.\d%\s+\d{4}\s/);
+    expect(out).toMatch(/origin web\.page: [\d.]+\/s of \d{4}\/s requests reach it, 9\d% taken off/);
+    expect(out).toMatch(/page-cache stampede: pages#0 \+\d+ keys, 1\d\+ misses fetching it at once/);
+    const row = s.latest.caches[0];
+    expect(row.stampedes).toBeGreaterThanOrEqual(2);
+    expect(row.hitRatio!).toBeGreaterThan(0.9);
+  });
+
+  it('with single-flight, the log says the stampede was absorbed', async () => {
+    const { loadScenarioFile: load } = await import('../scenario/load.js');
+    const { parseSetFlag } = await import('../scenario/overrides.js');
+    const s = new LiveSession(load('scenarios/cache-stampede.yaml', [parseSetFlag('caches.page-cache.coalesce=true') as never]), { speed: 1 });
+    let wall = 0;
+    for (let i = 0; i < 200; i++) s.tick((wall += 100));
+    expect(s.latest.log.map((e) => e.text).join('\n')).toMatch(/page-cache stampede: pages#0( \+\d+ keys?)?, 10\+ misses waiting on one fetch/);
+  });
+
+  it('two levels and a warm-up: local copies per replica, and the table still fits', () => {
+    const s = new LiveSession(loadScenarioFile('scenarios/catalog-cache.yaml'), { speed: 1 });
+    let wall = 0;
+    for (let i = 0; i < 100; i++) s.tick((wall += 100));
+    const out = frame(s.latest);
+    expect(out.split('\n').length).toBeLessThanOrEqual(24);
+    expect(out).toMatch(/product-l1\s+local x4/);
+    expect(out).toMatch(/product-l2\s+shared x3/);
+    expect(out).toMatch(/origin catalog\.product:/);
+    expect(out).toMatch(/end-to-end latency/); // the chart keeps its rows
+    // on a tiny terminal the strip gives way to the table and the chart
+    expect(layout(16, 3, 4).caches).toBe(0);
+    expect(layout(24, 3, 4).caches).toBe(4);
+  });
+});
