@@ -4,9 +4,9 @@ import { RandomStreams } from '../engine/rng.js';
 import { type EventTarget, Simulation } from '../engine/simulation.js';
 import { Run } from '../run/run.js';
 import { loadScenarioText } from '../scenario/load.js';
-import { type BenchModel, CALL_GRAPH_HOPS_MODEL, CALL_GRAPH_MODEL, MM1_MODEL } from './models.js';
+import { type BenchModel, CACHE_MODEL, CALL_GRAPH_HOPS_MODEL, CALL_GRAPH_MODEL, MM1_MODEL } from './models.js';
 
-const models: BenchModel[] = [MM1_MODEL, CALL_GRAPH_MODEL, CALL_GRAPH_HOPS_MODEL];
+const models: BenchModel[] = [MM1_MODEL, CALL_GRAPH_MODEL, CALL_GRAPH_HOPS_MODEL, CACHE_MODEL];
 
 function bench(model: BenchModel, seed: number) {
   const t0 = performance.now();

@@ -37,3 +37,25 @@ export const CALL_GRAPH_HOPS_MODEL: BenchModel = {
   name: 'call graph with 0.1 ms hops (10^6 requests)',
   yaml: CALL_GRAPH_MODEL.yaml.replace('name: bench-graph\n', 'name: bench-graph-hops\nnetwork: { sameDatacenter: 0.1ms }\n'),
 };
+
+/**
+ * Caches at scale: a million keys with Zipf(0.9) popularity, 5% writes, an in-process LRU L1
+ * in each of 8 replicas and a shared L2 on 4 nodes (a million entries in all) in front of a
+ * database; 2500 requests/s for 400 s (10^6 requests). Memory must follow the caches'
+ * capacity, not the key space.
+ */
+export const CACHE_MODEL: BenchModel = {
+  name: 'caches: 10^6 keys, L1 x8 + shared L2 x4, 5% writes (10^6 requests)',
+  yaml: `name: bench-cache
+duration: 400s
+workloads: [{ name: w, to: api.get, arrivals: poisson(2500/s) }]
+keys:
+  items: { count: 1000000, popularity: zipf(0.9), writes: 5% }
+caches:
+  l1: { kind: local, capacity: 20000, ttl: 60s }
+  l2: { kind: shared, replicas: 4, capacity: 250000, ttl: 10m, coalesce: true }
+services:
+  api: { replicas: 8, cores: 4, endpoints: { get: { keys: items, cache: [l1, l2], cpu: exp(mean=1ms), calls: [db] } } }
+  db: { cores: 16, cpu: exp(mean=5ms) }
+`,
+};
