@@ -204,6 +204,31 @@ services:
   });
 });
 
+describe('lookups that come too late', () => {
+  it('a lookup the caller gave up on takes no fetch: single-flight never waits on a fetch nobody makes', () => {
+    // for 2 s the cache node answers 50 ms late, after the caller's 10 ms timeout: the callers go to the
+    // origin, which fails half of them fast (nothing is filled); the late lookups still reach the node
+    // after their callers ended, and must not leave those keys marked as being fetched
+    const r = run(`name: late
+duration: 20s
+workloads: [{ name: w, to: api.get, arrivals: poisson(1000/s) }]
+keys:
+  k: { count: 100000, popularity: zipf(0.8) }
+caches:
+  l2: { kind: shared, capacity: 1000, ttl: 1s, coalesce: true, timeout: 10ms }
+services:
+  api: { replicas: 2, cores: 4, endpoints: { get: { keys: k, cache: l2, cpu: 0.1ms, calls: [db] } } }
+  db: { cores: 16, cpu: 1ms, errors: 50% }
+faults:
+  - { at: 5s, for: 2s, latency: l2, add: 50ms }
+`);
+    expect(r.caches.l2.errors).toBeGreaterThan(1000); // the timeouts
+    // every request ends: none waits forever on a fetch that was never made
+    expect(r.requests.inFlight).toBeLessThan(20);
+    expect(r.requests.completed + r.requests.failed).toBe(r.requests.started - r.requests.inFlight);
+  });
+});
+
 describe('key spaces', () => {
   it('hotset(10% keys get 90% requests) sends 90% of requests to the first tenth of the keys', () => {
     const world = new Run(spec(oneKey('', 'cache: l1', '{ count: 1000, popularity: hotset(10% keys get 90% requests) }'))).world;

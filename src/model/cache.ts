@@ -132,8 +132,12 @@ export class CacheLevel {
     this.world.listener.cacheEvent(this, kind, key, count);
   }
 
-  /** Look the key up in a copy: a hit, a miss (the request now counts as a fetch of it), or wait (another fetch is on its way). */
-  lookup(copy: CacheCopy, work: CacheWork, position: number): Found {
+  /**
+   * Look the key up in a copy: a hit, a miss (the request now counts as a fetch of it), or wait
+   * (another fetch is on its way). A lookup whose request no longer waits for it (`awaited`
+   * false: it timed out, or the request ended) is counted but takes no fetch: nobody would make it.
+   */
+  lookup(copy: CacheCopy, work: CacheWork, position: number, awaited = true): Found {
     const now = this.world.sim.nowMs;
     const store = copy.store;
     const expired = store.expirations;
@@ -152,6 +156,10 @@ export class CacheLevel {
         this.emit(CacheEvent.Coalesced, work.key);
       }
       return Found.Wait;
+    }
+    if (!awaited) {
+      if (counted) this.emit(CacheEvent.Miss, work.key, f?.count ?? 0);
+      return Found.Miss;
     }
     if (f === undefined) copy.fetches.set(work.key, (f = new Fetches()));
     f.count++;
@@ -299,8 +307,9 @@ export class CacheFlow {
     if (span.endpoint !== level.service!.endpoints.get('get')) return; // set and del took effect when sent
     const request = span.parent!;
     const w = request.cache!;
-    const found = level.lookup(level.copyOf(node), w, request.endpoint.levels!.indexOf(level));
-    if (w.phase === Phase.RemoteLookup && w.foundFor === level) w.found = found;
+    const awaited = request.outcome === Outcome.Pending && w.phase === Phase.RemoteLookup && w.foundFor === level;
+    const found = level.lookup(level.copyOf(node), w, request.endpoint.levels!.indexOf(level), awaited);
+    if (awaited) w.found = found;
   }
 
   /** The answer of a shared lookup came back (or the lookup failed: a miss). */
