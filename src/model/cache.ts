@@ -123,7 +123,7 @@ export class CacheLevel {
     let c = replica.cacheCopies[this.index];
     if (c === undefined) {
       const rng = this.spec.eviction === 'random' ? this.streams.stream(`cache:${this.name}:${replica.id}:evict`) : null;
-      c = replica.cacheCopies[this.index] = new CacheCopy(new CacheStore(this.spec.capacity, this.spec.eviction, rng), this.service === null ? new Map() : this.sharedFetches);
+      c = replica.cacheCopies[this.index] = new CacheCopy(new CacheStore(this.spec.entriesPerCopy, this.spec.eviction, rng), this.service === null ? new Map() : this.sharedFetches);
     }
     return c;
   }

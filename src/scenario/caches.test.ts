@@ -115,3 +115,31 @@ faults:
     expect(withFault.faults).toEqual([{ atMs: 1000, forMs: null, kind: 'kill', target: 'c#1' }]);
   });
 });
+
+describe('cache memory', () => {
+  it('refuses caches that would not fit in memory, naming the largest, at its capacity', () => {
+    const out = problems(`name: t
+workloads: [{ name: w, to: api, arrivals: poisson(10/s) }]
+keys: { k: { count: 100000000 } }
+caches:
+  big: { kind: local, capacity: 1000000 }
+  small: { kind: shared, capacity: 1000 }
+services:
+  api: { replicas: 30, keys: k, cache: [big, small], cpu: 1ms }
+`);
+    expect(out).toEqual(['bad.yaml:5:33: caches.big.capacity: expected at most 20,000,000 cache entries in all (capacity x copies; about 33 bytes each, held in memory), found 30,001,000, big alone 1,000,000 x 30 replicas']);
+  });
+
+  it('counts no more entries than the keys that reach a cache', () => {
+    // a million entries per copy, but only 1,000 keys: 30 x 1,000 entries at most
+    const spec = loadScenarioText(`name: t
+workloads: [{ name: w, to: api, arrivals: poisson(10/s) }]
+keys: { k: { count: 1000 } }
+caches: { big: { kind: local, capacity: 10000000 } }
+services:
+  api: { replicas: 30, keys: k, cache: big, cpu: 1ms }
+`, 'ok.yaml');
+    expect(spec.caches.big.capacity).toBe(10_000_000);
+    expect(spec.caches.big.entriesPerCopy).toBe(1000);
+  });
+});

@@ -3,7 +3,7 @@ import type { DistSpec } from '../engine/distributions.js';
 import type { Problem } from './problems.js';
 import { NAME, type Raw, forEachEndpoint, isMapping } from './references.js';
 import type { CacheInput, KeySpaceInput } from './schema.js';
-import type { CacheKind, CacheSpec, Eviction, KeySpaceSpec, OnWrite, PopularitySpec, ServiceSpec } from './spec.js';
+import type { CacheKind, CacheSpec, Eviction, KeySpaceSpec, OnWrite, PopularitySpec, ScenarioSpec, ServiceSpec } from './spec.js';
 import { suggest } from './suggest.js';
 import { type Parsed, fail, ok, parseProbability } from './units.js';
 
@@ -88,6 +88,45 @@ export function checkCaches(data: Raw): Problem[] {
   return problems;
 }
 
+/** All caches' entries together, at most (each takes about 33 bytes, allocated up front). */
+export const MAX_CACHE_ENTRIES = 20_000_000;
+
+/**
+ * The entries a cache can hold in all: its copies (a shared cache's nodes, or the replicas of
+ * every service using a local one) times its capacity, never more than the keys that reach it.
+ */
+export function cacheEntries(name: string, spec: Pick<ScenarioSpec, 'caches' | 'services' | 'keys'>): { copies: number; perCopy: number } {
+  const c = spec.caches[name];
+  let copies = 0;
+  let keys = 0;
+  const spaces = new Set<string>();
+  for (const svc of Object.values(spec.services)) {
+    const users = Object.values(svc.endpoints).filter((ep) => ep.cache.includes(name));
+    if (users.length === 0) continue;
+    if (c.kind === 'local') copies += svc.replicas;
+    for (const ep of users) if (ep.keys !== null) spaces.add(ep.keys);
+  }
+  for (const k of spaces) keys += spec.keys[k]?.count ?? 0;
+  if (c.kind === 'shared') copies = spec.services[name]?.replicas ?? 0;
+  return { copies, perCopy: Math.max(1, Math.min(c.capacity, keys)) };
+}
+
+/** Refuse caches that would not fit in memory, naming the largest. */
+export function checkCacheMemory(spec: Pick<ScenarioSpec, 'caches' | 'services' | 'keys'>): Problem[] {
+  const sizes = Object.keys(spec.caches).map((name) => ({ name, ...cacheEntries(name, spec) }));
+  const total = sizes.reduce((n, c) => n + c.copies * c.perCopy, 0);
+  if (total <= MAX_CACHE_ENTRIES) return [];
+  const biggest = sizes.reduce((a, b) => (b.copies * b.perCopy > a.copies * a.perCopy ? b : a));
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  return [
+    {
+      path: ['caches', biggest.name, 'capacity'],
+      expected: `at most ${fmt(MAX_CACHE_ENTRIES)} cache entries in all (capacity x copies; about 33 bytes each, held in memory)`,
+      found: `${fmt(total)}, ${biggest.name} alone ${fmt(biggest.perCopy)} x ${biggest.copies} ${spec.caches[biggest.name].kind === 'local' ? 'replicas' : 'nodes'}`,
+    },
+  ];
+}
+
 export function keySpaceSpec(name: string, k: KeySpaceInput): KeySpaceSpec {
   return { name, count: k.count, popularity: k.popularity ?? { kind: 'uniform' }, writes: k.writes ?? 0 };
 }
@@ -98,6 +137,7 @@ export function cacheSpec(name: string, c: CacheInput): CacheSpec {
     name,
     kind: c.kind as CacheKind,
     capacity: c.capacity,
+    entriesPerCopy: c.capacity, // until the endpoints using it are known: see cacheEntries
     eviction: (c.eviction ?? 'lru') as Eviction,
     ttlMs: c.ttl ?? null,
     hit: c.hit ?? { kind: 'constant', valueMs: c.kind === 'local' ? 0.001 : 0.02 },

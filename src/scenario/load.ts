@@ -6,12 +6,12 @@ import { type Override, applyOverrides } from './overrides.js';
 import { positionOf } from './positions.js';
 import { type PathSegment, type Problem, ScenarioError, problemsFromZod } from './problems.js';
 import { readFaults } from './faults.js';
-import { cacheSpec, checkCaches, keySpaceSpec, sharedCacheService } from './caches.js';
+import { cacheEntries, cacheSpec, checkCacheMemory, checkCaches, keySpaceSpec, sharedCacheService } from './caches.js';
 import { checkReferences, endpointsOf, resolveTarget } from './references.js';
 import { DEFAULT_DELAYS, DEFAULT_PRICE_PER_GB, checkTopology, linkKey, regionsOf } from './topology.js';
 import { type CallInput, type EndpointInput, type ScenarioInput, scenarioSchema } from './schema.js';
 import { BREAKER_PRESETS, type BreakerConfig } from './breaker-presets.js';
-import type { BreakerSpec, CallSpec, EndpointSpec, Jitter, Locality, NetworkSpec, RetryOn, RetrySpec, ScenarioSpec, ServiceSpec, Transport, WorkloadSpec } from './spec.js';
+import type { BreakerSpec, CacheSpec, CallSpec, EndpointSpec, Jitter, Locality, NetworkSpec, RetryOn, RetrySpec, ScenarioSpec, ServiceSpec, Transport, WorkloadSpec } from './spec.js';
 import { DEFAULT_ENDPOINT } from './spec.js';
 
 export const DEFAULT_DURATION_MS = 60_000;
@@ -73,8 +73,9 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
     faults = f.faults;
   }
 
-  if (problems.length > 0) {
-    for (const p of problems) {
+  /** Give every problem its place: file:line:column, or the --set flag it came from. */
+  const refuse = (found: Problem[]): never => {
+    for (const p of found) {
       if (p.where) continue;
       const override = resolved.find((o) => startsWith(p.path, o.path) || startsWith(o.path, p.path));
       const pos = positionOf(doc, lines, p.path, { atKey: p.atKey, offset: p.offset });
@@ -86,9 +87,15 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
         p.where = `${file}:${pos.line}:${pos.column}`;
       }
     }
-    throw new ScenarioError(sortProblems(problems));
-  }
-  return deepFreeze({ ...buildSpec(parsed.data!, data), faults });
+    throw new ScenarioError(sortProblems(found));
+  };
+  if (problems.length > 0) refuse(problems);
+  const spec = { ...buildSpec(parsed.data!, data), faults };
+  // these need the built spec (replicas, which endpoints use which cache), so they come last
+  for (const [name, c] of Object.entries(spec.caches)) (spec.caches as Record<string, CacheSpec>)[name] = { ...c, entriesPerCopy: cacheEntries(name, spec).perCopy };
+  const memory = checkCacheMemory(spec);
+  if (memory.length > 0) refuse(memory);
+  return deepFreeze(spec);
 }
 
 /** The schema sees a lone call as a one-call list and `svc.ep` as `{ to: svc.ep }`; name paths as the file has them. */

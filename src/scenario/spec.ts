@@ -203,6 +203,8 @@ export interface CacheSpec {
   readonly kind: CacheKind;
   /** Entries per copy: each replica's local cache, or each node of a shared cache. */
   readonly capacity: number;
+  /** What a copy is given: the capacity, or fewer when fewer keys reach the cache (it could never hold more). */
+  readonly entriesPerCopy: number;
   readonly eviction: Eviction;
   /** Entries expire this long after they are filled (null: never). */
   readonly ttlMs: number | null;

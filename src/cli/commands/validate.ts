@@ -16,8 +16,10 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
       const spec = loadForCli(file, io.cwd, overrides);
       if (flags.json) io.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
       else {
-        const services = Object.keys(spec.services).length;
-        io.stdout.write(`${file}: ok (${spec.name}: ${services} service${services === 1 ? '' : 's'}, ${spec.workloads.length} workload${spec.workloads.length === 1 ? '' : 's'})\n`);
+        const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+        const caches = Object.keys(spec.caches).length;
+        const parts = [count(Object.keys(spec.services).length, 'service'), count(spec.workloads.length, 'workload'), ...(caches > 0 ? [count(caches, 'cache')] : [])];
+        io.stdout.write(`${file}: ok (${spec.name}: ${parts.join(', ')})\n`);
       }
       setExit(EXIT_OK);
     });
