@@ -102,7 +102,7 @@ export class CacheLevel {
   readonly refreshAheadMs: number;
   /** What a local lookup costs the calling replica. */
   readonly hitCpu: Sampler;
-  /** Shared: the service of the cache's nodes, and its get endpoint. */
+  /** Shared: the service of the cache's nodes (null for a local cache). */
   readonly service: Service | null;
   private readonly sharedFetches = new Map<number, Fetches>();
 
