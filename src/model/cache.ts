@@ -1,7 +1,7 @@
 // Caches at run time: per-request lookups level by level, fills, writes, single-flight, refresh-ahead and stampedes.
 import { type Sampler, createSampler } from '../engine/distributions.js';
 import type { RandomStreams } from '../engine/rng.js';
-import type { CacheSpec } from '../scenario/spec.js';
+import type { CacheSpec, OnWrite } from '../scenario/spec.js';
 import { CacheStore } from './cache-store.js';
 import type { Call, Replica, Service } from './service.js';
 import { Outcome, Span } from './span.js';
@@ -215,9 +215,9 @@ export class CacheLevel {
   }
 
   /** A write of the key reached this level: drop it, or write it through. */
-  write(copy: CacheCopy | null, key: number): void {
+  write(copy: CacheCopy | null, key: number, mode: OnWrite): void {
     if (copy !== null) {
-      if (this.spec.onWrite === 'update') this.fill(copy, key);
+      if (mode === 'update') this.fill(copy, key);
       else copy.store.delete(key);
     }
     this.emit(CacheEvent.Write, key);
@@ -355,19 +355,20 @@ export class CacheFlow {
     for (let i = 0; i < levels.length; i++) {
       const bit = 1 << i;
       const level = levels[i];
+      const onWrite = ep.onWrite ?? level.spec.onWrite;
       if (ok && (w.write || (w.missMask & bit) !== 0)) {
         if (level.service === null) {
           const copy = level.copyOf(replica);
-          if (w.write) level.write(copy, w.key);
+          if (w.write) level.write(copy, w.key, onWrite);
           else level.fill(copy, w.key);
         } else {
           // a shared cache's fill or write takes effect as it is sent; its message and the node's work follow, unawaited
           const node = level.nodeFor(w.key);
           const copy = node !== null && node.up ? level.copyOf(node) : null;
-          if (w.write) level.write(copy, w.key);
+          if (w.write) level.write(copy, w.key, onWrite);
           else if (copy !== null) level.fill(copy, w.key);
           const calls = ep.cacheCalls[i]!;
-          this.world.call(span, w.write && level.spec.onWrite === 'invalidate' ? calls.del : calls.set);
+          this.world.call(span, w.write && onWrite === 'invalidate' ? calls.del : calls.set);
         }
       }
       if ((w.fetchMask & bit) !== 0) {

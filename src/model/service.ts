@@ -3,7 +3,7 @@ import { type Sampler, createSampler } from '../engine/distributions.js';
 import { RingQueue } from '../engine/ring-queue.js';
 import type { RandomStream, RandomStreams } from '../engine/rng.js';
 import type { EventTarget } from '../engine/simulation.js';
-import type { EndpointSpec, Locality, ServiceSpec, Transport } from '../scenario/spec.js';
+import type { EndpointSpec, Locality, OnWrite, ServiceSpec, Transport } from '../scenario/spec.js';
 import type { Location } from './network.js';
 import { type Balancer, PeakEwma, createBalancer } from './balancer.js';
 import type { CallPolicy } from './resilience.js';
@@ -39,6 +39,8 @@ export class Endpoint {
   /** The keys its requests ask for, and the caches they look up first, in order (null: none). */
   keys: KeySource | null = null;
   levels: CacheLevel[] | null = null;
+  /** What its writes do to the cached key, overriding each cache's onWrite (null: the caches'). */
+  onWrite: OnWrite | null = null;
   /** Per level, the calls to a shared cache's nodes (null for a local cache). */
   cacheCalls: (CacheCalls | null)[] = [];
   /** CPU the callee spends with rpc costs to serve one request (receive it, send the response), by transport. */

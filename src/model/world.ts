@@ -148,6 +148,7 @@ export class World implements EventTarget {
         if (es.keys !== null) ep.keys = new KeySource(this.spec.keys[es.keys], offsets.get(es.keys)!, streams, `${svc.name}.${epName}`);
         if (es.cache.length === 0) continue;
         ep.levels = es.cache.map((name) => this.caches.find((c) => c.name === name)!);
+        ep.onWrite = es.onWrite;
         ep.cacheCalls = ep.levels.map((level) => (level.service === null ? null : this.cacheCalls(svc, epName, level, streams)));
       }
     }

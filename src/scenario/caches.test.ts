@@ -69,6 +69,7 @@ services:
       get: { keys: prodcts, cache: [l1, l3], cpu: 1ms }
       put: { cache: l1, cpu: 1ms }
       dup: { keys: products, cache: [l1, l1], cpu: 1ms }
+      plain: { onWrite: update, cpu: 1ms }
 `);
     expect(out).toEqual([
       'bad.yaml:7:37: caches.l1.replicas: expected "replicas" only on a shared cache (a local cache lives in each replica of the services that use it), found "replicas" on a local cache',
@@ -81,6 +82,7 @@ services:
       'bad.yaml:13:41: services.api.endpoints.get.cache[1]: expected a cache (l1, api, l2), found "l3"',
       'bad.yaml:14:14: services.api.endpoints.put.cache: expected keys: <key space> on the endpoint as well (which key each request asks for), found a cache without keys',
       'bad.yaml:15:42: services.api.endpoints.dup.cache[1]: expected each cache once in the lookup order, found "l1" a second time',
+      'bad.yaml:16:16: services.api.endpoints.plain.onWrite: expected onWrite together with cache: on the endpoint (it says what writes do to the cached key), found no cache on this endpoint',
     ]);
   });
 

@@ -73,6 +73,9 @@ export function checkCaches(data: Raw): Problem[] {
     if (typeof keys === 'string' && !keySpaces.includes(keys)) {
       problems.push({ path: [...base, 'keys'], expected: keySpaces.length ? `a key space (${keySpaces.join(', ')})` : 'a key space defined under keys: (this scenario has none)', found: JSON.stringify(keys), hint: suggest(keys, keySpaces, 'did you mean "%s"?') || undefined });
     }
+    if (ep.onWrite !== undefined && ep.cache === undefined) {
+      problems.push({ path: [...base, 'onWrite'], expected: 'onWrite together with cache: on the endpoint (it says what writes do to the cached key)', found: 'no cache on this endpoint', atKey: true });
+    }
     if (ep.cache === undefined) return;
     const list = typeof ep.cache === 'string' ? [ep.cache] : Array.isArray(ep.cache) ? ep.cache : [];
     const at = (i: number) => (typeof ep.cache === 'string' ? [...base, 'cache'] : [...base, 'cache', i]);
@@ -150,7 +153,7 @@ export function cacheSpec(name: string, c: CacheInput): CacheSpec {
 
 /** The nodes of a shared cache as a service: `get`, `set` and `del` each cost a lookup; one core each (Redis is single-threaded). */
 export function sharedCacheService(spec: CacheSpec, c: CacheInput, defaultLocation: string): ServiceSpec {
-  const ep = (cpu: DistSpec) => ({ keys: null, cache: [], cpu, errors: 0, steps: [], requestKB: 0, responseKB: 0 });
+  const ep = (cpu: DistSpec) => ({ keys: null, cache: [], onWrite: null, cpu, errors: 0, steps: [], requestKB: 0, responseKB: 0 });
   const placement = typeof c.replicas === 'object' ? Object.entries(c.replicas).map(([location, n]) => ({ location, replicas: n })) : [{ location: defaultLocation, replicas: c.replicas ?? 1 }];
   return {
     replicas: placement.reduce((sum, p) => sum + p.replicas, 0),

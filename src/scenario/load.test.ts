@@ -84,7 +84,7 @@ describe('the scenario format of issue 2', () => {
 describe('bad scenarios: every problem at once, with file:line:column, path, expected and found', () => {
   it('reports unknown fields with "did you mean", each at its key', () => {
     const out = problems(base('  api:\n    replcias: 2\n    cpu: 1ms\n'));
-    expect(out).toEqual(['bad.yaml:6:5: services.api.replcias: expected one of the fields description, replicas, locality, cores, concurrency, queue, balancer, rateLimit, outlier, keys, cache, cpu, errors, calls, requestKB, responseKB, endpoints, found unknown field "replcias"; did you mean "replicas"?']);
+    expect(out).toEqual(['bad.yaml:6:5: services.api.replcias: expected one of the fields description, replicas, locality, cores, concurrency, queue, balancer, rateLimit, outlier, keys, cache, onWrite, cpu, errors, calls, requestKB, responseKB, endpoints, found unknown field "replcias"; did you mean "replicas"?']);
   });
 
   it('collects many problems of different kinds in one pass, sorted by position', () => {
@@ -192,7 +192,7 @@ describe('--set overrides', () => {
   it('are validated like the file, and their problems name the flag', () => {
     expect(problems(yaml, [set('services.api.replicas=zero'), set('services.api.replcias=3')])).toEqual([
       '--set services.api.replicas=zero: services.api.replicas: expected a whole number >= 1, or replicas per location such as { us-east/dc1: 2 }, found "zero"',
-      '--set services.api.replcias=3: services.api.replcias: expected one of the fields description, replicas, locality, cores, concurrency, queue, balancer, rateLimit, outlier, keys, cache, cpu, errors, calls, requestKB, responseKB, endpoints, found unknown field "replcias"; did you mean "replicas"?',
+      '--set services.api.replcias=3: services.api.replcias: expected one of the fields description, replicas, locality, cores, concurrency, queue, balancer, rateLimit, outlier, keys, cache, onWrite, cpu, errors, calls, requestKB, responseKB, endpoints, found unknown field "replcias"; did you mean "replicas"?',
     ]);
     expect(problems(yaml, [set('workloads.x.to=api')])).toEqual(['--set workloads.x.to=api: workloads: expected an index 0-0 or a name (w), found "x"']);
     expect(parseSetFlag('no-equals-sign')).toMatchObject({ expected: 'path=value, such as services.api.replicas=4' });

@@ -11,7 +11,7 @@ import { checkReferences, endpointsOf, resolveTarget } from './references.js';
 import { DEFAULT_DELAYS, DEFAULT_PRICE_PER_GB, checkTopology, linkKey, regionsOf } from './topology.js';
 import { type CallInput, type EndpointInput, type ScenarioInput, scenarioSchema } from './schema.js';
 import { BREAKER_PRESETS, type BreakerConfig } from './breaker-presets.js';
-import type { BreakerSpec, CacheSpec, CallSpec, EndpointSpec, Jitter, Locality, NetworkSpec, RetryOn, RetrySpec, ScenarioSpec, ServiceSpec, Transport, WorkloadSpec } from './spec.js';
+import type { BreakerSpec, CacheSpec, CallSpec, OnWrite, EndpointSpec, Jitter, Locality, NetworkSpec, RetryOn, RetrySpec, ScenarioSpec, ServiceSpec, Transport, WorkloadSpec } from './spec.js';
 import { DEFAULT_ENDPOINT } from './spec.js';
 
 export const DEFAULT_DURATION_MS = 60_000;
@@ -158,6 +158,7 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
   const endpointSpec = (e: EndpointInput): EndpointSpec => ({
     keys: e.keys ?? null,
     cache: e.cache ?? [],
+    onWrite: (e.onWrite as OnWrite | undefined) ?? null,
     cpu: e.cpu ?? { kind: 'constant', valueMs: 0 },
     errors: e.errors ?? 0,
     steps: (e.calls ?? []).map((step) => step.map((c): CallSpec => ({ ...target(c.to), probability: c.probability ?? 1, locality: (c.locality as Locality | undefined) ?? null, transport: ((c.transport ?? s.rpc?.transport) as Transport | undefined) ?? 'tcp', timeoutMs: c.timeout ?? null, retry: retrySpec(c.retry), breaker: breakerSpec(c.breaker), hedge: c.hedge ? { ...c.hedge.after, max: c.hedge.max ?? 1 } : null, bulkhead: c.bulkhead ? { maxConcurrent: c.bulkhead.maxConcurrent, queue: c.bulkhead.queue ?? 0 } : null, fallback: c.fallback ? { cpu: c.fallback.cpu ?? { kind: 'constant', valueMs: 0 } } : null }))),

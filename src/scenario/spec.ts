@@ -82,6 +82,8 @@ export interface EndpointSpec {
   readonly keys: string | null;
   /** Caches looked up in order before the endpoint's own work (the origin); empty: none. */
   readonly cache: readonly string[];
+  /** What its writes do to the cached key in every level, overriding the caches' onWrite (null: each cache's). */
+  readonly onWrite: OnWrite | null;
   readonly cpu: DistSpec;
   /** Probability that the endpoint fails after its CPU work (skipping its calls). */
   readonly errors: number;
