@@ -109,3 +109,33 @@ describe('replay', () => {
     expect(JSON.stringify(strip(replayed))).toBe(JSON.stringify(strip(original)));
   });
 });
+
+describe('flush-caches', () => {
+  it('empties the caches a service holds; fetches in progress still end; it is replayed like any what-if', () => {
+    const cached = `name: flush
+duration: 20s
+workloads: [{ name: w, to: api.get, arrivals: poisson(500/s) }]
+keys: { k: { count: 1000, popularity: zipf(1.0) } }
+caches:
+  l1: { kind: local, capacity: 100, coalesce: true }
+  l2: { kind: shared, replicas: 2, capacity: 1000, coalesce: true }
+services:
+  api: { replicas: 2, endpoints: { get: { keys: k, cache: [l1, l2], cpu: 0.5ms, calls: [db] } } }
+  db: { cores: 8, cpu: 10ms }
+`;
+    const run = new Run(loadScenarioText(cached, 'flush.yaml'));
+    run.advance(5_000);
+    const l2 = run.world.service('l2');
+    expect(l2.replicas[0].cacheCopies[1]!.store.size).toBeGreaterThan(100);
+    const entry = run.intervene('flush-caches', 'l2');
+    expect(entry.text).toMatch(/^flushed the caches held by l2: \d+ entries dropped/);
+    expect(l2.replicas.every((r) => r.cacheCopies[1]!.store.size === 0)).toBe(true);
+    expect(run.world.service('api').replicas[0].cacheCopies[0]!.store.size).toBe(100); // the L1s are untouched
+    expect(run.intervene('flush-caches', 'db').text).toMatch(/db: it holds no cache/);
+    const report = run.runToEnd();
+    expect(report.requests.inFlight).toBeLessThan(20); // nobody waits forever on a fetch
+    expect(report.interventions).toEqual([{ atMs: 5_000, action: 'flush-caches', target: 'l2' }]);
+    const again = new Run(loadScenarioText(cached, 'flush.yaml'), { replay: report.interventions }).runToEnd();
+    expect({ ...again, engine: null }).toEqual({ ...report, engine: null });
+  });
+});

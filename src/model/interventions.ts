@@ -1,9 +1,9 @@
-// What-ifs applied to a running world at the current simulated time: scale, kill, slow, inject errors, add load.
+// What-ifs applied to a running world at the current simulated time: scale, kill, slow, inject errors, add load, flush caches.
 import type { Service } from './service.js';
 import type { Workload } from './workload.js';
 import type { World } from './world.js';
 
-export const INTERVENTION_ACTIONS = ['add-replica', 'remove-replica', 'kill-replica', 'slow-on', 'slow-off', 'errors-on', 'errors-off', 'breakers-toggle', 'double-load'] as const;
+export const INTERVENTION_ACTIONS = ['add-replica', 'remove-replica', 'kill-replica', 'slow-on', 'slow-off', 'errors-on', 'errors-off', 'breakers-toggle', 'double-load', 'flush-caches'] as const;
 export type InterventionAction = (typeof INTERVENTION_ACTIONS)[number];
 
 /** A concrete intervention, as recorded in the report and replayed by `--replay`. */
@@ -15,7 +15,7 @@ export interface Intervention {
 }
 
 /** What the user asked for on a service; `resolve` turns it into a concrete intervention. */
-export type InterventionIntent = 'add-replica' | 'remove-replica' | 'kill-replica' | 'toggle-slow' | 'toggle-errors' | 'toggle-breakers' | 'double-load';
+export type InterventionIntent = 'add-replica' | 'remove-replica' | 'kill-replica' | 'toggle-slow' | 'toggle-errors' | 'toggle-breakers' | 'double-load' | 'flush-caches';
 
 export const SLOW_FACTOR = 3;
 export const INJECTED_ERROR_RATE = 0.2;
@@ -44,6 +44,8 @@ export function resolveIntervention(world: World, intent: InterventionIntent, se
       return ok('breakers-toggle');
     case 'double-load':
       return workloadsReaching(world, svc).length > 0 ? ok('double-load') : { ok: false, message: `${serviceName}: no workload reaches it` };
+    case 'flush-caches':
+      return svc.replicas.some((r) => r.cacheCopies.some((c) => c !== undefined)) ? ok('flush-caches') : { ok: false, message: `${serviceName}: it holds no cache (a shared cache's nodes, or replicas with a local cache)` };
   }
 }
 
@@ -92,6 +94,18 @@ export function applyIntervention(world: World, iv: Intervention): string {
       const ws = workloadsReaching(world, svc);
       for (const w of ws) w.scaleLoad(2);
       return `doubled the load of ${ws.map((w) => w.name).join(', ')} (reaching ${svc.name})`;
+    }
+    case 'flush-caches': {
+      // the contents go; fetches in progress stay counted, so single-flight waiters are still woken
+      let entries = 0;
+      for (const r of svc.replicas) {
+        for (const c of r.cacheCopies) {
+          if (c === undefined) continue;
+          entries += c.store.size;
+          c.store.clear();
+        }
+      }
+      return `flushed the caches held by ${svc.name}: ${entries} entr${entries === 1 ? 'y' : 'ies'} dropped, every lookup misses until they refill`;
     }
   }
   throw new Error(`unknown intervention ${iv.action as string}`);

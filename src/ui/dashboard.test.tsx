@@ -42,7 +42,7 @@ describe('dashboard (snapshots from a real seeded run)', () => {
     expect(out).toMatch(/end-to-end latency {2}─ p99 {2}─ p50 {2}─ SLO p99 300ms/);
     expect(out).toMatch(/[┼┤]/); // the plot's axis
     expect(out).toMatch(/9\.9s {2}killed payment#0 \(\d+ requests? in it failed\)/);
-    expect(lines[lines.length - 1]).toMatch(/^space pause {2}\+- speed {2}↑↓ select {2}⏎ details {2}arksebl what-ifs {2}\? help {2}q quit/);
+    expect(lines[lines.length - 1]).toMatch(/^space pause {2}\+- speed {2}↑↓ select {2}⏎ details {2}arkseblf what-ifs {2}\? help {2}q quit/);
   });
 
   it('shows the selected service in the details pane: replicas up and down', () => {
@@ -54,10 +54,16 @@ describe('dashboard (snapshots from a real seeded run)', () => {
     expect(out).not.toMatch(/end-to-end latency/);
   });
 
-  it('shows the full help with ?', () => {
+  it('shows the full help with ?: every key, two a line when the panel is short (80x24)', () => {
     const out = frame(session.latest, { ...initialUiState, help: true });
-    expect(out).toMatch(/keys \(what-ifs take effect now/);
-    expect(out).toMatch(/k {2}kill a replica \(its requests fail\), on the selected service/);
+    expect(out).toMatch(/what-ifs on the selected service: now, in the log and in the report/);
+    expect(out).toMatch(/k {2}kill a replica: requests fail/);
+    for (const key of ['a', 'r', 'k', 's', 'e', 'b', 'l', 'f']) expect(out).toMatch(new RegExp(` ${key} {2}[a-z0-9]`));
+    expect(out).toMatch(/q ctrl-c {2}quit: summary, --json/);
+    expect(out).not.toMatch(/…/); // nothing cut
+    for (const l of out.split('\n')) expect(l.length).toBeLessThanOrEqual(80);
+    // a tall terminal: one key a line
+    expect(frame(session.latest, { ...initialUiState, help: true }, 80, 50)).toMatch(/\n +a {2}add a replica\n +r {2}remove a replica/);
   });
 
   it('grows with the terminal: wider bars at 120 columns, more log lines at 40 rows', () => {

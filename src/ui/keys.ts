@@ -29,12 +29,16 @@ export interface KeyPress {
 export const WHAT_IF_KEYS: Readonly<Record<string, { intent: InterventionIntent; help: string }>> = {
   a: { intent: 'add-replica', help: 'add a replica' },
   r: { intent: 'remove-replica', help: 'remove a replica (it drains)' },
-  k: { intent: 'kill-replica', help: 'kill a replica (its requests fail)' },
-  s: { intent: 'toggle-slow', help: 'slow it down: CPU x3 (again: undo)' },
-  e: { intent: 'toggle-errors', help: 'inject 20% errors (again: undo)' },
+  k: { intent: 'kill-replica', help: 'kill a replica: requests fail' },
+  s: { intent: 'toggle-slow', help: 'slow it: CPU x3 (again: undo)' },
+  e: { intent: 'toggle-errors', help: '20% errors (again: undo)' },
   b: { intent: 'toggle-breakers', help: 'toggle its circuit breakers' },
   l: { intent: 'double-load', help: 'double the load reaching it' },
+  f: { intent: 'flush-caches', help: 'flush its caches: cold start' },
 };
+
+/** The what-if keys in one word, for the key line. */
+export const WHAT_IF_LETTERS = Object.keys(WHAT_IF_KEYS).join('');
 
 export interface KeyResult {
   state: UiState;

@@ -1,25 +1,50 @@
 // The one-line key help, and the full help shown by `?`.
 import { Text } from 'ink';
-import { WHAT_IF_KEYS } from '../keys.js';
-import { type Theme, fit } from '../theme.js';
+import { WHAT_IF_KEYS, WHAT_IF_LETTERS } from '../keys.js';
+import { type Theme, fit, visibleLength } from '../theme.js';
 
-const KEYS: [string, string][] = [['space', 'pause'], ['+-', 'speed'], ['↑↓', 'select'], ['⏎', 'details'], ['arksebl', 'what-ifs'], ['?', 'help'], ['q', 'quit']];
+const KEYS: [string, string][] = [['space', 'pause'], ['+-', 'speed'], ['↑↓', 'select'], ['⏎', 'details'], [WHAT_IF_LETTERS, 'what-ifs'], ['?', 'help'], ['q', 'quit']];
 
 export function helpLine(t: Theme, width: number): string {
   return fit(KEYS.map(([k, what]) => `${t.bold(t.accent(k))} ${t.dim(what)}`).join('  '), width);
 }
 
+const GENERAL_KEYS: [string, string][] = [
+  ['space', 'pause / resume'],
+  ['+ -', 'faster / slower, up to max'],
+  ['↑ ↓ tab', 'select a service'],
+  ['enter', 'details (again: the chart)'],
+];
+const CLOSING_KEYS: [string, string][] = [
+  ['? esc', 'close this help'],
+  ['q ctrl-c', 'quit: summary, --json'],
+];
+
+/**
+ * The full help: one key a line when the panel is tall enough, else two a
+ * line (side by side, each half the width), so that every key shows at 80x24.
+ */
 export function helpPaneLines(t: Theme, width: number, height: number): string[] {
-  const rows: [string, string][] = [
-    ['space', 'pause / resume'],
-    ['+ -', 'faster / slower (0.1x ... 1000x, max)'],
-    ['↑ ↓ tab', 'select a service'],
-    ['enter', 'details of the selected service (enter again: the chart)'],
-    ...Object.entries(WHAT_IF_KEYS).map(([k, v]): [string, string] => [k, `${v.help}, on the selected service`]),
-    ['? esc', 'close this help'],
-    ['q ctrl-c', 'quit: the summary is printed and --json is written'],
+  const whatIfs = Object.entries(WHAT_IF_KEYS).map(([k, v]): [string, string] => [k, v.help]);
+  const row = ([k, v]: [string, string], keyWidth: number) => `${t.bold(t.accent(k.padStart(keyWidth)))}  ${v}`;
+  const oneColumn = [...GENERAL_KEYS, ...whatIfs, ...CLOSING_KEYS].length + 2 <= height || width < 70;
+  const block = (rows: [string, string][]): string[] => {
+    if (oneColumn) return rows.map((r) => fit(row(r, 9), width));
+    const half = Math.floor(width / 2);
+    const out: string[] = [];
+    for (let i = 0; i < rows.length; i += 2) {
+      const left = fit(row(rows[i], 8), half - 1);
+      out.push(fit(rows[i + 1] ? `${left}${' '.repeat(Math.max(1, half - visibleLength(left)))}${row(rows[i + 1], 8)}` : left, width));
+    }
+    return out;
+  };
+  const lines = [
+    t.bold('keys'),
+    ...block(GENERAL_KEYS),
+    t.bold('what-ifs on the selected service: now, in the log and in the report'),
+    ...block(whatIfs),
+    ...block(CLOSING_KEYS),
   ];
-  const lines = [t.bold('keys (what-ifs take effect now, and appear in the log and the report)'), ...rows.map(([k, v]) => `${t.bold(t.accent(k.padStart(9)))}  ${v}`)];
   return lines.slice(0, height).map((l) => fit(l, width));
 }
 
