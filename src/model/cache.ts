@@ -128,6 +128,12 @@ export class CacheLevel {
     return c;
   }
 
+  /** The replicas holding a copy now: those of the services using a local cache, or a shared cache's nodes (a killed one has none until it is used again). */
+  holders(): Replica[] {
+    const candidates = this.service !== null ? this.service.replicas : this.world.services.flatMap((s) => s.replicas);
+    return candidates.filter((r) => r.cacheCopies[this.index] !== undefined);
+  }
+
   private emit(kind: CacheEvent, key: number, count = 1): void {
     this.world.listener.cacheEvent(this, kind, key, count);
   }

@@ -130,7 +130,7 @@ export const reportSchema = z
         z.string(),
         z.object({
           kind: z.enum(['local', 'shared']),
-          copies: z.number().int().describe('local: replicas holding a copy at the end; shared: the cache\'s nodes'),
+          copies: z.number().int().describe('replicas (local) or nodes (shared) holding a copy at the end'),
           capacity: z.number().int().describe('entries per copy'),
           entries: z.number().int().describe('entries held at the end, over all copies'),
           lookups: z.number().int().describe('hits + misses: lookups by requests (a lookup again after waiting on another fetch is not counted twice)'),
@@ -292,7 +292,7 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
       world.caches.map((level, i) => {
         const m = metrics.caches[i];
         const c = m.counts;
-        const holders = level.service !== null ? level.service.replicas : world.services.flatMap((s) => s.replicas).filter((r) => r.cacheCopies[i] !== undefined);
+        const holders = level.holders();
         return [
           level.name,
           {

@@ -293,11 +293,10 @@ export class LiveSession {
       const b = newest.caches[i];
       const d = (k: CacheEvent) => b[k] - a[k];
       const lookups = d(CacheEvent.Hit) + d(CacheEvent.Miss);
-      const copies = level.service !== null ? level.service.upReplicas().length : world.services.reduce((n, svc) => n + svc.replicas.filter((r) => r.cacheCopies[i] !== undefined).length, 0);
       return {
         name: level.name,
         kind: level.spec.kind,
-        copies,
+        copies: level.holders().length,
         hitRatio: lookups > 0 ? d(CacheEvent.Hit) / lookups : null,
         lookupsPerSec: rate(lookups),
         evictionsPerSec: rate(d(CacheEvent.Eviction)),

@@ -44,7 +44,7 @@ export interface ServiceRow {
 export interface CacheRow {
   readonly name: string;
   readonly kind: 'local' | 'shared';
-  /** Replicas holding a copy (local), or the cache's nodes up (shared). */
+  /** Replicas (local) or nodes (shared) holding a copy now. */
   readonly copies: number;
   /** Hits / lookups over the recent window (null: no lookups). */
   readonly hitRatio: number | null;
