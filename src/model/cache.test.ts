@@ -271,3 +271,43 @@ describe('key spaces', () => {
   });
 });
 
+
+describe('a shared cache per region (locality)', () => {
+  const twoRegions = (locality: string) => `name: regions
+duration: 20s
+warmup: 5s
+regions: { us: [dc1], eu: [dc1] }
+network: { sameDatacenter: 0.1ms, crossRegion: 40ms }
+workloads:
+  - { name: us, from: us/dc1, to: api.get, arrivals: poisson(500/s) }
+  - { name: eu, from: eu/dc1, to: api.get, arrivals: poisson(500/s) }
+keys: { k: { count: 1000, popularity: zipf(1.0) } }
+caches:
+  l2: { kind: shared, replicas: { us/dc1: 2, eu/dc1: 2 }, capacity: 1000, coalesce: true, locality: ${locality} }
+services:
+  api:
+    replicas: { us/dc1: 2, eu/dc1: 2 }
+    locality: region
+    endpoints: { get: { keys: k, cache: l2, cpu: 0.2ms, calls: [db] } }
+  db: { replicas: { us/dc1: 1, eu/dc1: 1 }, locality: region, cores: 8, cpu: 5ms }
+`;
+
+  it('with locality: region every lookup stays in the region, and each region keeps its own copy of the hot keys', () => {
+    const run = new Run(spec(twoRegions('region')));
+    const report = run.runToEnd();
+    expect(report.network!.hops.crossRegion).toBe(0);
+    expect(report.latencyMs.p50!).toBeLessThan(1);
+    // the hottest key is held once in each region
+    const holders = run.world.service('l2').replicas.filter((r) => r.cacheCopies[0]!.store.has(0, run.world.sim.nowMs));
+    expect(holders.map((r) => r.location.region).sort()).toEqual(['eu', 'us']);
+  });
+
+  it('without it, keys are spread over every node: about half the lookups cross the ocean (80 ms there and back)', () => {
+    const report = runScenario(spec(twoRegions('none')));
+    const lookups = report.caches.l2.lookups;
+    // a lookup that crosses is two cross-region messages; fills and writes add a few more
+    expect(report.network!.hops.crossRegion / 2 / lookups).toBeGreaterThan(0.3);
+    expect(report.latencyMs.mean!).toBeGreaterThan(20);
+    expect(report.latencyMs.p90!).toBeGreaterThan(80);
+  });
+});

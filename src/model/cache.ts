@@ -3,6 +3,7 @@ import { type Sampler, createSampler } from '../engine/distributions.js';
 import type { RandomStreams } from '../engine/rng.js';
 import type { CacheSpec, OnWrite } from '../scenario/spec.js';
 import { CacheStore } from './cache-store.js';
+import type { Location } from './network.js';
 import type { Call, Replica, Service } from './service.js';
 import { Outcome, Span } from './span.js';
 import type { World } from './world.js';
@@ -48,7 +49,7 @@ class Fetches {
 export class CacheCopy {
   constructor(
     readonly store: CacheStore,
-    /** Fetches in progress by key: per copy for a local cache (in-process single-flight), per cache for a shared one (its lease). */
+    /** A local cache's fetches in progress by key (in-process single-flight); a shared cache keeps its own, see CacheLevel. */
     readonly fetches: Map<number, Fetches>,
   ) {}
 }
@@ -123,7 +124,7 @@ export class CacheLevel {
     let c = replica.cacheCopies[this.index];
     if (c === undefined) {
       const rng = this.spec.eviction === 'random' ? this.streams.stream(`cache:${this.name}:${replica.id}:evict`) : null;
-      c = replica.cacheCopies[this.index] = new CacheCopy(new CacheStore(this.spec.entriesPerCopy, this.spec.eviction, rng), this.service === null ? new Map() : this.sharedFetches);
+      c = replica.cacheCopies[this.index] = new CacheCopy(new CacheStore(this.spec.entriesPerCopy, this.spec.eviction, rng), new Map());
     }
     return c;
   }
@@ -143,7 +144,7 @@ export class CacheLevel {
    * (another fetch is on its way). A lookup whose request no longer waits for it (`awaited`
    * false: it timed out, or the request ended) is counted but takes no fetch: nobody would make it.
    */
-  lookup(copy: CacheCopy, work: CacheWork, position: number, awaited = true): Found {
+  lookup(copy: CacheCopy, work: CacheWork, position: number, requester: Replica, awaited = true): Found {
     const now = this.world.sim.nowMs;
     const store = copy.store;
     const expired = store.expirations;
@@ -155,7 +156,9 @@ export class CacheLevel {
       if (this.refreshAheadMs > 0 && store.expiresAt(slot) - now <= this.refreshAheadMs && store.markRefreshing(slot)) return Found.HitRefresh;
       return Found.Hit;
     }
-    let f = copy.fetches.get(work.key);
+    const fetches = this.fetchesOf(requester);
+    const fk = this.fetchKey(work.key, requester);
+    let f = fetches.get(fk);
     if (this.spec.coalesce && f !== undefined && f.count > 0) {
       if (counted) {
         this.emit(CacheEvent.Miss, work.key, f.count);
@@ -167,7 +170,7 @@ export class CacheLevel {
       if (counted) this.emit(CacheEvent.Miss, work.key, f?.count ?? 0);
       return Found.Miss;
     }
-    if (f === undefined) copy.fetches.set(work.key, (f = new Fetches()));
+    if (f === undefined) fetches.set(fk, (f = new Fetches()));
     f.count++;
     work.fetchMask |= 1 << position;
     if (counted) this.emit(CacheEvent.Miss, work.key, f.count);
@@ -183,7 +186,7 @@ export class CacheLevel {
    * more (it ended while the answer was on its way), so look again at once.
    */
   park(replica: Replica, span: Span): boolean {
-    const f = this.fetchesOf(replica).get(span.cache!.key);
+    const f = this.fetchesOf(replica).get(this.fetchKey(span.cache!.key, replica));
     if (f === undefined || f.count === 0) return false;
     (f.waiters ??= []).push(span);
     if (f.waiters.length === STAMPEDE_AT && !f.reported) {
@@ -196,16 +199,28 @@ export class CacheLevel {
   /** A fetch of the key ended (filled or failed): once none is left, the waiting requests look again. */
   release(replica: Replica, key: number): Span[] | null {
     const fetches = this.fetchesOf(replica);
-    const f = fetches.get(key);
+    const fk = this.fetchKey(key, replica);
+    const f = fetches.get(fk);
     if (f === undefined) return null;
     if (--f.count > 0) return null;
-    fetches.delete(key);
+    fetches.delete(fk);
     return f.waiters;
   }
 
   /** The fetches in progress a request at `replica` sees: its own copy's (local), or the cache's (shared). */
   private fetchesOf(replica: Replica): Map<number, Fetches> {
     return this.service === null ? this.copyOf(replica).fetches : this.sharedFetches;
+  }
+
+  /**
+   * A shared cache with locality is a cache per region (or datacenter): a fetch
+   * there is not one another region's requests would wait on. Keys are below
+   * 2^31, so key x locations + place stays an exact integer.
+   */
+  private fetchKey(key: number, replica: Replica): number {
+    const locality = this.spec.locality;
+    if (this.service === null || locality === 'none') return key;
+    return key * this.world.locations.length + (locality === 'region' ? replica.location.regionIndex : replica.location.index);
   }
 
   /** Put the key in a copy (a fill, or a write-through). */
@@ -229,9 +244,9 @@ export class CacheLevel {
     this.emit(CacheEvent.Write, key);
   }
 
-  /** The node a key lives on (rendezvous hashing over the nodes callers see up), or null with none. */
-  nodeFor(key: number): Replica | null {
-    return this.service!.pickShard(key);
+  /** The node a key lives on for a caller at `from` (rendezvous hashing over the nodes it sees up), or null with none. */
+  nodeFor(key: number, from: Location): Replica | null {
+    return this.service!.pickShard(key, from);
   }
 
   refreshed(key: number): void {
@@ -304,7 +319,7 @@ export class CacheFlow {
   localLookupDone(replica: Replica, span: Span): void {
     const w = span.cache!;
     const level = span.endpoint.levels![w.level];
-    this.found(replica, span, level, level.lookup(level.copyOf(replica), w, w.level));
+    this.found(replica, span, level, level.lookup(level.copyOf(replica), w, w.level, replica));
   }
 
   /** A shared cache node serves a lookup of `span` (a get from the caller's request, `span.parent`). */
@@ -314,7 +329,7 @@ export class CacheFlow {
     const request = span.parent!;
     const w = request.cache!;
     const awaited = request.outcome === Outcome.Pending && w.phase === Phase.RemoteLookup && w.foundFor === level;
-    const found = level.lookup(level.copyOf(node), w, request.endpoint.levels!.indexOf(level), awaited);
+    const found = level.lookup(level.copyOf(node), w, request.endpoint.levels!.indexOf(level), request.replica!, awaited);
     if (awaited) w.found = found;
   }
 
@@ -369,7 +384,7 @@ export class CacheFlow {
           else level.fill(copy, w.key);
         } else {
           // a shared cache's fill or write takes effect as it is sent; its message and the node's work follow, unawaited
-          const node = level.nodeFor(w.key);
+          const node = level.nodeFor(w.key, replica.location);
           const copy = node !== null && node.up ? level.copyOf(node) : null;
           if (w.write) level.write(copy, w.key, onWrite);
           else if (copy !== null) level.fill(copy, w.key);

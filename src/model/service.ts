@@ -486,25 +486,30 @@ export class Service {
    * first; farther ones only when none there is up.
    */
   pick(from: Location | null = null, locality: Locality = 'none'): Replica | null {
-    let candidates = this.routable;
-    if (from !== null && locality !== 'none') {
-      const local = locality === 'datacenter' ? this.byLocation[from.index] : undefined;
-      const regional = this.byRegion[from.regionIndex];
-      if (local !== undefined && local.length > 0) candidates = local;
-      else if (regional !== undefined && regional.length > 0) candidates = regional;
-    }
+    const candidates = this.nearest(from, locality);
     return candidates.length === 0 ? null : this.balancer.pick(candidates);
+  }
+
+  /** The routable replicas a caller at `from` may use: with locality, those in its datacenter or region first. */
+  private nearest(from: Location | null, locality: Locality): Replica[] {
+    if (from === null || locality === 'none') return this.routable;
+    const local = locality === 'datacenter' ? this.byLocation[from.index] : undefined;
+    if (local !== undefined && local.length > 0) return local;
+    const regional = this.byRegion[from.regionIndex];
+    return regional !== undefined && regional.length > 0 ? regional : this.routable;
   }
 
   /**
    * The node that holds a key of a shared cache: rendezvous hashing (highest
    * score wins) over the replicas callers see, so a node that leaves moves
-   * only its own keys and a node that joins takes 1/n of them.
+   * only its own keys and a node that joins takes 1/n of them. With locality,
+   * over the nodes in the caller's datacenter or region (a cache per region),
+   * farther ones only when none there is up.
    */
-  pickShard(key: number): Replica | null {
+  pickShard(key: number, from: Location | null = null): Replica | null {
     let best: Replica | null = null;
     let bestScore = -1;
-    for (const r of this.routable) {
+    for (const r of this.nearest(from, this.locality)) {
       const score = mix32(key ^ mix32(r.index + 0x9e3779b9));
       if (score > bestScore) {
         bestScore = score;

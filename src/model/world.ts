@@ -265,7 +265,7 @@ export class World implements EventTarget {
   send(span: Span, from: Location, locality: Call['locality'], shm = false): void {
     const svc = span.service;
     // a shared cache's key lives on one node; a fill or write goes there after its request ended
-    const replica = svc.cacheLevel !== null ? svc.pickShard(span.parent!.cache!.key) : svc.pick(from, locality);
+    const replica = svc.cacheLevel !== null ? svc.pickShard(span.parent!.cache!.key, from) : svc.pick(from, locality);
     if (replica === null) {
       span.arrivalMs = this.sim.nowMs;
       span.outcome = Outcome.Unavailable;

@@ -3,7 +3,7 @@ import type { DistSpec } from '../engine/distributions.js';
 import type { Problem } from './problems.js';
 import { NAME, type Raw, forEachEndpoint, isMapping } from './references.js';
 import type { CacheInput, KeySpaceInput } from './schema.js';
-import type { CacheKind, CacheSpec, Eviction, KeySpaceSpec, OnWrite, PopularitySpec, ScenarioSpec, ServiceSpec } from './spec.js';
+import type { CacheKind, CacheSpec, Eviction, KeySpaceSpec, Locality, OnWrite, PopularitySpec, ScenarioSpec, ServiceSpec } from './spec.js';
 import { suggest } from './suggest.js';
 import { type Parsed, fail, ok, parseProbability } from './units.js';
 
@@ -36,7 +36,7 @@ export function parsePopularity(input: unknown): Parsed<PopularitySpec> {
 }
 
 /** Options a local cache cannot have. */
-const SHARED_ONLY = ['replicas', 'cores', 'timeout'] as const;
+const SHARED_ONLY = ['replicas', 'cores', 'timeout', 'locality'] as const;
 
 /** What a schema cannot check: names, references from endpoints to key spaces and caches, and option combinations. */
 export function checkCaches(data: Raw): Problem[] {
@@ -148,6 +148,7 @@ export function cacheSpec(name: string, c: CacheInput): CacheSpec {
     refreshAhead: c.refreshAhead ?? null,
     onWrite: (c.onWrite ?? 'invalidate') as OnWrite,
     timeoutMs: c.timeout ?? null,
+    locality: (c.locality ?? 'none') as Locality,
   };
 }
 
@@ -158,7 +159,7 @@ export function sharedCacheService(spec: CacheSpec, c: CacheInput, defaultLocati
   return {
     replicas: placement.reduce((sum, p) => sum + p.replicas, 0),
     placement,
-    locality: 'none',
+    locality: spec.locality,
     cores: c.cores ?? 1,
     concurrency: null,
     queue: null,

@@ -194,6 +194,7 @@ const cache = strict({
   replicas: replicas.optional(),
   cores: positiveInt.optional(),
   timeout: duration.optional(),
+  locality: locality.optional(),
 });
 
 export const scenarioSchema = strict({

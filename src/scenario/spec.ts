@@ -220,6 +220,8 @@ export interface CacheSpec {
   readonly onWrite: OnWrite;
   /** shared: the caller gives up on a lookup after this long and treats it as a miss (null: waits). */
   readonly timeoutMs: number | null;
+  /** shared: which nodes a caller uses: all (none), or those in its region or datacenter (a cache per region), farther ones only when none is up. */
+  readonly locality: Locality;
 }
 
 export interface ScenarioSpec {
