@@ -271,7 +271,6 @@ describe('key spaces', () => {
   });
 });
 
-
 describe('a shared cache per region (locality)', () => {
   const twoRegions = (locality: string) => `name: regions
 duration: 20s

@@ -6,7 +6,7 @@ import type { RootRequest, Span } from '../model/span.js';
 import { Outcome } from '../model/span.js';
 import type { World } from '../model/world.js';
 import { Histogram } from './histogram.js';
-import { MetricsCollector } from './metrics.js';
+import { CacheMetrics, MetricsCollector, type OriginMetrics, countOrigin } from './metrics.js';
 
 /** One point of the end-to-end latency series: a bucket of simulated time. */
 export interface SeriesPoint {
@@ -35,9 +35,6 @@ export interface StampedeNote {
   count: number;
   coalesced: boolean;
 }
-
-/** Cumulative counters of a cache (warm-up included), by CacheEvent. */
-export type CacheCounters = readonly number[];
 
 const RECENT = 1024; // latencies kept per service for recent percentiles
 const STAMPEDES_KEPT = 100; // stampedes waiting to be logged, at most
@@ -69,7 +66,7 @@ export class LiveMetrics extends MetricsCollector {
     this.bucketMs = Math.max(1, world.durationMs / SERIES_BUCKETS);
     this.bucketEndMs = this.bucketMs;
     this.live = world.services.map(() => new ServiceLive());
-    this.allCaches = world.caches.map(() => new Array<number>(Object.keys(CacheEvent).length).fill(0));
+    this.allCaches = world.caches.map(() => new CacheMetrics());
   }
 
   override requestFinished(req: RootRequest): void {
@@ -80,13 +77,7 @@ export class LiveMetrics extends MetricsCollector {
 
   override spanFinished(span: Span): void {
     super.spanFinished(span);
-    const w = span.cache;
-    if (w !== null) {
-      let o = this.allOrigins.get(span.endpoint);
-      if (o === undefined) this.allOrigins.set(span.endpoint, (o = { requests: 0, origin: 0 }));
-      if (!w.background) o.requests++;
-      if (w.origin) o.origin++;
-    }
+    if (span.cache !== null) countOrigin(this.allOrigins, span);
     const s = this.live[span.service.index];
     if (span.outcome === Outcome.Ok) {
       s.completed++;
@@ -103,15 +94,15 @@ export class LiveMetrics extends MetricsCollector {
   }
 
   /** Every cache's counts since the start (warm-up included), by CacheEvent. */
-  readonly allCaches: number[][];
+  readonly allCaches: CacheMetrics[];
   /** Per endpoint with caches: requests and origin runs since the start. */
-  readonly allOrigins = new Map<Endpoint, { requests: number; origin: number }>();
+  readonly allOrigins = new Map<Endpoint, OriginMetrics>();
   /** Stampedes not yet taken by the event log (the oldest first; at most 100 kept). */
   readonly stampedes: StampedeNote[] = [];
 
   override cacheEvent(level: CacheLevel, kind: CacheEvent, key: number, count: number): void {
     super.cacheEvent(level, kind, key, count);
-    this.allCaches[level.index][kind]++;
+    this.allCaches[level.index].counts[kind]++;
     if (kind === CacheEvent.Stampede && this.stampedes.length < STAMPEDES_KEPT) this.stampedes.push({ atMs: this.world.sim.nowMs, cache: level.name, key, count, coalesced: level.spec.coalesce });
   }
 

@@ -122,6 +122,19 @@ export class OriginMetrics {
   refreshes = 0;
 }
 
+/** Count a finished span of an endpoint with caches: a request (or a background refresh), and whether it ran the origin. */
+export function countOrigin(origins: Map<Endpoint, OriginMetrics>, span: Span): void {
+  const w = span.cache!;
+  let m = origins.get(span.endpoint);
+  if (m === undefined) origins.set(span.endpoint, (m = new OriginMetrics()));
+  if (w.background) m.refreshes++;
+  else {
+    m.requests++;
+    if (w.write) m.writes++;
+  }
+  if (w.origin) m.origin++;
+}
+
 const TRANSITIONS_KEPT = 500;
 
 /** A breaker's history: every transition (the first 500 kept) and the time it spent open. */
@@ -212,18 +225,6 @@ export class MetricsCollector implements ModelListener {
     if (kind === CacheEvent.Miss && count > m.maxConcurrentFetches) m.maxConcurrentFetches = count;
   }
 
-  private countOrigin(span: Span): void {
-    const w = span.cache!;
-    let m = this.origins.get(span.endpoint);
-    if (m === undefined) this.origins.set(span.endpoint, (m = new OriginMetrics()));
-    if (w.background) m.refreshes++;
-    else {
-      m.requests++;
-      if (w.write) m.writes++;
-    }
-    if (w.origin) m.origin++;
-  }
-
   /** Breaker histories by name, in the order the breakers changed first. */
   readonly breakers = new Map<string, BreakerHistory>();
 
@@ -287,7 +288,7 @@ export class MetricsCollector implements ModelListener {
     const now = this.sim.nowMs;
     m.inSystem.add(-1, now);
     if (!span.measured) return;
-    if (span.cache !== null) this.countOrigin(span);
+    if (span.cache !== null) countOrigin(this.origins, span);
     m.counts.count(span.outcome);
     m.cpuMs += span.cpuMs;
     m.rpcCpuMs += span.rpcCpuMs;

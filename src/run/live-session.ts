@@ -262,7 +262,7 @@ export class LiveSession {
       const o = this.live.allOrigins.get(ep);
       return o === undefined ? [0, 0] : [o.requests, o.origin];
     });
-    if (!last || nowMs > last.simMs) this.samples.push({ wallMs, simMs: nowMs, events: world.sim.eventCount, counters, caches: this.live.allCaches.map((c) => c.slice()), origins });
+    if (!last || nowMs > last.simMs) this.samples.push({ wallMs, simMs: nowMs, events: world.sim.eventCount, counters, caches: this.live.allCaches.map((c) => c.counts.slice()), origins });
     while (this.samples.length > 2 && wallMs - this.samples[1].wallMs >= RATE_WINDOW_WALL_MS) this.samples.shift();
     const first = this.samples[0];
     const newest = this.samples[this.samples.length - 1];
