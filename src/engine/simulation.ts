@@ -93,11 +93,11 @@ export class Simulation {
   runUntil(untilMs: number, maxEvents = Infinity): number {
     const start = this.eventCount;
     this.stopped = false;
-    const time = this.heapTime;
-    while (this.size > 0 && !this.stopped) {
-      if (time[0] > untilMs) break;
+    // the heap's arrays are read through `this` on every turn: a handler may grow (replace) them
+    while (!this.stopped && this.dropCancelledTop()) {
+      if (this.heapTime[0] > untilMs) break;
       if (this.eventCount - start >= maxEvents) return this.eventCount - start;
-      this.step();
+      this.dispatchTop();
     }
     if (!this.stopped && untilMs !== Infinity && untilMs > this.nowMs && (this.size === 0 || this.heapTime[0] > untilMs)) {
       this.nowMs = untilMs;
@@ -107,31 +107,44 @@ export class Simulation {
 
   /** Pop and dispatch one event (skipping cancelled ones). Returns false when empty. */
   step(): boolean {
+    if (!this.dropCancelledTop()) return false;
+    this.dispatchTop();
+    return true;
+  }
+
+  /**
+   * Pop cancelled events off the top of the heap, so that the top is a live
+   * event (whose time the horizon check may trust). Returns false when empty.
+   */
+  private dropCancelledTop(): boolean {
     while (this.size > 0) {
-      const t = this.heapTime[0];
       const slot = this.heapSlot[0];
+      if (this.slotTarget[slot] !== null) return true;
       this.popTop();
-      const target = this.slotTarget[slot];
-      if (target === null) {
-        this.freeSlot(slot);
-        continue;
-      }
-      const code = this.slotCode[slot];
-      const ref = this.slotRef[slot];
-      this.slotTarget[slot] = null;
-      this.slotRef[slot] = null;
       this.freeSlot(slot);
-      this.nowMs = t;
-      this.eventCount++;
-      target.handleEvent(code, ref);
-      return true;
     }
     return false;
   }
 
-  /** Time of the next pending event, or Infinity. May be a cancelled one. */
+  /** Dispatch the live event on top of the heap. */
+  private dispatchTop(): void {
+    const t = this.heapTime[0];
+    const slot = this.heapSlot[0];
+    this.popTop();
+    const target = this.slotTarget[slot]!;
+    const code = this.slotCode[slot];
+    const ref = this.slotRef[slot];
+    this.slotTarget[slot] = null;
+    this.slotRef[slot] = null;
+    this.freeSlot(slot);
+    this.nowMs = t;
+    this.eventCount++;
+    target.handleEvent(code, ref);
+  }
+
+  /** Time of the next live (not cancelled) event, or Infinity. */
   peekTimeMs(): number {
-    return this.size > 0 ? this.heapTime[0] : Infinity;
+    return this.dropCancelledTop() ? this.heapTime[0] : Infinity;
   }
 
   private push(timeMs: number, target: EventTarget, code: number, ref: unknown): TimerId {
