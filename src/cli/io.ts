@@ -26,3 +26,5 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
 export const EXIT_USAGE = 2;
+/** The run stopped before its end (too many requests in the system, a clock that stood still); the report says why. */
+export const EXIT_TRUNCATED = 4;

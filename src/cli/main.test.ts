@@ -17,7 +17,7 @@ describe('msim run', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^checkout: 15s simulated \(2s warm-up\), seed 42/);
     expect(r.stdout).toMatch(/service\s+replicas\s+util/);
-    expect(r.stdout).toMatch(/\npayment\s+5x1\s+\d+\.\d%/);
+    expect(r.stdout).toMatch(/\npayment\s+5 x1\s+\d+\.\d%/);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(reportSchema.safeParse(report).success).toBe(true);
     expect(report.simulatedSeconds).toBe(15);
@@ -214,8 +214,47 @@ describe('the summary of a run with faults and retries', () => {
   it('shows the call edges and a fault timeline', async () => {
     const r = await runCli(['run', 'scenarios/retry-storm.yaml', '--duration', '40s']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/call edge\s+calls\s+attempts\s+retries\s+timeouts\s+breaker\s+bulkhead\s+hedges\s+fallback\s+x\n/);
-    expect(r.stdout).toMatch(/client-naive->db-naive\s+\d+\s+\d+\s+\d+/);
-    expect(r.stdout).toMatch(/faults \(what the workloads saw while each was active\):\n {2}20\.0s-25\.0s {3}cpu db-naive/);
+    expect(r.stdout).toMatch(/call edge\s+calls\s+attempts\s+retries\s+timeouts\s+breaker\s+bulkhead\s+hedges\s+fallback\s+amp\n/);
+    expect(r.stdout).toMatch(/\namp: attempts per call|; amp: attempts per call/);
+    expect(r.stdout).toMatch(/client-naive->db-naive\s+[\d.]+k?\s+[\d.]+k?\s+[\d.]+k?/);
+    expect(r.stdout).toMatch(/faults: the workload requests whose calls reached each fault's target while it was active:\n {2}20\.0s-25\.0s {3}cpu db-naive/);
+  });
+});
+
+describe('runs that cannot finish', () => {
+  const flood = () => {
+    const dir = tmp();
+    const file = join(dir, 'flood.yaml');
+    writeFileSync(file, 'name: flood\nworkloads: [{ name: w, to: api, arrivals: poisson(1e9/s) }]\nservices:\n  api: { cpu: 2ms }\n');
+    return { dir, file };
+  };
+
+  it('warn at the start about a service over capacity with an unbounded queue, then stop at --max-in-system: exit 4, a complete report marked truncated', async () => {
+    const { dir, file } = flood();
+    const out = join(dir, 'report.json');
+    const r = await runCli(['run', file, '--max-in-system', '2000', '--json', out]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^warning: api: offered load is 2\.00Mx its capacity \(1\.00G requests\/s needing 2\.00ms of CPU each on 1 replica x 1 core\) and its queue is unbounded/);
+    expect(r.stderr).toMatch(/msim: the run stopped early, at [\d.]+(ms|us) of 1m00s simulated: more than 2000 requests in the system \(--max-in-system\); api holds [\d.]+k of them: its offered load is 2\.00Mx its capacity\n$/);
+    noStack(r.stderr);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(reportSchema.safeParse(report).success).toBe(true);
+    expect(report.truncated).toBe(true);
+    expect(report.truncation.service).toBe('api');
+    expect(r.stdout).toMatch(/STOPPED EARLY/);
+  });
+
+  it('msim validate prints the same warning (exit 0: the file is valid)', async () => {
+    const { file } = flood();
+    const r = await runCli(['validate', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/: ok \(flood: 1 service, 1 workload\)/);
+    expect(r.stderr).toMatch(/^warning: api: offered load is 2\.00Mx its capacity/);
+  });
+
+  it('refuses a --max-in-system that is not a whole number >= 1 (exit 2)', async () => {
+    const r = await runCli(['run', 'scenarios/mm1.yaml', '--max-in-system', 'lots']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --max-in-system lots: expected a whole number >= 1, found "lots"\n');
   });
 });

@@ -1,14 +1,16 @@
 // `msim run <scenario>`: run a scenario (live dashboard on a terminal, plain otherwise), summarize, write the report.
 import type { Command } from 'commander';
-import { formatCount } from '../../observe/format.js';
+import { formatCount, formatMs } from '../../observe/format.js';
 import { type Report, reportJson } from '../../observe/report.js';
 import { formatSummary } from '../../observe/summary.js';
 import { LiveSession, SPEEDS, type Speed, parseSpeed } from '../../run/live-session.js';
-import { Run } from '../../run/run.js';
+import { performance } from 'node:perf_hooks';
+import { loadWarnings } from '../../analysis/offered-load.js';
+import { type Progress, Run } from '../../run/run.js';
 import type { ScenarioSpec } from '../../scenario/spec.js';
 import { colorsEnabled } from '../../ui/theme.js';
 import { type ScenarioFlags, overridesFromFlags } from '../flags.js';
-import { type CliIo, EXIT_OK, UsageError } from '../io.js';
+import { type CliIo, EXIT_OK, EXIT_TRUNCATED, UsageError } from '../io.js';
 import { checkOutputPath, writeAtomically } from '../output.js';
 import { type ReplayInput, readReplay } from '../replay.js';
 import { loadForCli } from '../scenario-input.js';
@@ -18,6 +20,7 @@ interface RunFlags extends ScenarioFlags {
   tui: boolean;
   speed?: string;
   replay?: string;
+  maxInSystem?: string;
 }
 
 /** Without --speed: real time, or faster so that the whole run takes about a minute on screen. */
@@ -39,6 +42,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .option('--speed <speed>', 'dashboard pace in simulated seconds per second: 1x, 10x, ..., max')
     .option('--replay <report>', "reproduce a recorded run: the report's seed, end time and interventions")
     .option('--no-tui', 'plain progress and summary instead of the live dashboard')
+    .option('--max-in-system <n>', 'stop the run (exit 4, report marked truncated) when more requests than this are in the system at once (default: from the memory available)')
     .action(async (file: string, flags: RunFlags) => {
       const { overrides, seed: seedFlag } = overridesFromFlags(flags);
       const speed = flags.speed === undefined ? undefined : parseSpeed(flags.speed);
@@ -47,13 +51,17 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       const replay = flags.replay ? readReplay(flags.replay, io.cwd) : undefined;
       const spec = loadForCli(file, io.cwd, overrides);
       const seed = replaySeed(replay, seedFlag, spec, flags.replay);
+      const maxInSystem = flags.maxInSystem === undefined ? undefined : parseCount('--max-in-system', flags.maxInSystem);
+      const warnings = loadWarnings(spec);
+      for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
 
       const live = io.terminal !== undefined && flags.tui && !io.env.CI && flags.json !== '-';
-      const options = { seed, replay: replay?.interventions, endMs: replay?.endMs };
+      const options = { seed, replay: replay?.interventions, endMs: replay?.endMs, maxInSystem };
       let report: Report;
       if (live) {
         const { runDashboard } = await import('../../ui/run-dashboard.js');
         const session = new LiveSession(spec, { ...options, speed: speed ?? defaultSpeed(replay?.endMs ?? spec.durationMs) });
+        for (const w of warnings) session.run.addLog({ atMs: 0, kind: 'refused', text: `warning: ${w}` });
         report = await runDashboard(session, io.terminal!, colorsEnabled(io.env));
         io.stdout.write(`dashboard: ${session.wallSeconds.toFixed(2)}s of wall time; ${formatCount(session.steadyEventsPerSec)} events/s from the second frame on, drawing included\n`);
       } else {
@@ -68,24 +76,63 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
         writeAtomically(jsonPath, reportJson(report));
         human.write(`report written to ${flags.json}\n`);
       }
+      if (report.truncation) {
+        io.stderr.write(`msim: the run stopped early, at ${formatSeconds(report.truncation.atMs)} of ${formatSeconds(replay?.endMs ?? spec.durationMs)} simulated: ${report.truncation.reason}\n`);
+        setExit(EXIT_TRUNCATED);
+        return;
+      }
       setExit(EXIT_OK);
     });
 }
 
+/** On a terminal the progress line is redrawn in place; elsewhere (a log, CI) a line is printed every few seconds. */
+const PROGRESS_TTY_MS = 100;
+const PROGRESS_PLAIN_MS = 5000;
+
 function runPlain(spec: ScenarioSpec, options: ConstructorParameters<typeof Run>[1], io: CliIo): Report {
-  const showProgress = Boolean(io.stderr.isTTY) && !io.env.CI;
+  const tty = Boolean(io.stderr.isTTY) && !io.env.CI;
+  const everyMs = tty ? PROGRESS_TTY_MS : PROGRESS_PLAIN_MS;
   const run = new Run(spec, options);
-  const report = run.runToEnd(
-    showProgress
-      ? (p) => {
-          const pct = Math.floor((100 * p.simulatedMs) / p.durationMs);
-          const rate = p.wallSeconds > 0 ? p.events / p.wallSeconds : 0;
-          io.stderr.write(`\r\x1b[2K${spec.name}: ${(p.simulatedMs / 1000).toFixed(1)}s / ${p.durationMs / 1000}s simulated (${pct}%), ${formatCount(rate)} events/s`);
-        }
-      : undefined,
-  );
-  if (showProgress) io.stderr.write('\r\x1b[2K');
+  const started = performance.now();
+  let lastMs = started;
+  let drawn = false;
+  const report = run.runToEnd((p) => {
+    const now = performance.now();
+    if (now - lastMs < everyMs) return;
+    lastMs = now;
+    const line = progressLine(spec.name, p);
+    if (tty) io.stderr.write(`\r\x1b[2K${line}`);
+    else io.stderr.write(`${line}\n`);
+    drawn = true;
+  });
+  if (tty && drawn) io.stderr.write('\r\x1b[2K');
   return report;
+}
+
+/** `checkout: 12.3s / 60s simulated (20%), 1.52M events/s, about 40s left` */
+export function progressLine(name: string, p: Progress): string {
+  const pct = Math.floor((100 * p.simulatedMs) / p.durationMs);
+  const rate = p.wallSeconds > 0 ? p.events / p.wallSeconds : 0;
+  const simPerWall = p.wallSeconds > 0 ? p.simulatedMs / p.wallSeconds : 0;
+  const eta = simPerWall > 0 ? ` about ${formatSeconds((p.durationMs - p.simulatedMs) / simPerWall)} left` : '';
+  return `${name}: ${formatSeconds(p.simulatedMs)} / ${formatSeconds(p.durationMs)} simulated (${pct}%), ${formatCount(rate)} events/s,${eta}`;
+}
+
+/** Simulated or wall time for people: 2.83ms, 12.3s, 4m05s, 2h10m. */
+function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  if (!Number.isFinite(s)) return '?';
+  if (s < 1) return formatMs(ms);
+  if (s < 60) return `${Number(s.toFixed(1))}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** A positive whole number from a flag. */
+function parseCount(flag: string, text: string): number {
+  const n = Number(text.replace(/_/g, ''));
+  if (!/^\s*[\d_]+(\.\d+)?(e\d+)?\s*$/i.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError([`${flag} ${text}: expected a whole number >= 1, found "${text}"`]);
+  return n;
 }
 
 /** A replay uses the recorded seed; it must be of the same scenario. */

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { type ScenarioFlags, overridesFromFlags } from '../flags.js';
 import { type CliIo, EXIT_OK } from '../io.js';
 import { loadForCli } from '../scenario-input.js';
+import { loadWarnings } from '../../analysis/offered-load.js';
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -21,6 +22,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
         const parts = [count(Object.keys(spec.services).length, 'service'), count(spec.workloads.length, 'workload'), ...(caches > 0 ? [count(caches, 'cache')] : [])];
         io.stdout.write(`${file}: ok (${spec.name}: ${parts.join(', ')})\n`);
       }
+      for (const w of loadWarnings(spec)) io.stderr.write(`warning: ${w}\n`);
       setExit(EXIT_OK);
     });
 }
