@@ -148,7 +148,9 @@ describe('msim run --replay and --speed', () => {
     const { Run } = await import('../run/run.js');
     const { loadScenarioFile } = await import('../scenario/load.js');
     const { reportJson } = await import('../observe/report.js');
-    const live = new Run(loadScenarioFile('scenarios/checkout.yaml'), { seed: 11 });
+    const { createHash } = await import('node:crypto');
+    const sha = createHash('sha256').update(readFileSync('scenarios/checkout.yaml')).digest('hex');
+    const live = new Run(loadScenarioFile('scenarios/checkout.yaml'), { seed: 11, source: { scenarioSha256: sha, overrides: [] } });
     live.advance(7000.5);
     live.intervene('kill-replica', 'payment');
     live.advance(3333);
@@ -180,6 +182,45 @@ describe('msim run --replay and --speed', () => {
     const s = await runCli(['run', 'scenarios/checkout.yaml', '--speed', 'fast']);
     expect(s.code).toBe(2);
     expect(s.stderr).toBe('error: --speed fast: expected a pace such as 1x, 10x, 0.5x or max, found "fast"\n');
+  });
+
+  it('records the overrides and the scenario file\'s hash; a replay applies the overrides and reproduces the run', async () => {
+    const dir = tmp();
+    const recorded = join(dir, 'recorded.json');
+    const first = await runCli(['run', 'scenarios/checkout.yaml', '--duration', '8s', '--warmup', '1s', '--set', 'services.payment.replicas=8', '--json', recorded]);
+    expect(first.code).toBe(0);
+    const report = JSON.parse(readFileSync(recorded, 'utf8'));
+    expect(report.overrides).toEqual(['--duration 8s', '--warmup 1s', '--set services.payment.replicas=8']);
+    expect(report.scenarioSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.services.payment.replicas).toBe(8);
+    const again = await runCli(['run', 'scenarios/checkout.yaml', '--replay', recorded, '--json', '-']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(withoutEngine(again.stdout)).toBe(withoutEngine(readFileSync(recorded, 'utf8')));
+  });
+
+  it('refuses to replay a scenario file that changed (naming both hashes) unless --force, and refuses --duration, --warmup or --set with --replay', async () => {
+    const dir = tmp();
+    const file = join(dir, 'mm1.yaml');
+    writeFileSync(file, readFileSync('scenarios/mm1.yaml'));
+    const recorded = join(dir, 'recorded.json');
+    expect((await runCli(['run', file, '--duration', '40s', '--json', recorded])).code).toBe(0);
+    writeFileSync(file, `${readFileSync('scenarios/mm1.yaml', 'utf8')}# edited\n`);
+    const changed = await runCli(['run', file, '--replay', recorded]);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/^error: --replay .*recorded\.json: expected the scenario file it was made from \(SHA-256 [0-9a-f]{12}\.\.\.\), found .*mm1\.yaml with SHA-256 [0-9a-f]{12}\.\.\.: it changed since; --force replays it anyway\n$/);
+    expect((await runCli(['run', file, '--replay', recorded, '--force'])).code).toBe(0);
+    const mixed = await runCli(['run', file, '--replay', recorded, '--duration', '10s', '--set', 'services.server.cores=2']);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('error: --duration 10s: expected no --duration, --warmup or --set with --replay');
+    expect(mixed.stderr).toContain('error: --set services.server.cores=2: expected no --duration');
+  });
+
+  it('finds a --json path that cannot be written before running, not after', async () => {
+    const t0 = performance.now();
+    const r = await runCli(['run', 'scenarios/mm1.yaml', '--json', '/proc/x.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --json \/proc\/x\.json: expected a file msim can write, found .* \/proc\n$/);
+    expect(performance.now() - t0).toBeLessThan(2000); // mm1 runs 600 simulated seconds: it was not run
   });
 
   it('never opens the dashboard without a terminal, with CI set, or with --no-tui', async () => {

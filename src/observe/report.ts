@@ -46,6 +46,8 @@ export const reportSchema = z
     reportVersion: z.literal(REPORT_VERSION),
     scenario: z.string(),
     description: z.string(),
+    scenarioSha256: z.string().nullable().describe('SHA-256 of the scenario file as read (null when the run was given a spec, not a file): --replay checks it'),
+    overrides: z.array(z.string()).describe('the overrides applied to the file, as written: "--set services.payment.replicas=8", "--duration 10s"; --replay applies them again'),
     seed: z.number().int(),
     simulatedSeconds: z.number().describe('length of the run in simulated time, warm-up included'),
     simulatedMs: z.number().describe('the same in milliseconds, unrounded (where a replay ends)'),
@@ -249,7 +251,17 @@ export interface EngineFigures {
 }
 
 /** Build the report at the end of a run (the world's clock is at the end of the measured window). */
-export function buildReport(world: World, metrics: MetricsCollector, engine: EngineFigures, interventions: readonly Intervention[] = [], truncation: TruncationInfo | null = null): Report {
+/** What a report records beyond the world and its metrics: the run's interventions, how it ended, and where its spec came from. */
+export interface RunRecord {
+  interventions?: readonly Intervention[];
+  truncation?: TruncationInfo | null;
+  scenarioSha256?: string | null;
+  overrides?: readonly string[];
+}
+
+export function buildReport(world: World, metrics: MetricsCollector, engine: EngineFigures, record: RunRecord = {}): Report {
+  const interventions = record.interventions ?? [];
+  const truncation = record.truncation ?? null;
   const spec = world.spec;
   const nowMs = world.sim.nowMs;
   const measuredSeconds = Math.max(0, nowMs - world.warmupMs) / 1000;
@@ -297,6 +309,8 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
     reportVersion: REPORT_VERSION,
     scenario: spec.name,
     description: spec.description,
+    scenarioSha256: record.scenarioSha256 ?? null,
+    overrides: [...(record.overrides ?? [])],
     seed: world.seed,
     simulatedSeconds: nowMs / 1000,
     simulatedMs: nowMs,

@@ -28,6 +28,14 @@ export interface RunOptions {
   maxPendingEvents?: number;
   /** Stop the run (truncated) after this many events at one simulated instant (default 10,000,000). */
   maxEventsAtOneInstant?: number;
+  /** Where the spec came from, recorded in the report so that --replay can check and repeat it. */
+  source?: RunSource;
+}
+
+/** The scenario file's SHA-256 and the overrides applied to it, as the user wrote them (`--set a.b=1`, `--duration 10s`). */
+export interface RunSource {
+  scenarioSha256: string | null;
+  overrides: readonly string[];
 }
 
 /** Why a run stopped before its end: it could not have finished (memory, a clock that stands still). */
@@ -88,6 +96,7 @@ export class Run {
   /** Set when the run had to stop before its end. */
   truncation: Truncation | null = null;
   readonly maxInSystem: number;
+  private readonly source: RunSource;
   private readonly maxPendingEvents: number;
   private readonly maxEventsAtOneInstant: number;
   private nextGuardAt = GUARD_EVENTS;
@@ -104,6 +113,7 @@ export class Run {
     this.endMs = options.endMs ?? this.world.durationMs;
     this.pendingReplay = [...(options.replay ?? [])].sort((a, b) => a.atMs - b.atMs);
     this.maxInSystem = options.maxInSystem ?? defaultMaxInSystem();
+    this.source = options.source ?? { scenarioSha256: null, overrides: [] };
     this.maxPendingEvents = options.maxPendingEvents ?? MAX_PENDING_EVENTS;
     this.maxEventsAtOneInstant = options.maxEventsAtOneInstant ?? STUCK_EVENTS;
     this.world.start();
@@ -234,7 +244,7 @@ export class Run {
   }
 
   report(): Report {
-    return buildReport(this.world, this.metrics, { events: this.world.sim.eventCount, wallSeconds: this.wallMs / 1000 }, this.interventions, this.truncation);
+    return buildReport(this.world, this.metrics, { events: this.world.sim.eventCount, wallSeconds: this.wallMs / 1000 }, { interventions: this.interventions, truncation: this.truncation, ...this.source });
   }
 }
 

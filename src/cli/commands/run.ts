@@ -4,12 +4,15 @@ import { formatCount, formatMs } from '../../observe/format.js';
 import { type Report, reportJson } from '../../observe/report.js';
 import { formatSummary } from '../../observe/summary.js';
 import { LiveSession, SPEEDS, type Speed, parseSpeed } from '../../run/live-session.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadWarnings } from '../../analysis/offered-load.js';
 import { type Progress, Run } from '../../run/run.js';
 import type { ScenarioSpec } from '../../scenario/spec.js';
 import { colorsEnabled } from '../../ui/theme.js';
-import { type ScenarioFlags, overridesFromFlags } from '../flags.js';
+import { type ScenarioFlags, flagsFromLabels, overridesFromFlags } from '../flags.js';
 import { type CliIo, EXIT_OK, EXIT_TRUNCATED, UsageError } from '../io.js';
 import { checkOutputPath, writeAtomically } from '../output.js';
 import { type ReplayInput, readReplay } from '../replay.js';
@@ -20,6 +23,7 @@ interface RunFlags extends ScenarioFlags {
   tui: boolean;
   speed?: string;
   replay?: string;
+  force?: boolean;
   maxInSystem?: string;
 }
 
@@ -40,23 +44,29 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .option('--json <file>', 'write the JSON report to a file, or - for stdout')
     .option('--set <path=value>', 'change a scenario field, such as services.api.replicas=4 (repeatable)', collect, [])
     .option('--speed <speed>', 'dashboard pace in simulated seconds per second: 1x, 10x, ..., max')
-    .option('--replay <report>', "reproduce a recorded run: the report's seed, end time and interventions")
+    .option('--replay <report>', "reproduce a recorded run: the report's seed, overrides, end time and interventions")
+    .option('--force', 'with --replay: replay even if the scenario file changed since the report was made')
     .option('--no-tui', 'plain progress and summary instead of the live dashboard')
     .option('--max-in-system <n>', 'stop the run (exit 4, report marked truncated) when more requests than this are in the system at once (default: from the memory available)')
     .action(async (file: string, flags: RunFlags) => {
-      const { overrides, seed: seedFlag } = overridesFromFlags(flags);
+      const replay = flags.replay ? readReplay(flags.replay, io.cwd) : undefined;
+      if (replay) refuseWithReplay(flags);
+      const { overrides, seed: seedFlag } = overridesFromFlags(replay ? { ...flagsFromLabels(replay.overrides), seed: flags.seed } : flags);
       const speed = flags.speed === undefined ? undefined : parseSpeed(flags.speed);
       if (flags.speed !== undefined && speed === undefined) throw new UsageError([`--speed ${flags.speed}: expected a pace such as 1x, 10x, 0.5x or max, found "${flags.speed}"`]);
       const jsonPath = flags.json && flags.json !== '-' ? checkOutputPath('--json', flags.json, io.cwd) : undefined;
-      const replay = flags.replay ? readReplay(flags.replay, io.cwd) : undefined;
       const spec = loadForCli(file, io.cwd, overrides);
       const seed = replaySeed(replay, seedFlag, spec, flags.replay);
+      const scenarioSha256 = sha256Of(file, io.cwd);
+      if (replay?.scenarioSha256 && replay.scenarioSha256 !== scenarioSha256 && !flags.force) {
+        throw new UsageError([`--replay ${flags.replay}: expected the scenario file it was made from (SHA-256 ${replay.scenarioSha256.slice(0, 12)}...), found ${file} with SHA-256 ${scenarioSha256.slice(0, 12)}...: it changed since; --force replays it anyway`]);
+      }
       const maxInSystem = flags.maxInSystem === undefined ? undefined : parseCount('--max-in-system', flags.maxInSystem);
       const warnings = loadWarnings(spec);
       for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
 
       const live = io.terminal !== undefined && flags.tui && !io.env.CI && flags.json !== '-';
-      const options = { seed, replay: replay?.interventions, endMs: replay?.endMs, maxInSystem };
+      const options = { seed, replay: replay?.interventions, endMs: replay?.endMs, maxInSystem, source: { scenarioSha256, overrides: overrides.map((o) => o.label) } };
       let report: Report;
       if (live) {
         const { runDashboard } = await import('../../ui/run-dashboard.js');
@@ -133,6 +143,17 @@ function parseCount(flag: string, text: string): number {
   const n = Number(text.replace(/_/g, ''));
   if (!/^\s*[\d_]+(\.\d+)?(e\d+)?\s*$/i.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError([`${flag} ${text}: expected a whole number >= 1, found "${text}"`]);
   return n;
+}
+
+/** A replay runs the recorded overrides and ends where the recorded run did: flags that would change that are refused. */
+function refuseWithReplay(flags: RunFlags): void {
+  const given = [flags.duration !== undefined && `--duration ${flags.duration}`, flags.warmup !== undefined && `--warmup ${flags.warmup}`, ...(flags.set ?? []).map((s) => `--set ${s}`)].filter((x): x is string => Boolean(x));
+  if (given.length > 0) throw new UsageError(given.map((g) => `${g}: expected no --duration, --warmup or --set with --replay (a replay applies the recorded overrides and ends where the recorded run did), found ${g}`));
+}
+
+/** SHA-256 of the scenario file's bytes (what a replay checks). */
+function sha256Of(file: string, cwd: string): string {
+  return createHash('sha256').update(readFileSync(resolve(cwd, file))).digest('hex');
 }
 
 /** A replay uses the recorded seed; it must be of the same scenario. */
