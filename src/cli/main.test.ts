@@ -109,6 +109,20 @@ describe('msim run', () => {
     expect(help.stdout).toMatch(/run \[options\] <scenario>/);
     expect((await runCli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+/);
   });
+
+  it('help gives examples, exit codes, the dashboard keys and where the formats are documented; -v and -V print the version', async () => {
+    const main = await runCli(['--help']);
+    expect(main.stdout).toMatch(/Examples:\n {2}npx msim run scenarios\/checkout\.yaml/);
+    expect(main.stdout).toMatch(/Exit codes:\n {2}0 {2}done[\s\S]* {2}2 {2}a mistake[\s\S]* {2}4 {2}the run stopped early/);
+    expect(main.stdout).toMatch(/README\.md/);
+    const run = await runCli(['run', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/The dashboard's keys[\s\S]* {2}space {8}pause \/ resume[\s\S]* {2}k {12}kill a replica/);
+    expect(run.stdout).toMatch(/The scenario format is documented in README\.md/);
+    expect(run.stdout).toMatch(/Exit codes:/);
+    expect((await runCli(['validate', '--help'])).stdout).toMatch(/Examples:\n {2}msim validate scenarios\/checkout\.yaml/);
+    for (const flag of ['-v', '-V', '--version']) expect((await runCli([flag])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
 });
 
 describe('msim validate', () => {

@@ -6,6 +6,7 @@ import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
 import { type CliIo, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
+import { MAIN_HELP } from './help-text.js';
 
 function version(): string {
   try {
@@ -21,10 +22,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const program = new Command()
     .name('msim')
     .description('Simulate a whole microservice system in one process: queueing, tail latency, what-ifs.')
-    .version(version(), '-V, --version')
+    .version(version(), '-v, --version', 'print the version')
     .showHelpAfterError('(run msim --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .addHelpText('after', MAIN_HELP);
   registerRun(program, io, (c) => (exitCode = c));
   registerValidate(program, io, (c) => (exitCode = c));
   registerSchema(program, io, (c) => (exitCode = c));
@@ -32,7 +34,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    // -V, as earlier versions had it, still prints the version
+    await program.parseAsync(argv.length === 1 && argv[0] === '-V' ? ['--version'] : [...argv], { from: 'user' });
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -17,6 +17,7 @@ import { type CliIo, EXIT_OK, EXIT_TRUNCATED, UsageError } from '../io.js';
 import { checkOutputPath, writeAtomically } from '../output.js';
 import { type ReplayInput, readReplay } from '../replay.js';
 import { loadForCli } from '../scenario-input.js';
+import { runHelp } from '../help-text.js';
 
 interface RunFlags extends ScenarioFlags {
   json?: string;
@@ -47,6 +48,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .option('--replay <report>', "reproduce a recorded run: the report's seed, overrides, end time and interventions")
     .option('--force', 'with --replay: replay even if the scenario file changed since the report was made')
     .option('--no-tui', 'plain progress and summary instead of the live dashboard')
+    .addHelpText('after', runHelp())
     .option('--max-in-system <n>', 'stop the run (exit 4, report marked truncated) when more requests than this are in the system at once (default: from the memory available)')
     .action(async (file: string, flags: RunFlags) => {
       const replay = flags.replay ? readReplay(flags.replay, io.cwd) : undefined;

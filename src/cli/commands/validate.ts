@@ -4,6 +4,7 @@ import { type ScenarioFlags, overridesFromFlags } from '../flags.js';
 import { type CliIo, EXIT_OK } from '../io.js';
 import { loadForCli } from '../scenario-input.js';
 import { loadWarnings } from '../../analysis/offered-load.js';
+import { VALIDATE_HELP } from '../help-text.js';
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -12,6 +13,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
     .argument('<scenario>', 'scenario file (YAML)')
     .option('--set <path=value>', 'change a scenario field before checking (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
     .option('--json', 'print the validated scenario as JSON')
+    .addHelpText('after', VALIDATE_HELP)
     .action((file: string, flags: ScenarioFlags & { json?: boolean }) => {
       const { overrides } = overridesFromFlags(flags);
       const spec = loadForCli(file, io.cwd, overrides);
