@@ -39,7 +39,7 @@ describe('dashboard (snapshots from a real seeded run)', () => {
     for (const name of ['gateway', 'catalog', 'cart', 'inventory', 'pricing', 'payment']) expect(out).toMatch(new RegExp(`\\n[› ] ${name}\\b`));
     expect(out).toMatch(/› gateway/); // the selection marker
     expect(out).toMatch(/payment\s+4\/5/); // one of five replicas killed
-    expect(out).toMatch(/end-to-end latency {2}─ p99 {2}─ p50 {2}─ SLO p99 300ms/);
+    expect(out).toMatch(/end-to-end latency {2}─ p99 {2}─ p50 {2}╌ SLO p99 300ms/);
     expect(out).toMatch(/[┼┤]/); // the plot's axis
     expect(out).toMatch(/9\.9s {2}killed payment#0 \(\d+ requests? in it failed\)/);
     expect(lines[lines.length - 1]).toMatch(/^space pause {2}\+- speed {2}↑↓ select {2}⏎ details {2}arkseblf what-ifs {2}\? help {2}q quit/);
