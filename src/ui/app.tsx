@@ -1,9 +1,9 @@
 // The live app: subscribes to a session's snapshots, sizes itself to the terminal, routes keys through the reducer.
 import { useApp, useInput, useStdout } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { LiveSession } from '../run/live-session.js';
 import { Dashboard } from './dashboard.js';
-import { initialUiState, reduceKey } from './keys.js';
+import { initialUiState, keysFromInk, reduceKeys } from './keys.js';
 import type { Theme } from './theme.js';
 
 function useTerminalSize(): { width: number; height: number } {
@@ -21,6 +21,9 @@ function useTerminalSize(): { width: number; height: number } {
 export function App({ session, theme }: { session: LiveSession; theme: Theme }) {
   const [snapshot, setSnapshot] = useState(session.latest);
   const [ui, setUi] = useState(initialUiState);
+  // Ink calls the input handler once per key of a read, before React renders again: keep the state here
+  // so that each key starts from the one before it
+  const uiRef = useRef(ui);
   const { exit } = useApp();
   const { width, height } = useTerminalSize();
 
@@ -30,8 +33,10 @@ export function App({ session, theme }: { session: LiveSession; theme: Theme }) 
   }, [session, exit]);
 
   useInput((input, key) => {
-    const names = snapshot.services.map((s) => s.name);
-    const result = reduceKey(ui, { input, upArrow: key.upArrow, downArrow: key.downArrow, tab: key.tab, shift: key.shift, return: key.return, escape: key.escape, ctrl: key.ctrl }, names);
+    const latest = session.latest;
+    const names = latest.services.map((s) => s.name);
+    const result = reduceKeys(uiRef.current, keysFromInk(input, key), names);
+    uiRef.current = result.state;
     setUi(result.state);
     for (const c of result.commands) session.command(c);
   });

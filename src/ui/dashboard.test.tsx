@@ -46,7 +46,7 @@ describe('dashboard (snapshots from a real seeded run)', () => {
   });
 
   it('shows the selected service in the details pane: replicas up and down', () => {
-    const out = frame(session.latest, { selected: 5, details: true, help: false });
+    const out = frame(session.latest, { ...initialUiState, selected: 5, details: true });
     expect(out).toMatch(/› payment/);
     expect(out).toMatch(/payment {2}4\/5 replicas up, 1 core each/);
     expect(out).toMatch(/payment#0\s+down/);
@@ -109,7 +109,7 @@ describe('dashboard with regions', () => {
     const s = new LiveSession(loadScenarioFile('scenarios/multi-region.yaml'), { speed: 1 });
     let wall = 0;
     for (let i = 0; i < 30; i++) s.tick((wall += 100));
-    const out = frame(s.latest, { selected: 1, details: true, help: false }, 100, 30);
+    const out = frame(s.latest, { ...initialUiState, selected: 1, details: true }, 100, 30);
     expect(out).toMatch(/› catalog/);
     expect(out).toMatch(/network: \d+% same datacenter, \d+% across datacenters, [\d.]+% across regions/);
     expect(out).toMatch(/us-east\/dc1 2\/2 up\n.*catalog#0/);
@@ -129,7 +129,7 @@ describe('dashboard with breakers', () => {
     for (let i = 0; i < 20; i++) s.tick((wall += 100));
     s.command({ type: 'intervene', intent: 'kill-replica', service: 'b' });
     for (let i = 0; i < 20; i++) s.tick((wall += 100));
-    const out = frame(s.latest, { selected: 0, details: true, help: false });
+    const out = frame(s.latest, { ...initialUiState, selected: 0, details: true });
     expect(out).toMatch(/breakers a->b open/);
     expect(out).toMatch(/breaker a->b: closed -> open/);
   });
@@ -145,7 +145,7 @@ describe('dashboard with faults and resilience', () => {
     const s = new LiveSession(spec, { speed: 1 });
     let wall = 0;
     for (let i = 0; i < 30; i++) s.tick((wall += 100));
-    const out = frame(s.latest, { selected: 0, details: true, help: false });
+    const out = frame(s.latest, { ...initialUiState, selected: 0, details: true });
     expect(out).toMatch(/-> b: \d+ calls, \d+ retries, \d+ timeouts/);
     expect(out).toMatch(/1\.0s {2}fault: latency b begins \(for 1s\)/);
     expect(out).toMatch(/2\.0s {2}fault: latency b ends/);
