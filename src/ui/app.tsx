@@ -2,7 +2,8 @@
 import { useApp, useInput, useStdout } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { LiveSession } from '../run/live-session.js';
-import { Dashboard } from './dashboard.js';
+import { cacheLineCount } from './components/cache-table.js';
+import { Dashboard, layout } from './dashboard.js';
 import { initialUiState, keysFromInk, reduceKeys } from './keys.js';
 import type { Theme } from './theme.js';
 
@@ -35,7 +36,8 @@ export function App({ session, theme }: { session: LiveSession; theme: Theme }) 
   useInput((input, key) => {
     const latest = session.latest;
     const names = latest.services.map((s) => s.name);
-    const result = reduceKeys(uiRef.current, keysFromInk(input, key), names);
+    const view = { logEntries: latest.log.length, logLines: layout(height - 1, names.length, cacheLineCount(latest.caches, latest.origins), uiRef.current.help || uiRef.current.details).log };
+    const result = reduceKeys(uiRef.current, keysFromInk(input, key), names, view);
     uiRef.current = result.state;
     setUi(result.state);
     for (const c of result.commands) session.command(c);
