@@ -19,7 +19,8 @@ function useTerminalSize(): { width: number; height: number } {
   return size;
 }
 
-export function App({ session, theme }: { session: LiveSession; theme: Theme }) {
+/** `onError`: an error in a key handler (rendering errors go to the error boundary around the app). */
+export function App({ session, theme, onError }: { session: LiveSession; theme: Theme; onError?: (err: unknown) => void }) {
   const [snapshot, setSnapshot] = useState(session.latest);
   const [ui, setUi] = useState(initialUiState);
   // Ink calls the input handler once per key of a read, before React renders again: keep the state here
@@ -34,13 +35,18 @@ export function App({ session, theme }: { session: LiveSession; theme: Theme }) 
   }, [session, exit]);
 
   useInput((input, key) => {
-    const latest = session.latest;
-    const names = latest.services.map((s) => s.name);
-    const view = { logEntries: latest.log.length, logLines: layout(height - 1, names.length, cacheLineCount(latest.caches, latest.origins), uiRef.current.help || uiRef.current.details).log };
-    const result = reduceKeys(uiRef.current, keysFromInk(input, key), names, view);
-    uiRef.current = result.state;
-    setUi(result.state);
-    for (const c of result.commands) session.command(c);
+    try {
+      const latest = session.latest;
+      const names = latest.services.map((s) => s.name);
+      const view = { logEntries: latest.log.length, logLines: layout(height - 1, names.length, cacheLineCount(latest.caches, latest.origins), uiRef.current.help || uiRef.current.details).log };
+      const result = reduceKeys(uiRef.current, keysFromInk(input, key), names, view);
+      uiRef.current = result.state;
+      setUi(result.state);
+      for (const c of result.commands) session.command(c);
+    } catch (err) {
+      if (!onError) throw err;
+      onError(err);
+    }
   });
 
   return <Dashboard snapshot={snapshot} ui={ui} theme={theme} width={width} height={height - 1} bucketMs={session.live.bucketMs} />;
