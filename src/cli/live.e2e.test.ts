@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import xterm from '@xterm/headless';
 import pty from 'node-pty';
 import { describe, expect, it } from 'vitest';
-import { manyServicesYaml } from '../ui/fixtures/many-services.js';
+import { manyServicesYaml } from '../test-support/many-services.js';
 
 const bin = new URL('../../bin/msim.js', import.meta.url).pathname;
 

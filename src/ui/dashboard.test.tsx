@@ -5,7 +5,7 @@ import { LiveSession } from '../run/live-session.js';
 import type { Snapshot } from '../run/snapshot.js';
 import { loadScenarioFile, loadScenarioText } from '../scenario/load.js';
 import { Dashboard, dashboardLines, layout } from './dashboard.js';
-import { manyServicesYaml } from './fixtures/many-services.js';
+import { manyServicesYaml } from '../test-support/many-services.js';
 import { type UiState, initialUiState } from './keys.js';
 import { colorsEnabled, fit, theme, visibleLength } from './theme.js';
 
