@@ -12,7 +12,12 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /** The interactive terminal, when both stdin and stdout are TTYs (the dashboard needs it). */
-  terminal?: { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream };
+  terminal?: {
+    stdout: NodeJS.WriteStream;
+    stdin: NodeJS.ReadStream;
+    /** Route errors thrown outside any caller (timers, promises) to `onError` until the returned undo is called. */
+    trapErrors?: (onError: (err: unknown) => void) => () => void;
+  };
 }
 
 /** A user's mistake (bad flag, bad scenario): reported without a stack trace, exit code 2. */

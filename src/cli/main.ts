@@ -5,6 +5,7 @@ import { registerMachines } from './commands/machines.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
+import { leaveAltScreen } from '../ui/terminal.js';
 import { type CliIo, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
 import { MAIN_HELP } from './help-text.js';
 
@@ -53,6 +54,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
+/** Where uncaught errors go while the dashboard is up (it stops the run and still reports), else null. */
+let trapped: ((err: unknown) => void) | null = null;
+function trapErrors(onError: (err: unknown) => void): () => void {
+  trapped = onError;
+  return () => {
+    if (trapped === onError) trapped = null;
+  };
+}
+
 /** Entry point for bin/msim.js. */
 export async function runFromProcess(): Promise<void> {
   // React's production build: the development one checks and warns on every render
@@ -64,15 +74,24 @@ export async function runFromProcess(): Promise<void> {
       throw err;
     });
   }
-  const terminal = process.stdout.isTTY && process.stdin.isTTY ? { stdout: process.stdout, stdin: process.stdin } : undefined;
+  const terminal = process.stdout.isTTY && process.stdin.isTTY ? { stdout: process.stdout, stdin: process.stdin, trapErrors } : undefined;
   if (terminal) {
-    // whatever happens, give the terminal back: main screen, visible cursor
-    const restore = () => process.stdout.write('\x1b[?1049l\x1b[?25h');
-    process.once('SIGTERM', () => {
-      restore();
-      process.exit(143);
-    });
-    process.once('exit', restore);
+    // whatever happens, give the terminal back (main screen, visible cursor) before anything is printed;
+    // only if the dashboard has not already: leaving twice moves the cursor back over the summary
+    for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129], ['SIGINT', 130]] as const) {
+      process.once(signal, () => {
+        leaveAltScreen();
+        process.exit(code);
+      });
+    }
+    process.once('exit', leaveAltScreen);
+    const crash = (err: unknown) => {
+      leaveAltScreen();
+      process.stderr.write(`msim: internal error (this is a bug in msim, please report it):\n${(err as Error)?.stack ?? String(err)}\n`);
+      process.exit(EXIT_INTERNAL);
+    };
+    process.on('uncaughtException', (err) => (trapped ? trapped(err) : crash(err)));
+    process.on('unhandledRejection', (err) => (trapped ? trapped(err) : crash(err)));
   }
   const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), terminal });
   process.exitCode = code;

@@ -22,14 +22,14 @@ export function formatSummary(r: Report): string {
   out.push(`${r.scenario}: ${secs(r.simulatedSeconds)} simulated (${secs(r.warmupSeconds)} warm-up), seed ${r.seed}${r.interventions.length ? `, ${r.interventions.length} intervention${r.interventions.length === 1 ? '' : 's'}` : ''}`);
   if (r.truncation) out.push(`STOPPED EARLY at ${ms(r.truncation.atMs)} simulated: ${r.truncation.reason}. The figures cover the time reached.`);
   if (!r.measured) {
-    out.push(`The run ended at ${secs(r.simulatedSeconds)}, before its ${secs(r.warmupSeconds)} warm-up did: nothing was measured.`);
+    out.push(r.warmupSeconds > 0 ? `The run ended at ${secs(r.simulatedSeconds)}, before its ${secs(r.warmupSeconds)} warm-up did: nothing was measured.` : 'The run ended before any simulated time passed: nothing was measured.');
     out.push('');
     out.push(`engine: ${formatCount(r.engine.events)} events in ${r.engine.wallSeconds.toFixed(2)}s wall`);
     return `${out.join('\n')}\n`;
   }
   out.push('');
   // fits 80 columns: the max is in the JSON report
-  out.push('End to end, after the warm-up; latency of successful requests, from the intended send time:');
+  out.push('End to end (after the warm-up; latency of successful requests only):');
   const latencyRow = (name: string, c: Report['requests'], l: Report['latencyMs']) => [name, whole(c.started), whole(c.completed), whole(c.failed), whole(c.rejected), ms(l.mean), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.p999)];
   out.push(
     table(
@@ -41,11 +41,11 @@ export function formatSummary(r: Report): string {
   const notOk = q.failed + q.rejected;
   if (notOk > 0) {
     const f = r.failedLatencyMs;
-    out.push(`failed or rejected: ${whole(notOk)} requests, ended after ${ms(f.mean)} on average (p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, max ${ms(f.max)})`);
+    out.push(`failed or rejected: ${whole(notOk)}, ending after p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, max ${ms(f.max)}`);
   }
   out.push('');
-  out.push('Services: util = busy cores / cores up; fail, rej = shares of the requests that ended;');
-  out.push('queue = waiting for a slot or a core (mean, max); latency of successful requests there:');
+  out.push('Services (util: busy cores / cores up; fail, rej: shares of the requests that');
+  out.push('ended; queue: waiting for a slot or a core; latency of successful requests):');
   out.push(
     table(
       ['service', 'replicas', 'util', 'ok/s', 'fail', 'rej', 'queue', 'max q', 'p50', 'p99'],
@@ -67,7 +67,7 @@ export function formatSummary(r: Report): string {
       }),
     ),
   );
-  if (Object.values(r.services).some((s) => s.replicasUp !== s.replicas)) out.push('replicas: up at the end / all it had, x cores each');
+  if (Object.values(r.services).some((s) => s.replicasUp !== s.replicas)) out.push('replicas: up at the end / all it had');
   out.push('');
   const locations = Object.entries(r.workloads).filter(([, w]) => w.byLocation && Object.keys(w.byLocation).length > 1);
   if (locations.length > 0) {
@@ -98,11 +98,20 @@ export function formatSummary(r: Report): string {
     out.push('');
   }
   if (r.faults.length > 0) {
-    out.push('faults: the workload requests whose calls reached each fault\'s target while it was active:');
-    for (const f of r.faults) {
-      const span = `${(f.at / 1000).toFixed(1)}s-${f.forMs === null ? 'end' : `${((f.at + f.forMs) / 1000).toFixed(1)}s`}`;
-      out.push(`  ${span.padEnd(13)} ${`${f.kind} ${f.target}`.padEnd(26)} ${whole(f.requests).padStart(6)} requests, ${f.errorRate === null ? '-' : formatPercent(f.errorRate)} failed or rejected, ok p99 ${ms(f.latencyMs.p99)}`);
-    }
+    out.push("Faults (workload requests whose calls reached the fault's target while it was");
+    out.push('active; failed: failed or rejected):');
+    out.push(
+      table(
+        ['window', 'fault', 'requests', 'failed', 'ok p99'],
+        r.faults.map((f) => [
+          `${(f.at / 1000).toFixed(1)}s-${f.forMs === null ? 'end' : `${((f.at + f.forMs) / 1000).toFixed(1)}s`}`,
+          `${f.kind} ${f.target}`,
+          whole(f.requests),
+          f.errorRate === null ? '-' : formatPercent(f.errorRate),
+          ms(f.latencyMs.p99),
+        ]),
+      ),
+    );
     out.push('');
   }
   const caches = Object.entries(r.caches);
