@@ -18,6 +18,7 @@ import { checkOutputPath, writeAtomically } from '../output.js';
 import { type ReplayInput, readReplay } from '../replay.js';
 import { loadForCli } from '../scenario-input.js';
 import { runHelp } from '../help-text.js';
+import { loadDashboard } from '../../ui/load-dashboard.js';
 
 interface RunFlags extends ScenarioFlags {
   json?: string;
@@ -72,7 +73,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       let report: Report;
       let dashboardFailed = false;
       if (live) {
-        const { runDashboard, describeError } = await import('../../ui/run-dashboard.js');
+        const { runDashboard, describeError } = await loadDashboard();
         const session = new LiveSession(spec, { ...options, speed: speed ?? defaultSpeed(replay?.endMs ?? spec.durationMs) });
         for (const w of warnings) session.run.addLog({ atMs: 0, kind: 'refused', text: `warning: ${w}` });
         const outcome = await runDashboard(session, io.terminal!, colorsEnabled(io.env));
