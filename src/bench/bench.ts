@@ -4,9 +4,9 @@ import { RandomStreams } from '../engine/rng.js';
 import { type EventTarget, Simulation } from '../engine/simulation.js';
 import { Run } from '../run/run.js';
 import { loadScenarioText } from '../scenario/load.js';
-import { type BenchModel, CACHE_MODEL, CALL_GRAPH_HOPS_MODEL, CALL_GRAPH_MODEL, MM1_MODEL } from './models.js';
+import { BREAKER_MODEL, type BenchModel, CACHE_MODEL, CALL_GRAPH_HOPS_MODEL, CALL_GRAPH_MODEL, MM1_MODEL, NO_BREAKER_MODEL } from './models.js';
 
-const models: BenchModel[] = [MM1_MODEL, CALL_GRAPH_MODEL, CALL_GRAPH_HOPS_MODEL, CACHE_MODEL];
+const models: BenchModel[] = [MM1_MODEL, CALL_GRAPH_MODEL, CALL_GRAPH_HOPS_MODEL, CACHE_MODEL, BREAKER_MODEL, NO_BREAKER_MODEL];
 
 function bench(model: BenchModel, seed: number) {
   const t0 = performance.now();
@@ -27,6 +27,7 @@ function bench(model: BenchModel, seed: number) {
 
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
 console.log(`msim bench: node ${process.version}, ${repeats} runs each, best shown (wall times vary ~15% between runs on shared machines)\n`);
+const bestSeconds = new Map<BenchModel, number>();
 for (const model of models) {
   bench(model, 99); // warm the JIT
   const runs = Array.from({ length: repeats }, (_, i) => bench(model, i + 1));
@@ -37,7 +38,9 @@ for (const model of models) {
   console.log(`  events/s                 ${Math.round(best.events / best.loopSeconds).toLocaleString('en-US')}  (${(best.events / best.requests).toFixed(2)} events/request)`);
   console.log(`  mean ${best.meanMs} ms, p99 ${best.p99Ms} ms, heap after run ${best.heapMb.toFixed(0)} MB`);
   console.log(`  all runs (s): ${runs.map((r) => r.totalSeconds.toFixed(2)).join(', ')}\n`);
+  bestSeconds.set(model, best.totalSeconds);
 }
+console.log(`breakers: ${(bestSeconds.get(BREAKER_MODEL)! / bestSeconds.get(NO_BREAKER_MODEL)!).toFixed(2)}x the time of the same calls without them (best runs)\n`);
 
 /**
  * The engine alone, on the classic "hold" model: each event reschedules itself after an

@@ -59,3 +59,25 @@ services:
   db: { cores: 16, cpu: exp(mean=5ms) }
 `,
 };
+
+/**
+ * Circuit breakers: 5,000 calls/s from a gateway to a backend (1% errors) through a Hystrix
+ * breaker (a 10 s time window: 25,000 outcomes in it) in each of the gateway's 2 replicas;
+ * 200 s (10^6 requests). Paired with the same calls without the breaker: the breaker's cost.
+ */
+export const BREAKER_MODEL: BenchModel = {
+  name: 'breakers: 5,000 calls/s through a hystrix breaker (10^6 requests)',
+  yaml: `name: bench-breaker
+duration: 200s
+workloads: [{ name: w, to: gateway, arrivals: poisson(5000/s) }]
+services:
+  gateway: { replicas: 2, cores: 2, cpu: exp(mean=0.1ms), calls: [{ to: backend, breaker: { preset: hystrix } }] }
+  backend: { cores: 8, cpu: exp(mean=1ms), errors: 1% }
+`,
+};
+
+/** The breaker model's calls without the breaker. */
+export const NO_BREAKER_MODEL: BenchModel = {
+  name: 'the same calls without a breaker (10^6 requests)',
+  yaml: BREAKER_MODEL.yaml.replace('name: bench-breaker', 'name: bench-no-breaker').replace('{ to: backend, breaker: { preset: hystrix } }', 'backend'),
+};

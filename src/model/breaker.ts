@@ -1,8 +1,10 @@
-// A circuit breaker in the running model: drives the pure statechart on simulated time.
+// A circuit breaker in the running model: drives the pure statechart on simulated time, with only the events that change its state.
 import { type SnapshotFrom, getInitialSnapshot, transition } from 'xstate';
 import type { EventTarget } from '../engine/simulation.js';
+import type { BreakerConfig } from '../scenario/breaker-presets.js';
 import type { BreakerSpec } from '../scenario/spec.js';
-import { type BreakerMachine, createBreakerMachine } from './breaker.machine.js';
+import type { OutcomeWindow } from './breaker-window.js';
+import { type BreakerEvent, type BreakerMachine, createBreakerMachine, outcomeFlags, probesDecide, tripped } from './breaker.machine.js';
 import type { Service } from './service.js';
 import type { World } from './world.js';
 
@@ -11,24 +13,88 @@ export type BreakerState = 'closed' | 'open' | 'halfOpen';
 const OPEN_ELAPSED = 1;
 const machines = new Map<string, BreakerMachine>();
 
-/** One breaker between a caller (a replica, or a whole service) and a callee service. */
-export class Breaker implements EventTarget {
+/**
+ * The statechart of one breaker, fed only the events that can change its
+ * state (xstate's transition() takes some 20 us; a whole simulated request,
+ * about 1 us). Between transitions it keeps the context's running
+ * parts itself, as the machine would (the same window, the same functions):
+ * the outcomes and the probes let through. A result it sends carries its
+ * outcomes, so the machine judges exactly what it would have kept. After each
+ * transition it takes the machine's context over again.
+ */
+export class BreakerCore {
   private readonly machine: BreakerMachine;
   private snapshot: SnapshotFrom<BreakerMachine>;
+  /** The context's outcomes and probes, kept up to date between transitions. */
+  private outcomes: OutcomeWindow;
+  private probes: number;
+  state: BreakerState = 'closed';
+
+  constructor(readonly config: BreakerConfig) {
+    const key = JSON.stringify(config);
+    let m = machines.get(key);
+    if (!m) machines.set(key, (m = createBreakerMachine(config)));
+    this.machine = m;
+    this.snapshot = getInitialSnapshot(m);
+    this.outcomes = this.snapshot.context.outcomes;
+    this.probes = this.snapshot.context.probes;
+  }
+
+  /** The machine's PROBE: true when it let one more probe through (half-open, with probes left). */
+  probe(): boolean {
+    // PROBE never changes the state: in half-open it only counts the probe (countProbe), when
+    // probeAvailable holds; closed and open ignore it
+    if (this.state !== 'halfOpen' || this.probes >= this.config.halfOpenCalls) return false;
+    this.probes++;
+    return true;
+  }
+
+  /** The machine's RESULT: a call (or probe) ended at atMs (never earlier than the previous one). */
+  result(failed: boolean, durationMs: number, atMs: number): void {
+    if (this.state === 'open') return; // open ignores RESULT
+    const judged = this.outcomes.add(atMs, outcomeFlags(this.config, failed, durationMs));
+    // closed: the only transition is guarded by tripsInClosed, tripped(config, judged); when
+    // it is false the machine stays closed and records the outcome (recordOutcome), as here
+    if (this.state === 'closed' && !tripped(this.config, judged)) {
+      this.outcomes = judged;
+      return;
+    }
+    // half-open: both transitions need lastProbeFails or lastProbeSucceeds, and both need
+    // probesDecide(config, judged); without it the machine only records the outcome, as here
+    if (this.state === 'halfOpen' && !probesDecide(this.config, judged)) {
+      this.outcomes = judged;
+      return;
+    }
+    this.send({ type: 'RESULT', failed, durationMs, atMs, outcomes: this.outcomes });
+  }
+
+  /** The machine's OPEN_ELAPSED: the open duration has passed. */
+  openElapsed(): void {
+    if (this.state === 'open') this.send({ type: 'OPEN_ELAPSED' }); // closed and half-open ignore it
+  }
+
+  /** The state changed (called after the machine took it). */
+  protected changed(_from: BreakerState, _to: BreakerState): void {}
+
+  private send(event: BreakerEvent): void {
+    const from = this.state;
+    [this.snapshot] = transition(this.machine, this.snapshot, event);
+    const context = this.snapshot.context;
+    this.outcomes = context.outcomes;
+    this.probes = context.probes;
+    const to = (this.state = this.snapshot.value as BreakerState);
+    if (to !== from) this.changed(from, to);
+  }
+}
+
+/** One breaker between a caller (a replica, or a whole service) and a callee service. */
+export class Breaker extends BreakerCore implements EventTarget {
   /** Turned off by the `b` what-if: every call goes through and nothing is recorded. */
   disabled = false;
 
   /** `caller` is the calling service (its replica's, or its own with scope: service). */
   constructor(readonly name: string, readonly caller: Service, readonly spec: BreakerSpec, private readonly world: World) {
-    const key = JSON.stringify(spec.config);
-    let m = machines.get(key);
-    if (!m) machines.set(key, (m = createBreakerMachine(spec.config)));
-    this.machine = m;
-    this.snapshot = getInitialSnapshot(m);
-  }
-
-  get state(): BreakerState {
-    return this.snapshot.value as BreakerState;
+    super(spec.config);
   }
 
   /** May a call go out now? In half-open this takes one of the permitted probes. Returns 'probe' for a probe. */
@@ -37,9 +103,7 @@ export class Breaker implements EventTarget {
     const state = this.state;
     if (state === 'closed') return 'call';
     if (state === 'open') return false;
-    if (this.snapshot.context.probes >= this.spec.config.halfOpenCalls) return false;
-    this.send({ type: 'PROBE' });
-    return 'probe';
+    return this.probe() ? 'probe' : false;
   }
 
   /** A call let through while closed (or a probe, in half-open) ended. */
@@ -47,18 +111,14 @@ export class Breaker implements EventTarget {
     if (this.disabled) return;
     // a call let through before the breaker opened must not count as a probe
     if ((kind === 'probe') !== (this.state === 'halfOpen')) return;
-    this.send({ type: 'RESULT', failed, durationMs, atMs: this.world.sim.nowMs });
+    this.result(failed, durationMs, this.world.sim.nowMs);
   }
 
   handleEvent(code: number): void {
-    if (code === OPEN_ELAPSED && this.state === 'open') this.send({ type: 'OPEN_ELAPSED' });
+    if (code === OPEN_ELAPSED) this.openElapsed();
   }
 
-  private send(event: Parameters<typeof transition<BreakerMachine>>[2]): void {
-    const from = this.state;
-    [this.snapshot] = transition(this.machine, this.snapshot, event);
-    const to = this.state;
-    if (to === from) return;
+  protected override changed(from: BreakerState, to: BreakerState): void {
     if (to === 'open') this.world.sim.schedule(this.spec.config.openMs, this, OPEN_ELAPSED, null);
     this.world.listener.breakerChanged(this, from, to);
   }

@@ -198,6 +198,19 @@ services:
     expect(r.requests.rejected).toBe(e.bulkheadRejected);
   });
 
+  it('a bulkhead is per call site: two endpoints calling the same service at the same position have one each', () => {
+    const r = run(`name: bh2
+duration: 10s
+workloads: [{ name: x, to: a.x, arrivals: constant(10/s) }, { name: y, to: a.y, arrivals: constant(10/s) }]
+services:
+  a: { cores: 8, endpoints: { x: { cpu: 0.1ms, calls: [{ to: slow, bulkhead: { maxConcurrent: 1 } }] }, y: { cpu: 0.1ms, calls: [{ to: slow, bulkhead: { maxConcurrent: 1 } }] } } }
+  slow: { cores: 64, cpu: 50ms }
+`);
+    // each endpoint has one call in flight at a time (50 ms every 100 ms); sharing one bulkhead, they would collide
+    expect(r.edges['a->slow'].bulkheadRejected).toBe(0);
+    expect(r.requests.rejected).toBe(0);
+  });
+
   it('a fallback answers a failed call with a degraded success, counted on the edge', () => {
     const r = run(`name: fb
 duration: 30s

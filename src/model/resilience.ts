@@ -134,6 +134,8 @@ export interface CallPolicy {
   readonly bulkhead: { readonly maxConcurrent: number; readonly queue: number } | null;
   readonly edge: Edge;
   readonly rng: RandomStream;
+  /** With a breaker or a bulkhead: its index in the calling replica's breakers and bulkheads (else -1). */
+  readonly site: number;
 }
 
 /**
@@ -158,7 +160,7 @@ export class CallAttempts implements EventTarget {
     private readonly call: Call,
     private readonly policy: CallPolicy,
   ) {
-    this.breaker = policy.breaker === null ? null : world.breakerFor(parent.replica!, call, policy.breaker);
+    this.breaker = policy.breaker === null ? null : parent.replica!.breakers[policy.site];
   }
 
   private bulkhead: Bulkhead | null = null;
@@ -167,7 +169,7 @@ export class CallAttempts implements EventTarget {
     this.policy.edge.noteRequest(this.world.sim.nowMs);
     const spec = this.policy.bulkhead;
     if (spec !== null) {
-      const b = (this.bulkhead = this.world.bulkheadFor(this.parent.replica!, this.call, spec));
+      const b = (this.bulkhead = this.parent.replica!.bulkheads[this.policy.site]!);
       if (b.inFlight >= b.maxConcurrent) {
         if (b.waiting.length >= b.queue) {
           this.world.listener.callEvent(this.policy.edge, 'bulkheadRejected', this.parent);

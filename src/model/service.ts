@@ -6,7 +6,8 @@ import type { EventTarget } from '../engine/simulation.js';
 import type { EndpointSpec, Locality, OnWrite, ServiceSpec, Transport } from '../scenario/spec.js';
 import type { Location } from './network.js';
 import { type Balancer, PeakEwma, createBalancer } from './balancer.js';
-import type { CallPolicy } from './resilience.js';
+import type { Breaker } from './breaker.js';
+import type { Bulkhead, CallPolicy } from './resilience.js';
 import { type CacheCalls, type CacheCopy, type CacheLevel, awaitsLocalLookup, awaitsRemoteLookup } from './cache.js';
 import type { KeySource } from './key-space.js';
 import { Outcome, type Span } from './span.js';
@@ -112,6 +113,9 @@ export class Replica implements EventTarget {
   private pausedUntilMs = 0;
   /** Its copies of caches, by cache index: local caches in its memory, or a shared cache node's contents. Lost when it is killed. */
   readonly cacheCopies: (CacheCopy | undefined)[] = [];
+  /** Its calls' circuit breakers and bulkheads, by call site (policy.site; null where the call has none). */
+  readonly breakers: (Breaker | null)[] = [];
+  readonly bulkheads: (Bulkhead | null)[] = [];
 
   constructor(readonly service: Service, readonly index: number, readonly location: Location, private readonly world: World) {}
 
@@ -553,6 +557,7 @@ export class Service {
     r.up = false;
     r.discoveredUp = false;
     this.replicas.push(r);
+    this.world.equip(r);
     r.setUp(true);
     return r;
   }

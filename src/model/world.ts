@@ -72,6 +72,8 @@ export class World implements EventTarget {
     });
     // calls are resolved once all services exist
     for (const svc of this.services) {
+      const sites: Call[] = [];
+      this.sites.push(sites);
       for (const [epName, ep] of svc.endpoints) {
         ep.serveRpcMs = rpcMs(ep.requestBytes, false) + rpcMs(ep.responseBytes, false);
         ep.serveShmRpcMs = rpcMs(ep.requestBytes, true) + rpcMs(ep.responseBytes, true);
@@ -81,6 +83,7 @@ export class World implements EventTarget {
             const target = callee.endpoints.get(c.endpoint)!;
             const shm = c.transport === 'shm';
             const index = ep.calls.length + step.indexOf(c);
+            const site = c.breaker !== null || c.bulkhead !== null ? sites.length : -1;
             const policy =
               c.timeoutMs === null && c.retry === null && c.breaker === null && c.hedge === null && c.bulkhead === null && c.fallback === null
                 ? null
@@ -93,8 +96,9 @@ export class World implements EventTarget {
                     bulkhead: c.bulkhead,
                     edge: this.edge(svc, callee, c.retry),
                     rng: streams.stream(`call:${svc.name}.${epName}[${index}]:retry`),
+                    site,
                   };
-            return {
+            const call: Call = {
               policy,
               service: callee,
               endpoint: target,
@@ -104,12 +108,15 @@ export class World implements EventTarget {
               index,
               callerRpcMs: rpcMs(target.requestBytes, shm) + rpcMs(target.responseBytes, shm),
             };
+            if (site >= 0) sites.push(call);
+            return call;
           });
           ep.steps.push(calls);
           ep.calls.push(...calls);
         }
       }
     }
+    for (const svc of this.services) for (const r of svc.replicas) this.equip(r);
     this.buildCaches(streams);
     this.hasTimeouts =
       this.services.some((s) => [...s.endpoints.values()].some((e) => e.calls.some((c) => c.policy?.timeoutMs != null || c.policy?.hedge != null))) ||
@@ -168,7 +175,7 @@ export class World implements EventTarget {
       callerRpcMs: 0,
       policy:
         withTimeout && timeoutMs !== null
-          ? { timeoutMs, retry: null, breaker: null, hedge: null, fallback: null, bulkhead: null, edge: this.edge(caller, nodes, null), rng: streams.stream(`call:${caller.name}.${epName}:cache:${level.name}`) }
+          ? { timeoutMs, retry: null, breaker: null, hedge: null, fallback: null, bulkhead: null, edge: this.edge(caller, nodes, null), rng: streams.stream(`call:${caller.name}.${epName}:cache:${level.name}`), site: -1 }
           : null,
     });
     return { get: call('get', true), set: call('set', false), del: call('del', false) };
@@ -190,11 +197,29 @@ export class World implements EventTarget {
     return this.partitions.has(`${from.region}~${to.region}`) || this.partitions.has(`${from.id}~${to.id}`);
   }
 
-  /** Circuit breakers by name (`caller->callee`, the caller a replica id or a service), in creation order. */
+  /**
+   * Circuit breakers by name (`caller->callee`, the caller a replica id or a service), in the
+   * order they were made: the replicas' in service and replica order, then those of added replicas.
+   */
   readonly breakers = new Map<string, Breaker>();
+  /** By service index: its calls with a breaker or a bulkhead (call sites), in order (a call's policy.site). */
+  private readonly sites: Call[][] = [];
 
-  /** The breaker a replica uses for a call: its own, or its service's (scope: service). Created on first use. */
-  breakerFor(caller: Replica, call: Call, spec: BreakerSpec): Breaker {
+  /**
+   * Give a replica (when the world is built, or when it is added) its breakers and
+   * bulkheads, by call site. A bulkhead is its own; a breaker is its own (scope: replica)
+   * or its service's (scope: service), and one per callee: call sites calling the same
+   * service share it (the first one's settings make it).
+   */
+  equip(replica: Replica): void {
+    for (const call of this.sites[replica.service.index]) {
+      const p = call.policy!;
+      replica.bulkheads.push(p.bulkhead === null ? null : new Bulkhead(p.bulkhead.maxConcurrent, p.bulkhead.queue));
+      replica.breakers.push(p.breaker === null ? null : this.breaker(replica, call, p.breaker));
+    }
+  }
+
+  private breaker(caller: Replica, call: Call, spec: BreakerSpec): Breaker {
     const owner = spec.scope === 'service' ? caller.service.name : caller.id;
     const name = `${owner}->${call.service.name}`;
     let b = this.breakers.get(name);
@@ -203,16 +228,6 @@ export class World implements EventTarget {
       b.disabled = caller.service.breakersDisabled;
       this.breakers.set(name, b);
     }
-    return b;
-  }
-
-  private readonly bulkheads = new Map<string, Bulkhead>();
-
-  /** A calling replica's bulkhead for one call site (created on first use). */
-  bulkheadFor(caller: Replica, call: Call, spec: { maxConcurrent: number; queue: number }): Bulkhead {
-    const key = `${caller.id}:${call.index}:${call.service.name}`;
-    let b = this.bulkheads.get(key);
-    if (!b) this.bulkheads.set(key, (b = new Bulkhead(spec.maxConcurrent, spec.queue)));
     return b;
   }
 

@@ -125,7 +125,7 @@ export const reportSchema = z
           openMs: z.number().describe('simulated time spent open'),
         }),
       )
-      .describe('circuit breakers that changed state ("caller->callee", the caller a replica or a service), over the whole run'),
+      .describe('every circuit breaker ("caller->callee", the caller a replica or a service), over the whole run, in the order they were made (replicas added by a what-if last)'),
     faults: z
       .array(
         z.object({
@@ -331,17 +331,20 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
       return { at: f.atMs, forMs: f.forMs, kind: f.kind, target: f.target, requests: ended, errorRate: round(ended > 0 ? (w.counts.failed + w.counts.rejected) / ended : NaN), latencyMs: latencyStats(w.latency) };
     }),
     breakers: Object.fromEntries(
-      [...metrics.breakers.values()].map((h) => [
-        h.breaker.name,
-        {
-          preset: h.breaker.spec.preset,
-          scope: h.breaker.spec.scope,
-          state: h.breaker.state,
-          transitions: h.transitions.map((t) => ({ ...t })),
-          transitionCount: h.transitionCount,
-          openMs: round(h.openMs + (h.openSinceMs >= 0 ? nowMs - h.openSinceMs : 0)) ?? 0,
-        },
-      ]),
+      [...world.breakers.values()].map((b) => {
+        const h = metrics.breakers.get(b.name); // none: it never changed state
+        return [
+          b.name,
+          {
+            preset: b.spec.preset,
+            scope: b.spec.scope,
+            state: b.state,
+            transitions: h ? h.transitions.map((t) => ({ ...t })) : [],
+            transitionCount: h ? h.transitionCount : 0,
+            openMs: h ? (round(h.openMs + (h.openSinceMs >= 0 ? nowMs - h.openSinceMs : 0)) ?? 0) : 0,
+          },
+        ];
+      }),
     ),
     network: networkReport(world, metrics),
     caches: Object.fromEntries(
