@@ -12,8 +12,10 @@ export function table(header: Row, rows: Row[], gap = '  '): string {
 }
 
 const ms = (x: number | null) => (x === null ? '-' : formatMs(x));
-/** A count: exact while short, 12.3k beyond. */
+/** A level's maximum beside its mean: 12.3k from ten thousand on, like the mean. */
 const whole = (n: number) => (n >= 10_000 ? formatCount(n) : String(n));
+/** A count of requests: exact below a million. */
+const exact = (n: number) => (n >= 1_000_000 ? formatCount(n) : String(n));
 
 export function formatSummary(r: Report): string {
   const out: string[] = [];
@@ -30,7 +32,7 @@ export function formatSummary(r: Report): string {
   out.push('');
   // fits 80 columns: the max is in the JSON report
   out.push('End to end (after the warm-up; latency of successful requests only):');
-  const latencyRow = (name: string, c: Report['requests'], l: Report['latencyMs']) => [name, whole(c.started), whole(c.completed), whole(c.failed), whole(c.rejected), ms(l.mean), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.p999)];
+  const latencyRow = (name: string, c: Report['requests'], l: Report['latencyMs']) => [name, exact(c.started), exact(c.completed), exact(c.failed), exact(c.rejected), ms(l.mean), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.p999)];
   out.push(
     table(
       ['', 'started', 'ok', 'failed', 'rejected', 'mean', 'p50', 'p90', 'p99', 'p99.9'],
@@ -41,7 +43,7 @@ export function formatSummary(r: Report): string {
   const notOk = q.failed + q.rejected;
   if (notOk > 0) {
     const f = r.failedLatencyMs;
-    out.push(`failed or rejected: ${whole(notOk)}, ending after p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, max ${ms(f.max)}`);
+    out.push(`failed or rejected: ${exact(notOk)}, ending after p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, max ${ms(f.max)}`);
   }
   out.push('');
   out.push('Services (util: busy cores / cores up; fail, rej: shares of the requests that');
@@ -90,7 +92,7 @@ export function formatSummary(r: Report): string {
     out.push(
       table(
         ['call edge', 'calls', 'attempts', 'retries', 'timeouts', 'breaker', 'bulkhead', 'hedges', 'fallback', 'amp'],
-        busyEdges.map(([name, e]) => [name, whole(e.calls), whole(e.attempts), whole(e.retries), whole(e.timeouts), whole(e.breakerRejected), whole(e.bulkheadRejected), whole(e.hedges), whole(e.fallbacks), e.amplification === null ? '-' : e.amplification.toFixed(2)]),
+        busyEdges.map(([name, e]) => [name, exact(e.calls), exact(e.attempts), exact(e.retries), exact(e.timeouts), exact(e.breakerRejected), exact(e.bulkheadRejected), exact(e.hedges), exact(e.fallbacks), e.amplification === null ? '-' : e.amplification.toFixed(2)]),
         ' ',
       ),
     );
@@ -106,7 +108,7 @@ export function formatSummary(r: Report): string {
         r.faults.map((f) => [
           `${(f.at / 1000).toFixed(1)}s-${f.forMs === null ? 'end' : `${((f.at + f.forMs) / 1000).toFixed(1)}s`}`,
           `${f.kind} ${f.target}`,
-          whole(f.requests),
+          exact(f.requests),
           f.errorRate === null ? '-' : formatPercent(f.errorRate),
           ms(f.latencyMs.p99),
         ]),
