@@ -126,6 +126,25 @@ describe('msim validate', () => {
   });
 });
 
+describe('hostile scenario files', () => {
+  it('refuses an alias bomb with exit 2 and one line (it was an internal error, exit 1)', async () => {
+    const file = join(tmp(), 'bomb.yaml');
+    const levels = 'abcdefgh'.split('');
+    writeFileSync(file, ['name: &a [x, x, x, x, x, x, x, x, x]', ...levels.slice(1).map((c, i) => `${c}: &${c} [${Array(9).fill(`*${levels[i]}`).join(', ')}]`)].join('\n'));
+    const r = await runCli(['validate', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: ${file}:3:8: expected YAML whose aliases expand to at most 100 copies, found aliases that expand to more (an alias bomb)\n`);
+  });
+
+  it('says a binary file is not text, briefly (it dumped kilobytes of escaped bytes)', async () => {
+    const file = join(tmp(), 'binary.yaml');
+    writeFileSync(file, readFileSync(process.execPath).subarray(0, 8000));
+    const r = await runCli(['run', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: ${file}:1:1: expected a scenario file (YAML text), found a binary file\n`);
+  });
+});
+
 describe('the real executable (bin/msim.js, built by npm install)', () => {
   const bin = new URL('../../bin/msim.js', import.meta.url).pathname;
 

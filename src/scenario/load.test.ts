@@ -241,3 +241,63 @@ describe('slo', () => {
     expect(problems('name: s\nslo: { p98: 1s }\nworkloads: [{ name: w, to: a, arrivals: poisson(1/s) }]\nservices: { a: { cpu: 1ms } }\n')[0]).toMatch(/slo\.p98: expected one of the fields p50, p90, p95, p99, p999, errorRate, found unknown field "p98"; did you mean "p9[09]"\?/); // both are one edit away
   });
 });
+
+describe('hostile input: refused with one located line, never an exception of another kind', () => {
+  const ok = base('  api: { cpu: 1ms }');
+  const bomb = ['name: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${i === 0 ? 'a' : 'bcdefgh'[i - 1]}`).join(', ')}]`)].join('\n');
+
+  it('refuses an alias bomb (exponential expansion) as a problem with its position', () => {
+    const out = problems(bomb);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^bad\.yaml:3:8: \(top level\): expected YAML whose aliases expand to at most 100 copies, found aliases that expand to more \(an alias bomb\)$/);
+  });
+
+  it('accepts a few anchors and aliases, and refuses an alias without its anchor', () => {
+    const spec = loadScenarioText(`${ok}\n  db: { cpu: &c exp(mean=2ms), replicas: 2 }\n  cache: { cpu: *c }\n`, 'a.yaml');
+    expect(spec.services.cache.endpoints.default.cpu).toEqual({ kind: 'exponential', meanMs: 2 });
+    expect(problems(`${ok}\n  db: { cpu: *nope }\n`)).toEqual(['bad.yaml:6:14: (top level): expected an alias of an anchor defined before it (&nope), found *nope without one']);
+  });
+
+  it('reads YAML tags for other types (!!binary, !!set, !!timestamp) as refused values, not objects of those types', () => {
+    for (const value of ['!!binary AAAA', '!!set { a, b }', '!!timestamp 2001-12-14', '!!omap [{ a: 1 }]', '!foo 1']) {
+      const out = problems(base(`  api: { cpu: ${value} }`));
+      expect(out, value).toHaveLength(1);
+      expect(out[0], value).toMatch(/^bad\.yaml:5:\d+: services\.api\.cpu: expected /);
+    }
+  });
+
+  it('refuses a binary file and invalid UTF-8, and says so briefly', async () => {
+    const { loadScenarioBytes } = await import('./load.js');
+    const refused = (bytes: Uint8Array) => {
+      try {
+        loadScenarioBytes(bytes, 'b.yaml');
+      } catch (err) {
+        if (err instanceof ScenarioError) return err.problems.map(formatProblem);
+        throw err;
+      }
+      throw new Error('accepted');
+    };
+    const elf = new Uint8Array(4000).map((_, i) => (i * 7919) % 256);
+    expect(refused(elf)).toEqual(['b.yaml:1:1: (top level): expected a scenario file (YAML text), found a binary file']);
+    const latin1 = Buffer.from('name: caf\xe9\n', 'latin1');
+    expect(refused(latin1)).toEqual(['b.yaml:1:10: (top level): expected a scenario file (YAML text in UTF-8), found a byte that is not UTF-8 (0xe9)']);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('name: x\n', 'utf16le')]);
+    expect(refused(utf16)).toEqual(['b.yaml:1:1: (top level): expected a scenario file (YAML text in UTF-8), found UTF-16 text']);
+    expect(refused(Buffer.from('name: a\0b\n'))).toEqual(['b.yaml:1:1: (top level): expected a scenario file (YAML text), found a binary file']);
+    // a UTF-8 byte-order mark is fine
+    expect(loadScenarioBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(ok)]), 'bom.yaml').name).toBe('t');
+  });
+
+  it('keeps a long found value short in the message', () => {
+    const out = problems(`${'x'.repeat(5000)}\n`);
+    expect(out).toHaveLength(1);
+    expect(out[0].length).toBeLessThan(250);
+    expect(out[0]).toMatch(/found a single value \("x{20,}\.\.\." \(5000 characters\)\)$/);
+  });
+
+  it('names too deep nesting plainly', () => {
+    const out = problems(`name: ${'['.repeat(3000)}${']'.repeat(3000)}\n`);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^bad\.yaml:1:\d+: \(top level\): expected valid YAML, found collections nested too deeply$/);
+  });
+});
