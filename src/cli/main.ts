@@ -5,6 +5,7 @@ import { registerMachines } from './commands/machines.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
+import { oneLine } from '../scenario/problems.js';
 import { type CliIo, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
 
 function version(): string {
@@ -40,7 +41,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (err instanceof UsageError) {
-      io.stderr.write(`${err.lines.map((l) => `error: ${l}`).join('\n')}\n`);
+      io.stderr.write(`${err.lines.map((l) => `error: ${oneLine(l)}`).join('\n')}\n`);
       const n = err.lines.length;
       if (n > 1) io.stderr.write(`${n} problems; nothing was run.\n`);
       return EXIT_USAGE;

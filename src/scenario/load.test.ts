@@ -300,4 +300,16 @@ describe('hostile input: refused with one located line, never an exception of an
     expect(out).toHaveLength(1);
     expect(out[0]).toMatch(/^bad\.yaml:1:\d+: \(top level\): expected valid YAML, found collections nested too deeply$/);
   });
+
+  it('keeps every problem on one line, whatever characters names hold', () => {
+    const out = problems(base('  api: { endpoints: { "a\\nb": { cpu: 1ms }, "\\e[31mred": { cpu: 1ms } } }', '[{ name: w, to: api.c, arrivals: poisson(1/s) }]'));
+    expect(out.length).toBeGreaterThan(0);
+    for (const line of out) expect(line).not.toMatch(/[\n\r\u001b\u2028\u2029]/);
+    expect(out.join('\n')).toContain('a\\nb');
+  });
+
+  it('refuses a mapping or a list used as a key', () => {
+    expect(problems(`${ok}\n  ? [a, b]\n  : { cpu: 1ms }\n`)).toEqual(['bad.yaml:6:5: (top level): expected text as a key, found a list']);
+    expect(problems(`${ok}\n  ? { a: 1 }\n  : { cpu: 1ms }\n`)).toEqual(['bad.yaml:6:5: (top level): expected text as a key, found a mapping']);
+  });
 });

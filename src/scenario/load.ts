@@ -1,6 +1,6 @@
 // Scenario loading: YAML text -> overrides -> validated, frozen ScenarioSpec, or every problem at once.
 import { readFileSync } from 'node:fs';
-import { type Alias, type Document, LineCounter, type Node, parseDocument, visit } from 'yaml';
+import { type Alias, type Document, LineCounter, type Node, isMap, isSeq, parseDocument, visit } from 'yaml';
 import { maskCalls, unmaskString, unmaskValue } from './call-syntax.js';
 import { type Override, applyOverrides } from './overrides.js';
 import { positionOf } from './positions.js';
@@ -158,6 +158,13 @@ function toData(doc: Document, lines: LineCounter, file: string): unknown {
     const { line, col } = lines.linePos(node?.range?.[0] ?? 0);
     return `${file}:${line}:${col}`;
   };
+  const keys: Problem[] = [];
+  visit(doc, {
+    Pair: (_, pair) => {
+      if (isMap(pair.key) || isSeq(pair.key)) keys.push({ path: [], expected: 'text as a key', found: isMap(pair.key) ? 'a mapping' : 'a list', where: at(pair.key) });
+    },
+  });
+  if (keys.length > 0) throw new ScenarioError(keys);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COPIES });

@@ -37,7 +37,14 @@ export function formatPath(path: readonly PathSegment[]): string {
 
 export function formatProblem(p: Problem): string {
   const where = p.where ? `${p.where}: ` : '';
-  return `${where}${formatPath(p.path)}: expected ${p.expected}, found ${p.found}${p.hint ? `; ${p.hint}` : ''}`;
+  return oneLine(`${where}${formatPath(p.path)}: expected ${p.expected}, found ${p.found}${p.hint ? `; ${p.hint}` : ''}`);
+}
+
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** `text` with line breaks and control characters escaped (names may hold them): one problem, one line. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const TYPE_NAMES: Record<string, string> = {
