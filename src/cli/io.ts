@@ -1,4 +1,5 @@
 // The CLI's window on the outside world, passed in so commands can be tested without a process.
+import type { Problem } from '../scenario/problems.js';
 
 export interface Writer {
   write(text: string): unknown;
@@ -17,7 +18,11 @@ export interface CliIo {
 
 /** A user's mistake (bad flag, bad scenario): reported without a stack trace, exit code 2. */
 export class UsageError extends Error {
-  constructor(readonly lines: readonly string[]) {
+  /** `problems`: the same mistakes as data, when they come from the scenario or its flags (for validate --json). */
+  constructor(
+    readonly lines: readonly string[],
+    readonly problems?: readonly Problem[],
+  ) {
     super(lines.join('\n'));
     this.name = 'UsageError';
   }

@@ -124,6 +124,30 @@ describe('msim validate', () => {
     const r = await runCli(['validate', 'scenarios/mm1.yaml', '--json']);
     expect(JSON.parse(r.stdout).services.server.endpoints.default.cpu).toEqual({ kind: 'exponential', meanMs: 10 });
   });
+
+  it('--json prints the problems as JSON on stdout (exit 2), each with file, line, column, path, expected, found, suggestion', async () => {
+    const file = join(tmp(), 'bad.yaml');
+    writeFileSync(file, 'name: bad\nworkloads:\n  - { name: w, to: api, arrivals: poisson(0/s) }\nservices:\n  api: { replcias: 2, cpu: exp(mean=1ms) }\n');
+    const r = await runCli(['validate', file, '--json', '--set', 'services.api.cores=0', '--set', 'nonsense']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('');
+    // flags are read first: a malformed --set alone
+    expect(JSON.parse(r.stdout)).toEqual({ ok: false, problems: [{ file: null, line: null, column: null, flag: '--set nonsense', path: '', expected: 'path=value, such as services.api.replicas=4', found: '"nonsense"', suggestion: null, message: '--set nonsense: expected path=value, such as services.api.replicas=4, found "nonsense"' }] });
+    const s = await runCli(['validate', file, '--json', '--set', 'services.api.cores=0']);
+    expect(s.code).toBe(2);
+    expect(JSON.parse(s.stdout)).toEqual({
+      ok: false,
+      problems: [
+        { file, line: 3, column: 43, flag: null, path: 'workloads[0].arrivals', expected: 'a rate > 0', found: '"0/s"', suggestion: null, message: `${file}:3:43: workloads[0].arrivals: expected a rate > 0, found "0/s"` },
+        expect.objectContaining({ file, line: 5, column: 10, flag: null, path: 'services.api.replcias', found: 'unknown field "replcias"', suggestion: 'replicas' }),
+        expect.objectContaining({ file: null, line: null, column: null, flag: '--set services.api.cores=0', path: 'services.api.cores', expected: 'a number >= 1', found: '0', suggestion: null }),
+      ],
+    });
+    const y = await runCli(['validate', 'package.json', '--json']);
+    expect(JSON.parse(y.stdout).problems[0]).toMatchObject({ file: 'package.json', line: 1, column: 1, path: 'workloads' });
+    const missing = await runCli(['validate', 'nope.yaml', '--json']);
+    expect(JSON.parse(missing.stdout).problems).toEqual([expect.objectContaining({ file: 'nope.yaml', line: null, found: 'no such file' })]);
+  });
 });
 
 describe('hostile scenario files', () => {

@@ -13,7 +13,8 @@ export function loadForCli(file: string, cwd: string, overrides: readonly Overri
     if (err instanceof ScenarioError) {
       // name the file as the user wrote it
       const abs = resolve(cwd, file);
-      throw new UsageError(err.problems.map((p) => formatProblem({ ...p, where: p.where?.startsWith(abs) ? file + p.where.slice(abs.length) : p.where }).replace(/: \(top level\): /, ': ')));
+      const problems = err.problems.map((p) => ({ ...p, where: p.where?.startsWith(abs) ? file + p.where.slice(abs.length) : p.where, file: p.file === abs ? file : p.file }));
+      throw new UsageError(problems.map((p) => formatProblem(p).replace(/: \(top level\): /, ': ')), problems);
     }
     throw err;
   }

@@ -4,7 +4,7 @@ import { type Alias, type Document, LineCounter, type Node, isMap, isSeq, parseD
 import { maskCalls, unmaskString, unmaskValue } from './call-syntax.js';
 import { type Override, applyOverrides } from './overrides.js';
 import { positionOf } from './positions.js';
-import { type PathSegment, type Problem, ScenarioError, problemsFromZod } from './problems.js';
+import { type PathSegment, type Problem, ScenarioError, inFile, problemsFromZod } from './problems.js';
 import { readFaults } from './faults.js';
 import { cacheEntries, cacheSpec, checkCacheMemory, checkCaches, keySpaceSpec, sharedCacheService } from './caches.js';
 import { checkReferences, endpointsOf, resolveTarget } from './references.js';
@@ -31,7 +31,7 @@ export function loadScenarioFile(file: string, overrides: readonly Override[] = 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const found = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : `an unreadable file (${code ?? String(err)})`;
-    throw new ScenarioError([{ path: [], expected: 'a readable scenario file (YAML)', found, where: file }]);
+    throw new ScenarioError([{ path: [], expected: 'a readable scenario file (YAML)', found, where: file, file }]);
   }
   return loadScenarioBytes(bytes, file, overrides);
 }
@@ -43,8 +43,8 @@ export function loadScenarioBytes(bytes: Uint8Array, file: string, overrides: re
 
 /** UTF-8 text (a byte-order mark is dropped), or a ScenarioError saying what the bytes are instead. */
 export function decodeScenarioText(bytes: Uint8Array, file: string): string {
-  const refuse = (expected: string, found: string, where = `${file}:1:1`): never => {
-    throw new ScenarioError([{ path: [], expected, found, where }]);
+  const refuse = (expected: string, found: string, line = 1, column = 1): never => {
+    throw new ScenarioError([{ path: [], expected, found, ...inFile(file, line, column) }]);
   };
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) refuse('a scenario file (YAML text in UTF-8)', 'UTF-16 text');
   if (bytes.includes(0)) refuse('a scenario file (YAML text)', 'a binary file');
@@ -59,7 +59,7 @@ export function decodeScenarioText(bytes: Uint8Array, file: string): string {
   const lineStart = before.lastIndexOf(0x0a) + 1;
   const line = before.reduce((n, b) => n + (b === 0x0a ? 1 : 0), 1);
   const column = new TextDecoder('utf-8').decode(before.subarray(lineStart)).length + 1;
-  return refuse('a scenario file (YAML text in UTF-8)', `a byte that is not UTF-8 (0x${bytes[bad].toString(16).padStart(2, '0')})`, `${file}:${line}:${column}`);
+  return refuse('a scenario file (YAML text in UTF-8)', `a byte that is not UTF-8 (0x${bytes[bad].toString(16).padStart(2, '0')})`, line, column);
 }
 
 /** Offset of the first byte that does not belong to a well-formed UTF-8 sequence, or -1. */
@@ -82,7 +82,7 @@ function firstInvalidUtf8(b: Uint8Array): number {
 
 /** Load scenario YAML text; `file` names it in messages. */
 export function loadScenarioText(text: string, file: string, overrides: readonly Override[] = []): ScenarioSpec {
-  if (text.includes('\0')) throw new ScenarioError([{ path: [], expected: 'a scenario file (YAML text)', found: 'a binary file', where: `${file}:1:1` }]);
+  if (text.includes('\0')) throw new ScenarioError([{ path: [], expected: 'a scenario file (YAML text)', found: 'a binary file', ...inFile(file, 1, 1) }]);
   const lines = new LineCounter();
   const doc = parseDocument(maskCalls(text), { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
@@ -92,16 +92,16 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
       (deep ? [deep] : doc.errors).map((e) => {
         const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
         const found = e === deep ? 'collections nested too deeply' : unmaskString(e.message.split('\n')[0]).replace(/ at line \d+, column \d+:?$/, '');
-        return { path: [], expected: 'valid YAML', found, where: `${file}:${pos.line}:${pos.col}` };
+        return { path: [], expected: 'valid YAML', found, ...inFile(file, pos.line, pos.col) };
       }),
     );
   }
   const raw: unknown = unmaskValue(toData(doc, lines, file));
   if (raw === null || raw === undefined) {
-    throw new ScenarioError([{ path: [], expected: 'a mapping with name, workloads and services', found: 'an empty file', where: `${file}:1:1` }]);
+    throw new ScenarioError([{ path: [], expected: 'a mapping with name, workloads and services', found: 'an empty file', ...inFile(file, 1, 1) }]);
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ScenarioError([{ path: [], expected: 'a mapping with name, workloads and services', found: Array.isArray(raw) ? 'a list' : `a single value (${describe(raw)})`, where: `${file}:1:1` }]);
+    throw new ScenarioError([{ path: [], expected: 'a mapping with name, workloads and services', found: Array.isArray(raw) ? 'a list' : `a single value (${describe(raw)})`, ...inFile(file, 1, 1) }]);
   }
 
   const { data, resolved, problems } = applyOverrides(raw as Record<string, unknown>, overrides);
@@ -136,9 +136,7 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
       if (override && (!pos.exact || startsWith(p.path, override.path))) {
         p.where = override.label;
       } else {
-        p.line = pos.line;
-        p.column = pos.column;
-        p.where = `${file}:${pos.line}:${pos.column}`;
+        Object.assign(p, inFile(file, pos.line, pos.column));
       }
     }
     throw new ScenarioError(sortProblems(found));
@@ -156,12 +154,12 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
 function toData(doc: Document, lines: LineCounter, file: string): unknown {
   const at = (node: Node | undefined) => {
     const { line, col } = lines.linePos(node?.range?.[0] ?? 0);
-    return `${file}:${line}:${col}`;
+    return inFile(file, line, col);
   };
   const keys: Problem[] = [];
   visit(doc, {
     Pair: (_, pair) => {
-      if (isMap(pair.key) || isSeq(pair.key)) keys.push({ path: [], expected: 'text as a key', found: isMap(pair.key) ? 'a mapping' : 'a list', where: at(pair.key) });
+      if (isMap(pair.key) || isSeq(pair.key)) keys.push({ path: [], expected: 'text as a key', found: isMap(pair.key) ? 'a mapping' : 'a list', ...at(pair.key) });
     },
   });
   if (keys.length > 0) throw new ScenarioError(keys);
@@ -187,7 +185,7 @@ function toData(doc: Document, lines: LineCounter, file: string): unknown {
       },
     });
     if (unresolved) {
-      throw new ScenarioError([{ path: [], expected: `an alias of an anchor defined before it (&${unresolved.source})`, found: `*${unresolved.source} without one`, where: at(unresolved) }]);
+      throw new ScenarioError([{ path: [], expected: `an alias of an anchor defined before it (&${unresolved.source})`, found: `*${unresolved.source} without one`, ...at(unresolved) }]);
     }
     // the bomb starts at the first alias of an anchor that itself holds aliases
     const holdsAliases = (node: Node | undefined) => {
@@ -196,7 +194,7 @@ function toData(doc: Document, lines: LineCounter, file: string): unknown {
       return found;
     };
     const first = aliases.find((a) => holdsAliases(anchored.get(a.source))) ?? aliases[0];
-    throw new ScenarioError([{ path: [], expected: `YAML whose aliases expand to at most ${MAX_ALIAS_COPIES} copies`, found: 'aliases that expand to more (an alias bomb)', where: at(first) }]);
+    throw new ScenarioError([{ path: [], expected: `YAML whose aliases expand to at most ${MAX_ALIAS_COPIES} copies`, found: 'aliases that expand to more (an alias bomb)', ...at(first) }]);
   }
   // measured without recursion, so that no depth can overflow the stack
   const stack: { value: unknown; path: PathSegment[] }[] = [{ value: data, path: [] }];
@@ -205,7 +203,7 @@ function toData(doc: Document, lines: LineCounter, file: string): unknown {
     if (!value || typeof value !== 'object') continue;
     if (path.length >= MAX_NESTING) {
       const pos = positionOf(doc, lines, path);
-      throw new ScenarioError([{ path: [], expected: `mappings and lists nested at most ${MAX_NESTING} levels deep`, found: 'deeper nesting', where: `${file}:${pos.line}:${pos.column}` }]);
+      throw new ScenarioError([{ path: [], expected: `mappings and lists nested at most ${MAX_NESTING} levels deep`, found: 'deeper nesting', ...inFile(file, pos.line, pos.column) }]);
     }
     for (const [k, v] of Object.entries(value)) stack.push({ value: v, path: [...path, Array.isArray(value) ? Number(k) : k] });
   }

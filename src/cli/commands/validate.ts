@@ -1,7 +1,8 @@
 // `msim validate <scenario>`: check a scenario (and overrides) without running it.
 import type { Command } from 'commander';
 import { type ScenarioFlags, overridesFromFlags } from '../flags.js';
-import { type CliIo, EXIT_OK } from '../io.js';
+import { problemJson } from '../../scenario/problems.js';
+import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import { loadForCli } from '../scenario-input.js';
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -10,10 +11,17 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
     .description('check a scenario file and report every problem with its line and column')
     .argument('<scenario>', 'scenario file (YAML)')
     .option('--set <path=value>', 'change a scenario field before checking (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
-    .option('--json', 'print the validated scenario as JSON')
+    .option('--json', 'print the validated scenario as JSON, or its problems as JSON (exit 2)')
     .action((file: string, flags: ScenarioFlags & { json?: boolean }) => {
-      const { overrides } = overridesFromFlags(flags);
-      const spec = loadForCli(file, io.cwd, overrides);
+      let spec;
+      try {
+        spec = loadForCli(file, io.cwd, overridesFromFlags(flags).overrides);
+      } catch (err) {
+        if (!(flags.json && err instanceof UsageError && err.problems)) throw err;
+        io.stdout.write(`${JSON.stringify({ ok: false, problems: err.problems.map(problemJson) }, null, 2)}\n`);
+        setExit(EXIT_USAGE);
+        return;
+      }
       if (flags.json) io.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
       else {
         const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
