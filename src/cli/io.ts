@@ -12,6 +12,8 @@ export interface CliIo {
   stderr: Writer;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Reads all of standard input (a scenario given as `-`); absent when there is none to read. */
+  readStdin?: () => Promise<Uint8Array>;
   /** The interactive terminal, when both stdin and stdout are TTYs (the dashboard needs it). */
   terminal?: { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream };
 }

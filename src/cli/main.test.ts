@@ -150,6 +150,34 @@ describe('msim validate', () => {
   });
 });
 
+describe('a scenario on standard input (-)', () => {
+  const mm1 = readFileSync('scenarios/mm1.yaml', 'utf8');
+
+  it('runs and validates a scenario read from stdin, named <stdin>', async () => {
+    const r = await runCli(['run', '-', '--duration', '40s'], { stdin: mm1 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^mm1: 40s simulated/);
+    const v = await runCli(['validate', '-'], { stdin: mm1 });
+    expect(v.code).toBe(0);
+    expect(v.stdout).toBe('<stdin>: ok (mm1: 1 service, 1 workload)\n');
+  });
+
+  it('names <stdin> in problems, and refuses binary input like a file', async () => {
+    const r = await runCli(['validate', '-', '--set', 'services.server.cores=0'], { stdin: mm1.replaceAll('poisson(', 'poison(') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: <stdin>:\d+:\d+: workloads\[0\]\.arrivals: expected poisson/);
+    expect(r.stderr).toMatch(/\nerror: --set services\.server\.cores=0: services\.server\.cores: expected a number >= 1, found 0\n/);
+    const b = await runCli(['run', '-'], { stdin: new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 1]) });
+    expect(b.stderr).toBe('error: <stdin>:1:1: expected a scenario file (YAML text), found a binary file\n');
+  });
+
+  it('without a standard input to read, says so', async () => {
+    const r = await runCli(['validate', '-']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: -: expected a scenario on standard input, found no standard input\n');
+  });
+});
+
 describe('hostile scenario files', () => {
   it('refuses an alias bomb with exit 2 and one line (it was an internal error, exit 1)', async () => {
     const file = join(tmp(), 'bomb.yaml');
@@ -176,6 +204,12 @@ describe('the real executable (bin/msim.js, built by npm install)', () => {
     const out = execFileSync(process.execPath, [bin, 'run', 'scenarios/mm1.yaml', '--duration', '40s'], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
     expect(out).toMatch(/^mm1: 40s simulated/);
     expect(out).not.toMatch(/\x1b\[/); // no terminal control codes in a pipe
+  });
+
+  it('reads a scenario piped to standard input with -', () => {
+    const r = spawnSync(process.execPath, [bin, 'validate', '-'], { encoding: 'utf8', input: readFileSync('scenarios/checkout.yaml') });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('<stdin>: ok (checkout: 6 services, 2 workloads)\n');
   });
 
   it('exits 2 on a bad scenario without a stack trace', () => {

@@ -51,6 +51,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
+/** All of standard input: a scenario piped in (`msim run - < s.yaml`); a terminal is refused rather than waited on. */
+async function readStdin(): Promise<Uint8Array> {
+  if (process.stdin.isTTY) throw new UsageError(['-: expected a scenario piped to standard input (msim run - < scenario.yaml), found a terminal']);
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 /** Entry point for bin/msim.js. */
 export async function runFromProcess(): Promise<void> {
   // React's production build: the development one checks and warns on every render
@@ -72,7 +80,7 @@ export async function runFromProcess(): Promise<void> {
     });
     process.once('exit', restore);
   }
-  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), terminal });
+  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), terminal, readStdin });
   process.exitCode = code;
   // stdin in raw mode (the dashboard) can keep the process alive; nothing more is read from here on
   if (terminal) process.stdin.pause();

@@ -30,7 +30,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
   program
     .command('run')
     .description('run a scenario: a live dashboard on a terminal, a plain summary otherwise')
-    .argument('<scenario>', 'scenario file (YAML)')
+    .argument('<scenario>', 'scenario file (YAML), or - to read it from standard input')
     .option('--seed <n>', "random seed (overrides the scenario's)")
     .option('--duration <d>', 'simulated time to run, such as 60s or 10m')
     .option('--warmup <d>', 'initial time excluded from the statistics')
@@ -45,7 +45,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       if (flags.speed !== undefined && speed === undefined) throw new UsageError([`--speed ${flags.speed}: expected a pace such as 1x, 10x, 0.5x or max, found "${flags.speed}"`]);
       const jsonPath = flags.json && flags.json !== '-' ? checkOutputPath('--json', flags.json, io.cwd) : undefined;
       const replay = flags.replay ? readReplay(flags.replay, io.cwd) : undefined;
-      const spec = loadForCli(file, io.cwd, overrides);
+      const spec = await loadForCli(file, io, overrides);
       const seed = replaySeed(replay, seedFlag, spec, flags.replay);
 
       const live = io.terminal !== undefined && flags.tui && !io.env.CI && flags.json !== '-';

@@ -3,19 +3,19 @@ import type { Command } from 'commander';
 import { type ScenarioFlags, overridesFromFlags } from '../flags.js';
 import { problemJson } from '../../scenario/problems.js';
 import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
-import { loadForCli } from '../scenario-input.js';
+import { STDIN_NAME, loadForCli } from '../scenario-input.js';
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('validate')
     .description('check a scenario file and report every problem with its line and column')
-    .argument('<scenario>', 'scenario file (YAML)')
+    .argument('<scenario>', 'scenario file (YAML), or - to read it from standard input')
     .option('--set <path=value>', 'change a scenario field before checking (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
     .option('--json', 'print the validated scenario as JSON, or its problems as JSON (exit 2)')
-    .action((file: string, flags: ScenarioFlags & { json?: boolean }) => {
+    .action(async (file: string, flags: ScenarioFlags & { json?: boolean }) => {
       let spec;
       try {
-        spec = loadForCli(file, io.cwd, overridesFromFlags(flags).overrides);
+        spec = await loadForCli(file, io, overridesFromFlags(flags).overrides);
       } catch (err) {
         if (!(flags.json && err instanceof UsageError && err.problems)) throw err;
         io.stdout.write(`${JSON.stringify({ ok: false, problems: err.problems.map(problemJson) }, null, 2)}\n`);
@@ -27,7 +27,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
         const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
         const caches = Object.keys(spec.caches).length;
         const parts = [count(Object.keys(spec.services).length, 'service'), count(spec.workloads.length, 'workload'), ...(caches > 0 ? [count(caches, 'cache')] : [])];
-        io.stdout.write(`${file}: ok (${spec.name}: ${parts.join(', ')})\n`);
+        io.stdout.write(`${file === '-' ? STDIN_NAME : file}: ok (${spec.name}: ${parts.join(', ')})\n`);
       }
       setExit(EXIT_OK);
     });
