@@ -43,6 +43,15 @@ describe('msim run', () => {
     expect(report.workloads.shoppers.throughputPerSec).toBeLessThan(130);
   });
 
+  it('refuses a --set inside a service that does not exist (it silently added an idle service), and takes paths as errors print them', async () => {
+    const r = await runCli(['run', 'scenarios/checkout.yaml', '--set', 'services.paymnet.replicas=3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --set services.paymnet.replicas=3: services: expected an existing service (gateway, catalog, cart, inventory, pricing, payment), found "paymnet"; did you mean "payment"?\n');
+    const ok = await runCli(['run', 'scenarios/checkout.yaml', '--duration', '10s', '--json', '-', '--set', 'workloads[0].arrivals=poisson(100/s)']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).workloads.shoppers.throughputPerSec).toBeLessThan(130);
+  });
+
   it('refuses bad flags with exit 2, one line per problem, no stack trace, and no report file', async () => {
     const dir = tmp();
     const out = join(dir, 'report.json');

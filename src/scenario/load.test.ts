@@ -199,6 +199,51 @@ describe('--set overrides', () => {
   });
 });
 
+describe('--set paths and named entries', () => {
+  const yaml = `name: t
+duration: 10s
+regions: { us-east: [dc1] }
+workloads: [{ name: w, to: api.get, arrivals: poisson(10/s) }]
+keys: { items: { count: 100 } }
+caches: { l1: { kind: local, capacity: 10 } }
+services:
+  api: { replicas: 2, endpoints: { get: { cpu: 1ms, keys: items, cache: [l1], calls: [payment] } } }
+  payment: { cpu: 2ms }
+`;
+
+  it('accept a path in the form errors print it (workloads[0].arrivals), with dots (workloads.0) or by name', () => {
+    for (const path of ['workloads[0].arrivals', 'workloads.0.arrivals', 'workloads.w.arrivals', 'workloads[w].arrivals', 'workloads["w"].arrivals']) {
+      const spec = loadScenarioText(yaml, 'o.yaml', [set(`${path}=poisson(50/s)`)]);
+      expect(spec.workloads[0].arrivals, path).toEqual({ kind: 'poisson', ratePerSec: 50 });
+    }
+    expect(loadScenarioText(yaml, 'o.yaml', [set('services.api.endpoints.get.calls[0]=payment'), set('services["api"].replicas=3')]).services.api.replicas).toBe(3);
+    expect(problems(yaml, [set('services.api.endpoints.get.calls[0]=payment.nope')])[0]).toMatch(/^--set services\.api\.endpoints\.get\.calls\[0\]=payment\.nope: services\.api\.endpoints\.get\.calls\[0\]: expected "payment" \(it has no named endpoints\)/);
+    for (const bad of ['workloads[0.arrivals', 'workloads[].arrivals', 'workloads]0[.arrivals', 'a..b', 'a[0]b']) {
+      expect(parseSetFlag(`${bad}=1`), bad).toMatchObject({ expected: 'a path such as services.api.replicas or workloads[0].arrivals', found: JSON.stringify(bad) });
+    }
+  });
+
+  it('refuse a field of a service, endpoint, cache, key space or region that does not exist, with a suggestion', () => {
+    expect(problems(yaml, [set('services.paymnet.replicas=3')])).toEqual(['--set services.paymnet.replicas=3: services: expected an existing service (api, payment), found "paymnet"; did you mean "payment"?']);
+    expect(problems(yaml, [set('services.api.endpoints.gte.cpu=1ms'), set('caches.l2.capacity=5'), set('keys.itmes.count=5'), set('regions.eu-west[0]=dc1'), set('services.payment.endpoints.x.cpu=1ms')])).toEqual([
+      '--set services.api.endpoints.gte.cpu=1ms: services.api.endpoints: expected an existing endpoint of api (get), found "gte"; did you mean "get"?',
+      '--set caches.l2.capacity=5: caches: expected an existing cache (l1), found "l2"; to add one, set it whole: caches.l2={ ... }',
+      '--set keys.itmes.count=5: keys: expected an existing key space (items), found "itmes"; did you mean "items"?',
+      '--set regions.eu-west[0]=dc1: regions: expected an existing region (us-east), found "eu-west"; to add one, set it whole: regions.eu-west={ ... }',
+      '--set services.payment.endpoints.x.cpu=1ms: services.payment.endpoints: expected an existing endpoint of payment (it has one, set at service level: services.payment.cpu), found "x"',
+    ]);
+    // and nothing else is reported: a refused override changes nothing
+    expect(problems(base('  api: { cpu: 1ms }'), [set('caches.c.capacity=5')])).toEqual(['--set caches.c.capacity=5: caches: expected an existing cache (this scenario has none), found "c"; to add one, set it whole: caches.c={ ... }']);
+  });
+
+  it('add a whole entry on purpose', () => {
+    const spec = loadScenarioText(yaml, 'o.yaml', [set('services.audit={ cpu: 3ms }'), set('services.api.endpoints.get.calls=[payment, audit]'), set('regions.eu-west=[dc1]')]);
+    expect(spec.services.audit.endpoints.default.cpu).toEqual({ kind: 'constant', valueMs: 3 });
+    expect(spec.services.api.endpoints.get.steps.map((s) => s[0].service)).toEqual(['payment', 'audit']);
+    expect(Object.keys(spec.regions)).toEqual(['us-east', 'eu-west']);
+  });
+});
+
 describe('call syntax masking', () => {
   it('keeps the length (so positions stay exact) and leaves quotes and comments alone', () => {
     const text = "a: mix(0.5: x, 0.5: y) # note: (a, b)\nb: 'f(1: 2)'\nc: { d: f(x, y) }\n";
