@@ -340,6 +340,26 @@ describe('hostile input: refused with one located line, never an exception of an
     expect(out[0]).toMatch(/found a single value \("x{20,}\.\.\." \(5000 characters\)\)$/);
   });
 
+  it('reports a broken YAML structure by its first errors, not every token after it, and keeps quoted tokens short', () => {
+    // found by the fuzz test: two lines of a shipped scenario swapped gave 287 errors, one of them 1,000 characters long
+    const lines = readFileSync(new URL('../../scenarios/tail-at-scale.yaml', import.meta.url), 'utf8').split('\n');
+    [lines[11], lines[28]] = [lines[28], lines[11]];
+    const out = problems(lines.join('\n'));
+    expect(out.length).toBeGreaterThan(0);
+    expect(out.length).toBeLessThanOrEqual(6);
+    expect(out[0]).toMatch(/^bad\.yaml:13:1: \(top level\): expected valid YAML, found /);
+    expect(out[out.length - 1]).toMatch(/^bad\.yaml:\d+:\d+: \(top level\): expected valid YAML, found \d+ more syntax errors from here on \(often knock-on effects of the ones above\)$/);
+    for (const line of out) expect(line.length).toBeLessThan(250);
+    const long = problems(`a: [x\n${'y'.repeat(2000)}: ]]\n`);
+    for (const line of long) expect(line.length).toBeLessThan(250);
+  });
+
+  it('refuses replicas per location with no location, and regions: {} (the loader crashed, or accepted a cache with no node)', () => {
+    expect(problems(base('  api: { cpu: 1ms, replicas: {} }'))).toEqual(['bad.yaml:5:30: services.api.replicas: expected at least one location, such as { us-east/dc1: 2 }, found an empty mapping']);
+    expect(problems(`${base('  api: { cpu: 1ms }')}\ncaches: { c: { kind: shared, replicas: {}, capacity: 5 } }\n`)).toEqual(['bad.yaml:6:40: caches.c.replicas: expected at least one location, such as { us-east/dc1: 2 }, found an empty mapping']);
+    expect(problems(`${base('  api: { cpu: 1ms }')}\nregions: {}\n`)).toEqual(['bad.yaml:6:10: regions: expected at least one region, such as { us-east: [dc1] }, found an empty mapping']);
+  });
+
   it('names too deep nesting plainly', () => {
     const out = problems(`name: ${'['.repeat(3000)}${']'.repeat(3000)}\n`);
     expect(out).toHaveLength(1);

@@ -85,17 +85,7 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
   if (text.includes('\0')) throw new ScenarioError([{ path: [], expected: 'a scenario file (YAML text)', found: 'a binary file', ...inFile(file, 1, 1) }]);
   const lines = new LineCounter();
   const doc = parseDocument(maskCalls(text), { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
-  if (doc.errors.length > 0) {
-    // a stack overflow in the parser brings a train of follow-on errors: the first says it all
-    const deep = doc.errors.find((e) => /call stack/i.test(e.message));
-    throw new ScenarioError(
-      (deep ? [deep] : doc.errors).map((e) => {
-        const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-        const found = e === deep ? 'collections nested too deeply' : unmaskString(e.message.split('\n')[0]).replace(/ at line \d+, column \d+:?$/, '');
-        return { path: [], expected: 'valid YAML', found, ...inFile(file, pos.line, pos.col) };
-      }),
-    );
-  }
+  if (doc.errors.length > 0) throw new ScenarioError(syntaxProblems(doc, lines, file));
   const raw: unknown = unmaskValue(toData(doc, lines, file));
   if (raw === null || raw === undefined) {
     throw new ScenarioError([{ path: [], expected: 'a mapping with name, workloads and services', found: 'an empty file', ...inFile(file, 1, 1) }]);
@@ -148,6 +138,33 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
   const memory = checkCacheMemory(spec);
   if (memory.length > 0) refuse(memory);
   return deepFreeze(spec);
+}
+
+/** Reported syntax errors: after a few, the rest are mostly knock-on effects of the first (a broken structure makes every later token unexpected). */
+const MAX_SYNTAX_ERRORS = 5;
+
+/** YAML syntax errors as problems: the first on each line, at most MAX_SYNTAX_ERRORS and a count of the rest. */
+function syntaxProblems(doc: Document, lines: LineCounter, file: string): Problem[] {
+  const at = (e: Document['errors'][number]) => e.linePos?.[0] ?? lines.linePos(e.pos[0]);
+  // a stack overflow in the parser brings a train of follow-on errors: the first says it all
+  const deep = doc.errors.find((e) => /call stack/i.test(e.message));
+  if (deep) return [{ path: [], expected: 'valid YAML', found: 'collections nested too deeply', ...inFile(file, at(deep).line, at(deep).col) }];
+  const byLine = new Map<number, Document['errors'][number]>();
+  for (const e of [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0])) if (!byLine.has(at(e).line)) byLine.set(at(e).line, e);
+  const first = [...byLine.values()];
+  const problems: Problem[] = first.slice(0, MAX_SYNTAX_ERRORS).map((e) => {
+    // the parser quotes the unexpected token, which may be a long stretch of the file
+    const found = unmaskString(e.message.split('\n')[0])
+      .replace(/ at line \d+, column \d+:?$/, '')
+      .replace(/"(.*)"$/, (_, token: string) => describe(token));
+    return { path: [], expected: 'valid YAML', found, ...inFile(file, at(e).line, at(e).col) };
+  });
+  if (first.length > MAX_SYNTAX_ERRORS) {
+    const next = at(first[MAX_SYNTAX_ERRORS]);
+    const rest = doc.errors.filter((e) => e.pos[0] >= first[MAX_SYNTAX_ERRORS].pos[0]).length;
+    problems.push({ path: [], expected: 'valid YAML', found: `${rest} more syntax errors from here on (often knock-on effects of the ones above)`, ...inFile(file, next.line, next.col) });
+  }
+  return problems;
 }
 
 /** The document as plain data; aliases that cannot be resolved or that expand too much, and too deep nesting, are problems. */
