@@ -333,6 +333,14 @@ describe('hostile input: refused with one located line, never an exception of an
     expect(loadScenarioBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(ok)]), 'bom.yaml').name).toBe('t');
   });
 
+  it('keeps a long value short wherever a message quotes it', () => {
+    // found by the fuzz test: a list joined to the line of a cpu value was quoted whole
+    const out = problems(base(`  api:\n    cpu: 0.2ms ${'leaf, '.repeat(100)}`));
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^bad\.yaml:6:\d+: services\.api\.cpu: expected .*, found "leaf, leaf[^"]*\.\.\." \(\d+ characters\)/);
+    expect(out[0].length).toBeLessThan(250);
+  });
+
   it('keeps a long found value short in the message', () => {
     const out = problems(`${'x'.repeat(5000)}\n`);
     expect(out).toHaveLength(1);

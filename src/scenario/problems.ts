@@ -55,7 +55,7 @@ export function problemJson(p: Problem): ProblemJson {
     flag: p.where?.startsWith('--') ? p.where : null,
     path: p.path.length > 0 ? formatPath(p.path) : '',
     expected: p.expected,
-    found: p.found,
+    found: shortFound(p.found),
     suggestion: mean ? mean[1] : (p.hint ?? null),
     message: formatProblem(p).replace(/: \(top level\): /, ': '),
   };
@@ -76,7 +76,18 @@ export function formatPath(path: readonly PathSegment[]): string {
 
 export function formatProblem(p: Problem): string {
   const where = p.where ? `${p.where}: ` : '';
-  return oneLine(`${where}${formatPath(p.path)}: expected ${p.expected}, found ${p.found}${p.hint ? `; ${p.hint}` : ''}`);
+  return oneLine(`${where}${formatPath(p.path)}: expected ${p.expected}, found ${shortFound(p.found)}${p.hint ? `; ${p.hint}` : ''}`);
+}
+
+/** A found value that starts with a long quoted text (a whole line of a file, say), with the text shortened. */
+function shortFound(found: string): string {
+  const quoted = /^"(?:[^"\\]|\\.)*"/.exec(found);
+  if (!quoted || quoted[0].length <= 82) return found;
+  try {
+    return describe(JSON.parse(quoted[0])) + found.slice(quoted[0].length);
+  } catch {
+    return found;
+  }
 }
 
 const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
