@@ -1,0 +1,145 @@
+// Fuzz test of the scenario loader: seeded mutations of every shipped scenario through `msim validate` and a short run.
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { reportJson } from '../observe/report.js';
+import { formatSummary } from '../observe/summary.js';
+import { Run } from '../run/run.js';
+import { loadScenarioFile } from '../scenario/load.js';
+import type { ScenarioSpec } from '../scenario/spec.js';
+import { runCli } from '../test-support/cli.js';
+import { mutate } from '../test-support/mutate.js';
+import { Watchdog } from '../test-support/watchdog.js';
+
+/** `npm run test:fuzz` (MSIM_FUZZ=1) soaks: many more cases, other seeds. MSIM_FUZZ_CASES sets the count. */
+const SOAK = process.env.MSIM_FUZZ === '1';
+const CASES = Number(process.env.MSIM_FUZZ_CASES ?? (SOAK ? 100_000 : 1500));
+/** CPU time one case may take (validate and, when valid, a short run): CPU, so a busy machine does not fail it. */
+const CASE_CPU_MS = 2000;
+/** Past this much wall time a case is taken for a hang: the watchdog names it and kills the test process. */
+const HANG_MS = 60_000;
+/** The short run: at most this much simulated time and this many events. */
+const RUN_MS = 1000;
+const RUN_EVENTS = 5000;
+const HEAP_BYTES = 1.5e9;
+
+const root = new URL('../../', import.meta.url).pathname;
+const SOURCES = ['scenarios', 'src/scenario/fixtures'].flatMap((dir) =>
+  readdirSync(join(root, dir))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => `${dir}/${f}`),
+);
+
+interface Failure {
+  seed: string;
+  source: string;
+  steps: string[];
+  problem: string;
+  text: string;
+}
+
+/** What a user must see when a scenario is refused: `error:` lines (and a count), nothing else. */
+function badOutput(code: number, stderr: string): string | undefined {
+  if (code !== 0 && code !== 2) return `exit code ${code}`;
+  if (code === 0) return undefined;
+  if (/internal error/.test(stderr)) return 'an internal error';
+  if (/\n\s+at .+:\d+:\d+/.test(stderr)) return 'a stack trace';
+  const lines = stderr.replace(/\n$/, '').split('\n');
+  if (!lines[0]?.startsWith('error: ')) return `no error line: ${JSON.stringify(stderr.slice(0, 200))}`;
+  const odd = lines.find((l, i) => !l.startsWith('error: ') && !(i === lines.length - 1 && /^\d+ problems; nothing was run\.$/.test(l)));
+  if (odd !== undefined) return `a line that is not an error: ${JSON.stringify(odd.slice(0, 200))}`;
+  const long = lines.find((l) => l.length > 500);
+  if (long) return `an error line of ${long.length} characters`;
+  return undefined;
+}
+
+/**
+ * Sizes the model cannot build yet: a world with a billion replicas never finishes building, and
+ * a billion closed-loop users overflow the event heap (RangeError, an internal error). The loader
+ * is to refuse impossible sizes (exit 2); until then such scenarios are validated but not run.
+ */
+function awaitingSizeBounds(spec: ScenarioSpec): string | undefined {
+  const replicas = Object.values(spec.services).reduce((n, s) => n + s.replicas, 0);
+  if (replicas > 10_000) return `${replicas} replicas`;
+  const users = spec.workloads.reduce((n, w) => n + (w.arrivals.kind === 'closed' ? w.arrivals.users : 0), 0);
+  if (users > 100_000) return `${users} closed-loop users`;
+  return undefined;
+}
+
+/** A short, bounded run of a valid scenario: report and summary included. */
+function shortRun(spec: ScenarioSpec): void {
+  const run = new Run(spec, { endMs: Math.min(spec.durationMs, RUN_MS) });
+  run.advance(Infinity, RUN_EVENTS);
+  run.stop();
+  const report = run.report();
+  formatSummary(report);
+  reportJson(report);
+}
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+const watchdog = new Watchdog(HANG_MS);
+afterAll(() => watchdog.dispose());
+
+async function fuzz(cases: number, seedPrefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'msim-fuzz-'));
+  const file = join(dir, 'case.yaml');
+  const texts = SOURCES.map((f) => readFileSync(join(root, f), 'utf8'));
+  const failures: Failure[] = [];
+  const ranSpecs = new Set<string>();
+  const counts = { refused: 0, valid: 0, ran: 0, sameAsBefore: 0, tooBig: 0 };
+  for (let i = 0; i < cases && failures.length < 10; i++) {
+    const seed = `${seedPrefix}${i}`;
+    const source = SOURCES[i % SOURCES.length];
+    const m = mutate(texts[i % SOURCES.length], seed);
+    const fail = (problem: string) => failures.push({ seed, source, steps: m.steps, problem, text: m.text });
+    writeFileSync(file, m.text);
+    watchdog.start(`fuzz case ${seed} (${source}; ${m.steps.join('; ')}); its text is in ${file}`);
+    const t0 = cpuMs();
+    try {
+      const r = await runCli(['validate', file]);
+      const bad = badOutput(r.code, r.stderr);
+      if (bad) fail(`validate: ${bad}\n${r.stderr.slice(0, 2000)}`);
+      else if (r.code === 2) counts.refused++;
+      else {
+        counts.valid++;
+        const spec = loadScenarioFile(file);
+        const key = JSON.stringify(spec);
+        if (ranSpecs.has(key)) counts.sameAsBefore++;
+        else if (awaitingSizeBounds(spec)) counts.tooBig++;
+        else {
+          ranSpecs.add(key);
+          shortRun(spec);
+          counts.ran++;
+        }
+      }
+    } catch (err) {
+      fail(`threw ${(err as Error).stack}`);
+    }
+    watchdog.stop();
+    if (SOAK && i % 1000 === 999) console.log(`fuzz: ${i + 1} cases, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB: ${JSON.stringify(counts)}`);
+    const ms = cpuMs() - t0;
+    if (ms > CASE_CPU_MS) fail(`took ${ms.toFixed(0)} ms of CPU (budget ${CASE_CPU_MS})`);
+    const heap = process.memoryUsage().heapUsed;
+    if (heap > HEAP_BYTES) fail(`heap at ${(heap / 1e6).toFixed(0)} MB after the case`);
+  }
+  return { failures, counts };
+}
+
+const describeFailures = (failures: Failure[]) =>
+  failures.map((f) => `--- seed ${f.seed} (${f.source}): ${f.steps.join('; ')}\n${f.problem}\n--- text:\n${f.text.slice(0, 3000)}`).join('\n\n');
+
+describe('fuzz: mutated scenarios are accepted or refused with error lines, never a crash, a hang or a stack', () => {
+  it(`${CASES} seeded mutations of ${SOURCES.length} scenarios through validate and a short run`, { timeout: SOAK ? 24 * 3600_000 : 120_000 }, async () => {
+    const { failures, counts } = await fuzz(CASES, SOAK ? `soak:${process.env.MSIM_FUZZ_SEED ?? ''}:` : 'fuzz:');
+    if (SOAK) console.log(`fuzz: ${CASES} cases: ${JSON.stringify(counts)}`);
+    expect(failures.length, describeFailures(failures)).toBe(0);
+    // the mutations must leave enough scenarios valid, and different, for the run part to mean something
+    expect(counts.ran).toBeGreaterThan(CASES / 20);
+    expect(counts.refused).toBeGreaterThan(CASES / 2);
+  });
+});
