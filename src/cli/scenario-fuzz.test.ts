@@ -7,9 +7,10 @@ import { reportJson } from '../observe/report.js';
 import { formatSummary } from '../observe/summary.js';
 import { Run } from '../run/run.js';
 import { loadScenarioFile } from '../scenario/load.js';
+import { type Override, parseSetFlag } from '../scenario/overrides.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
 import { runCli } from '../test-support/cli.js';
-import { mutate } from '../test-support/mutate.js';
+import { mutate, mutateFlags } from '../test-support/mutate.js';
 import { Watchdog } from '../test-support/watchdog.js';
 
 /** `npm run test:fuzz` (MSIM_FUZZ=1) soaks: many more cases, other seeds. MSIM_FUZZ_CASES sets the count. */
@@ -96,18 +97,20 @@ async function fuzz(cases: number, seedPrefix: string) {
     const seed = `${seedPrefix}${i}`;
     const source = SOURCES[i % SOURCES.length];
     const m = mutate(texts[i % SOURCES.length], seed);
+    const sets = mutateFlags(m.text, seed);
+    m.steps.push(...sets.map((f) => `--set ${f}`));
     const fail = (problem: string) => failures.push({ seed, source, steps: m.steps, problem, text: m.text });
     writeFileSync(file, m.text);
     watchdog.start(`fuzz case ${seed} (${source}; ${m.steps.join('; ')}); its text is in ${file}`);
     const t0 = cpuMs();
     try {
-      const r = await runCli(['validate', file]);
+      const r = await runCli(['validate', file, ...sets.flatMap((f) => ['--set', f])]);
       const bad = badOutput(r.code, r.stderr);
       if (bad) fail(`validate: ${bad}\n${r.stderr.slice(0, 2000)}`);
       else if (r.code === 2) counts.refused++;
       else {
         counts.valid++;
-        const spec = loadScenarioFile(file);
+        const spec = loadScenarioFile(file, sets.map((f) => parseSetFlag(f) as Override));
         const key = JSON.stringify(spec);
         if (ranSpecs.has(key)) counts.sameAsBefore++;
         else if (awaitingSizeBounds(spec)) counts.tooBig++;

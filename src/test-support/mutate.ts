@@ -219,3 +219,18 @@ export function mutate(text: string, seed: string, maxSteps = 3): Mutated {
   }
   return { text: out, steps };
 }
+
+/** Paths a `--set` may take, some of them wrong: `$` is a name from the scenario. */
+const SET_PATHS = ['services.$.replicas', 'services.$.cores', 'services.$.cpu', 'services.$.queue', 'services.$.endpoints.$.cpu', 'services.$', 'workloads[0].arrivals', 'workloads.$.to', 'workloads[9].to', 'workloads.1', 'caches.$.capacity', 'keys.$.count', 'regions.$', 'duration', 'warmup', 'seed', 'name', 'services', 'workloads', 'a..b', 'workloads[0', 'services.$.calls[0]', 'faults[0].at', 'network.$'];
+
+/** 0 to 2 seeded `--set path=value` flags, some of them wrong, for the same scenario. */
+export function mutateFlags(text: string, seed: string): string[] {
+  const rng = seedrandom.xor4096(`${seed}:flags`);
+  const count = rng() < 0.8 ? 0 : 1 + Math.floor(rng() * 2);
+  const known = names(text);
+  return Array.from({ length: count }, () => {
+    const path = pick(rng, SET_PATHS).replaceAll('$', () => pick(rng, known) ?? 'x');
+    const value = rng() < 0.2 ? pick(rng, known) ?? 'x' : pick(rng, VALUES);
+    return `${path}=${value}`;
+  });
+}
