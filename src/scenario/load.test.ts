@@ -368,6 +368,11 @@ describe('hostile input: refused with one located line, never an exception of an
     expect(problems(`${base('  api: { cpu: 1ms }')}\nregions: {}\n`)).toEqual(['bad.yaml:6:10: regions: expected at least one region, such as { us-east: [dc1] }, found an empty mapping']);
   });
 
+  it('refuses nesting deeper than 64 levels, where it starts', () => {
+    expect(problems(`name: t\nservices:\n  a: ${'['.repeat(70)}${']'.repeat(70)}\n`)).toEqual(['bad.yaml:3:68: (top level): expected mappings and lists nested at most 64 levels deep, found deeper nesting']);
+    expect(() => loadScenarioText(`${base('  api: { cpu: 1ms }')}\n  db: { description: !!binary ${Buffer.alloc(300_000).toString('base64')} }\n`, 'b.yaml')).toThrow(/services\.db\.description: expected text/);
+  });
+
   it('names too deep nesting plainly', () => {
     const out = problems(`name: ${'['.repeat(3000)}${']'.repeat(3000)}\n`);
     expect(out).toHaveLength(1);

@@ -217,7 +217,8 @@ function toData(doc: Document, lines: LineCounter, file: string): unknown {
   const stack: { value: unknown; path: PathSegment[] }[] = [{ value: data, path: [] }];
   while (stack.length > 0) {
     const { value, path } = stack.pop()!;
-    if (!value || typeof value !== 'object') continue;
+    // plain mappings and lists only (a !!binary value is bytes, not thousands of entries)
+    if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) continue;
     if (path.length >= MAX_NESTING) {
       const pos = positionOf(doc, lines, path);
       throw new ScenarioError([{ path: [], expected: `mappings and lists nested at most ${MAX_NESTING} levels deep`, found: 'deeper nesting', ...inFile(file, pos.line, pos.column) }]);
