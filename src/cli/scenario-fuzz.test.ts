@@ -16,6 +16,8 @@ import { Watchdog } from '../test-support/watchdog.js';
 /** `npm run test:fuzz` (MSIM_FUZZ=1) soaks: many more cases, other seeds. MSIM_FUZZ_CASES sets the count. */
 const SOAK = process.env.MSIM_FUZZ === '1';
 const CASES = Number(process.env.MSIM_FUZZ_CASES ?? (SOAK ? 100_000 : 1500));
+/** The first case (to go back to one a soak reported). */
+const FROM = Number(process.env.MSIM_FUZZ_FROM ?? 0);
 /** CPU time one case may take (validate and, when valid, a short run): CPU, so a busy machine does not fail it. */
 const CASE_CPU_MS = 2000;
 /** Past this much wall time a case is taken for a hang: the watchdog names it and kills the test process. */
@@ -93,7 +95,7 @@ async function fuzz(cases: number, seedPrefix: string) {
   const failures: Failure[] = [];
   const ranSpecs = new Set<string>();
   const counts = { refused: 0, valid: 0, ran: 0, sameAsBefore: 0, tooBig: 0 };
-  for (let i = 0; i < cases && failures.length < 10; i++) {
+  for (let i = FROM; i < FROM + cases && failures.length < 10; i++) {
     const seed = `${seedPrefix}${i}`;
     const source = SOURCES[i % SOURCES.length];
     const m = mutate(texts[i % SOURCES.length], seed);

@@ -1,27 +1,42 @@
 // A watchdog for tests that run generated input in-process: a case stuck in synchronous code cannot be
 // interrupted by a test timeout, so a thread of its own names the case and kills the process instead.
-import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 
 const LABEL_BYTES = 4096;
 
+// The watchdog times a case with its own clock from when it first sees it running: the two threads'
+// clocks are not comparable (performance.timeOrigin differs, and Date.now() jumps with the system clock).
 const CODE = `
 const { workerData } = require('node:worker_threads');
 const { writeSync } = require('node:fs');
 const state = new Float64Array(workerData.state);
 const label = new Uint8Array(workerData.label);
+let seen = -1;
+let since = 0;
 setInterval(() => {
-  if (state[0] > 0 && performance.timeOrigin + performance.now() - state[0] > workerData.limitMs) {
+  if (state[0] === 0) {
+    seen = -1;
+    return;
+  }
+  if (state[3] !== seen) {
+    seen = state[3];
+    since = performance.now();
+    return;
+  }
+  if (performance.now() - since > workerData.limitMs) {
     const text = Buffer.from(label.subarray(0, state[1])).toString('utf8');
-    writeSync(2, '\\nwatchdog: ' + text + ': still running after ' + workerData.limitMs + ' ms; killing the test process\\n');
+    const cpu = process.cpuUsage();
+    // CPU time near the wall time: a computation that does not end; much less: the process was blocked or starved
+    const cpuMs = Math.round((cpu.user + cpu.system) / 1000 - state[2]);
+    writeSync(2, '\\nwatchdog: ' + text + ': still running after ' + workerData.limitMs + ' ms (' + cpuMs + ' ms of CPU); killing the test process\\n');
     process.kill(process.pid, 'SIGKILL');
   }
 }, 250);
 `;
 
 export class Watchdog {
-  /** [start time of the running case (0: none), length of its label] */
-  private readonly state = new Float64Array(new SharedArrayBuffer(16));
+  /** [a case is running (1) or not (0), length of its label, CPU time of the process at its start, its number] */
+  private readonly state = new Float64Array(new SharedArrayBuffer(32));
   private readonly label = new Uint8Array(new SharedArrayBuffer(LABEL_BYTES));
   private readonly worker: Worker;
 
@@ -35,8 +50,10 @@ export class Watchdog {
     const bytes = Buffer.from(label).subarray(0, LABEL_BYTES);
     this.label.set(bytes);
     this.state[1] = bytes.length;
-    // monotonic in both threads (Date.now() would jump with the system clock)
-    this.state[0] = performance.timeOrigin + performance.now();
+    const cpu = process.cpuUsage();
+    this.state[2] = (cpu.user + cpu.system) / 1000;
+    this.state[3]++;
+    this.state[0] = 1;
   }
 
   stop(): void {
