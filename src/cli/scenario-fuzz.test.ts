@@ -144,7 +144,9 @@ describe('fuzz: mutated scenarios are accepted or refused with error lines, neve
     if (SOAK) console.log(`fuzz: ${CASES} cases: ${JSON.stringify(counts)}`);
     expect(failures.length, describeFailures(failures)).toBe(0);
     // the mutations must leave enough scenarios valid, and different, for the run part to mean something
-    expect(counts.ran).toBeGreaterThan(CASES / 20);
+    // (a long soak runs fewer new ones as it goes: the same valid mutations come back)
+    expect(counts.valid).toBeGreaterThan(CASES / 20);
+    expect(counts.ran).toBeGreaterThan(Math.min(CASES / 40, 500));
     expect(counts.refused).toBeGreaterThan(CASES / 2);
   });
 });
