@@ -12,6 +12,20 @@ export interface ScenarioFlags {
   set?: string[];
 }
 
+/** The overrides a report recorded (`--set a.b=1`, `--duration 10s`, `--warmup 5s`), turned back into flags. */
+export function flagsFromLabels(labels: readonly string[]): ScenarioFlags {
+  const flags: ScenarioFlags = { set: [] };
+  for (const label of labels) {
+    const space = label.indexOf(' ');
+    const [name, value] = [label.slice(0, space), label.slice(space + 1)];
+    if (name === '--set') flags.set!.push(value);
+    else if (name === '--duration') flags.duration = value;
+    else if (name === '--warmup') flags.warmup = value;
+    else throw new UsageError([`a recorded override: expected --set, --duration or --warmup, found "${label}"`]);
+  }
+  return flags;
+}
+
 /** Turn the flags into scenario overrides; every bad flag is reported at once. */
 export function overridesFromFlags(flags: ScenarioFlags): { overrides: Override[]; seed?: number } {
   const problems: Problem[] = [];

@@ -15,7 +15,12 @@ export interface CliIo {
   /** Reads all of standard input (a scenario given as `-`); absent when there is none to read. */
   readStdin?: () => Promise<Uint8Array>;
   /** The interactive terminal, when both stdin and stdout are TTYs (the dashboard needs it). */
-  terminal?: { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream };
+  terminal?: {
+    stdout: NodeJS.WriteStream;
+    stdin: NodeJS.ReadStream;
+    /** Route errors thrown outside any caller (timers, promises) to `onError` until the returned undo is called. */
+    trapErrors?: (onError: (err: unknown) => void) => () => void;
+  };
 }
 
 /** A user's mistake (bad flag, bad scenario): reported without a stack trace, exit code 2. */
@@ -33,3 +38,5 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
 export const EXIT_USAGE = 2;
+/** The run stopped before its end (too many requests in the system, a clock that stood still); the report says why. */
+export const EXIT_TRUNCATED = 4;

@@ -17,7 +17,7 @@ describe('msim run', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^checkout: 15s simulated \(2s warm-up\), seed 42/);
     expect(r.stdout).toMatch(/service\s+replicas\s+util/);
-    expect(r.stdout).toMatch(/\npayment\s+5x1\s+\d+\.\d%/);
+    expect(r.stdout).toMatch(/\npayment\s+5 x1\s+\d+\.\d%/);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(reportSchema.safeParse(report).success).toBe(true);
     expect(report.simulatedSeconds).toBe(15);
@@ -117,6 +117,20 @@ describe('msim run', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/run \[options\] <scenario>/);
     expect((await runCli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('help gives examples, exit codes, the dashboard keys and where the formats are documented; -v and -V print the version', async () => {
+    const main = await runCli(['--help']);
+    expect(main.stdout).toMatch(/Examples:\n {2}npx msim run scenarios\/checkout\.yaml/);
+    expect(main.stdout).toMatch(/Exit codes:\n {2}0 {2}done[\s\S]* {2}2 {2}a mistake[\s\S]* {2}4 {2}the run stopped early/);
+    expect(main.stdout).toMatch(/README\.md/);
+    const run = await runCli(['run', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/The dashboard's keys[\s\S]* {2}space {8}pause \/ resume[\s\S]* {2}k {12}kill a replica/);
+    expect(run.stdout).toMatch(/The scenario format is documented in README\.md/);
+    expect(run.stdout).toMatch(/Exit codes:/);
+    expect((await runCli(['validate', '--help'])).stdout).toMatch(/Examples:\n {2}msim validate scenarios\/checkout\.yaml/);
+    for (const flag of ['-v', '-V', '--version']) expect((await runCli([flag])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 });
 
@@ -234,7 +248,9 @@ describe('msim run --replay and --speed', () => {
     const { Run } = await import('../run/run.js');
     const { loadScenarioFile } = await import('../scenario/load.js');
     const { reportJson } = await import('../observe/report.js');
-    const live = new Run(loadScenarioFile('scenarios/checkout.yaml'), { seed: 11 });
+    const { createHash } = await import('node:crypto');
+    const sha = createHash('sha256').update(readFileSync('scenarios/checkout.yaml')).digest('hex');
+    const live = new Run(loadScenarioFile('scenarios/checkout.yaml'), { seed: 11, source: { scenarioSha256: sha, overrides: [] } });
     live.advance(7000.5);
     live.intervene('kill-replica', 'payment');
     live.advance(3333);
@@ -266,6 +282,45 @@ describe('msim run --replay and --speed', () => {
     const s = await runCli(['run', 'scenarios/checkout.yaml', '--speed', 'fast']);
     expect(s.code).toBe(2);
     expect(s.stderr).toBe('error: --speed fast: expected a pace such as 1x, 10x, 0.5x or max, found "fast"\n');
+  });
+
+  it('records the overrides and the scenario file\'s hash; a replay applies the overrides and reproduces the run', async () => {
+    const dir = tmp();
+    const recorded = join(dir, 'recorded.json');
+    const first = await runCli(['run', 'scenarios/checkout.yaml', '--duration', '8s', '--warmup', '1s', '--set', 'services.payment.replicas=8', '--json', recorded]);
+    expect(first.code).toBe(0);
+    const report = JSON.parse(readFileSync(recorded, 'utf8'));
+    expect(report.overrides).toEqual(['--duration 8s', '--warmup 1s', '--set services.payment.replicas=8']);
+    expect(report.scenarioSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.services.payment.replicas).toBe(8);
+    const again = await runCli(['run', 'scenarios/checkout.yaml', '--replay', recorded, '--json', '-']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(withoutEngine(again.stdout)).toBe(withoutEngine(readFileSync(recorded, 'utf8')));
+  });
+
+  it('refuses to replay a scenario file that changed (naming both hashes) unless --force, and refuses --duration, --warmup or --set with --replay', async () => {
+    const dir = tmp();
+    const file = join(dir, 'mm1.yaml');
+    writeFileSync(file, readFileSync('scenarios/mm1.yaml'));
+    const recorded = join(dir, 'recorded.json');
+    expect((await runCli(['run', file, '--duration', '40s', '--json', recorded])).code).toBe(0);
+    writeFileSync(file, `${readFileSync('scenarios/mm1.yaml', 'utf8')}# edited\n`);
+    const changed = await runCli(['run', file, '--replay', recorded]);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/^error: --replay .*recorded\.json: expected the scenario file it was made from \(SHA-256 [0-9a-f]{12}\.\.\.\), found .*mm1\.yaml with SHA-256 [0-9a-f]{12}\.\.\.: it changed since; --force replays it anyway\n$/);
+    expect((await runCli(['run', file, '--replay', recorded, '--force'])).code).toBe(0);
+    const mixed = await runCli(['run', file, '--replay', recorded, '--duration', '10s', '--set', 'services.server.cores=2']);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('error: --duration 10s: expected no --duration, --warmup or --set with --replay');
+    expect(mixed.stderr).toContain('error: --set services.server.cores=2: expected no --duration');
+  });
+
+  it('finds a --json path that cannot be written before running, not after', async () => {
+    const t0 = performance.now();
+    const r = await runCli(['run', 'scenarios/mm1.yaml', '--json', '/proc/x.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --json \/proc\/x\.json: expected a file msim can write, found .* \/proc\n$/);
+    expect(performance.now() - t0).toBeLessThan(2000); // mm1 runs 600 simulated seconds: it was not run
   });
 
   it('never opens the dashboard without a terminal, with CI set, or with --no-tui', async () => {
@@ -300,8 +355,47 @@ describe('the summary of a run with faults and retries', () => {
   it('shows the call edges and a fault timeline', async () => {
     const r = await runCli(['run', 'scenarios/retry-storm.yaml', '--duration', '40s']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/call edge\s+calls\s+attempts\s+retries\s+timeouts\s+breaker\s+bulkhead\s+hedges\s+fallback\s+x\n/);
-    expect(r.stdout).toMatch(/client-naive->db-naive\s+\d+\s+\d+\s+\d+/);
-    expect(r.stdout).toMatch(/faults \(what the workloads saw while each was active\):\n {2}20\.0s-25\.0s {3}cpu db-naive/);
+    expect(r.stdout).toMatch(/call edge\s+calls\s+attempts\s+retries\s+timeouts\s+breaker\s+bulkhead\s+hedges\s+fallback\s+amp\n/);
+    expect(r.stdout).toMatch(/\namp: attempts per call|; amp: attempts per call/);
+    expect(r.stdout).toMatch(/client-naive->db-naive\s+[\d.]+k?\s+[\d.]+k?\s+[\d.]+k?/);
+    expect(r.stdout).toMatch(/Faults \(workload requests whose calls reached the fault's target while it was\nactive; failed: failed or rejected\):\nwindow\s+fault\s+requests\s+failed\s+ok p99\n20\.0s-25\.0s\s+cpu db-naive\s+\d+/);
+  });
+});
+
+describe('runs that cannot finish', () => {
+  const flood = () => {
+    const dir = tmp();
+    const file = join(dir, 'flood.yaml');
+    writeFileSync(file, 'name: flood\nworkloads: [{ name: w, to: api, arrivals: poisson(1e9/s) }]\nservices:\n  api: { cpu: 2ms }\n');
+    return { dir, file };
+  };
+
+  it('warn at the start about a service over capacity with an unbounded queue, then stop at --max-in-system: exit 4, a complete report marked truncated', async () => {
+    const { dir, file } = flood();
+    const out = join(dir, 'report.json');
+    const r = await runCli(['run', file, '--max-in-system', '2000', '--json', out]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^warning: api: offered load is 2\.00Mx its capacity \(1\.00G requests\/s needing 2\.00ms of CPU each on 1 replica x 1 core\) and its queue is unbounded/);
+    expect(r.stderr).toMatch(/msim: the run stopped early, at [\d.]+(ms|us) of 1m00s simulated: more than 2000 requests in the system \(--max-in-system\); api holds [\d.]+k of them: its offered load is 2\.00Mx its capacity\n$/);
+    noStack(r.stderr);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(reportSchema.safeParse(report).success).toBe(true);
+    expect(report.truncated).toBe(true);
+    expect(report.truncation.service).toBe('api');
+    expect(r.stdout).toMatch(/STOPPED EARLY/);
+  });
+
+  it('msim validate prints the same warning (exit 0: the file is valid)', async () => {
+    const { file } = flood();
+    const r = await runCli(['validate', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/: ok \(flood: 1 service, 1 workload\)/);
+    expect(r.stderr).toMatch(/^warning: api: offered load is 2\.00Mx its capacity/);
+  });
+
+  it('refuses a --max-in-system that is not a whole number >= 1 (exit 2)', async () => {
+    const r = await runCli(['run', 'scenarios/mm1.yaml', '--max-in-system', 'lots']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --max-in-system lots: expected a whole number >= 1, found "lots"\n');
   });
 });

@@ -6,7 +6,9 @@ import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
 import { oneLine } from '../scenario/problems.js';
+import { leaveAltScreen } from '../ui/terminal.js';
 import { type CliIo, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
+import { MAIN_HELP } from './help-text.js';
 
 function version(): string {
   try {
@@ -22,10 +24,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const program = new Command()
     .name('msim')
     .description('Simulate a whole microservice system in one process: queueing, tail latency, what-ifs.')
-    .version(version(), '-V, --version')
+    .version(version(), '-v, --version', 'print the version')
     .showHelpAfterError('(run msim --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .addHelpText('after', MAIN_HELP);
   registerRun(program, io, (c) => (exitCode = c));
   registerValidate(program, io, (c) => (exitCode = c));
   registerSchema(program, io, (c) => (exitCode = c));
@@ -33,7 +36,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    // -V, as earlier versions had it, still prints the version
+    await program.parseAsync(argv.length === 1 && argv[0] === '-V' ? ['--version'] : [...argv], { from: 'user' });
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -49,6 +53,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(`msim: internal error (this is a bug in msim, please report it):\n${(err as Error).stack ?? String(err)}\n`);
     return EXIT_INTERNAL;
   }
+}
+
+/** Where uncaught errors go while the dashboard is up (it stops the run and still reports), else null. */
+let trapped: ((err: unknown) => void) | null = null;
+function trapErrors(onError: (err: unknown) => void): () => void {
+  trapped = onError;
+  return () => {
+    if (trapped === onError) trapped = null;
+  };
 }
 
 /** All of standard input: a scenario piped in (`msim run - < s.yaml`); a terminal is refused rather than waited on. */
@@ -70,15 +83,24 @@ export async function runFromProcess(): Promise<void> {
       throw err;
     });
   }
-  const terminal = process.stdout.isTTY && process.stdin.isTTY ? { stdout: process.stdout, stdin: process.stdin } : undefined;
+  const terminal = process.stdout.isTTY && process.stdin.isTTY ? { stdout: process.stdout, stdin: process.stdin, trapErrors } : undefined;
   if (terminal) {
-    // whatever happens, give the terminal back: main screen, visible cursor
-    const restore = () => process.stdout.write('\x1b[?1049l\x1b[?25h');
-    process.once('SIGTERM', () => {
-      restore();
-      process.exit(143);
-    });
-    process.once('exit', restore);
+    // whatever happens, give the terminal back (main screen, visible cursor) before anything is printed;
+    // only if the dashboard has not already: leaving twice moves the cursor back over the summary
+    for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129], ['SIGINT', 130]] as const) {
+      process.once(signal, () => {
+        leaveAltScreen();
+        process.exit(code);
+      });
+    }
+    process.once('exit', leaveAltScreen);
+    const crash = (err: unknown) => {
+      leaveAltScreen();
+      process.stderr.write(`msim: internal error (this is a bug in msim, please report it):\n${(err as Error)?.stack ?? String(err)}\n`);
+      process.exit(EXIT_INTERNAL);
+    };
+    process.on('uncaughtException', (err) => (trapped ? trapped(err) : crash(err)));
+    process.on('unhandledRejection', (err) => (trapped ? trapped(err) : crash(err)));
   }
   const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), terminal, readStdin });
   process.exitCode = code;

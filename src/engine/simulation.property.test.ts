@@ -19,7 +19,10 @@ interface Scheduler {
 }
 
 class Real implements Scheduler {
-  private readonly sim = new Simulation();
+  private readonly sim: Simulation;
+  constructor(compactMinCancelled?: number) {
+    this.sim = new Simulation({ compactMinCancelled });
+  }
   private readonly handles: number[] = [];
   onEvent: (id: number) => void = () => {};
   private readonly target: EventTarget = { handleEvent: (_code, ref) => this.onEvent(ref as number) };
@@ -124,6 +127,8 @@ type Op =
   | { kind: 'schedule'; delay: number }
   | { kind: 'scheduleAt'; offset: number }
   | { kind: 'cancel'; pick: number }
+  /** Cancel every `step`-th event from the `pick`-th on (most of them still pending): mass cancellation, as when timeouts are cancelled. */
+  | { kind: 'cancelMany'; pick: number; step: number }
   | { kind: 'run'; slice: number; maxEvents: number | null }
   | { kind: 'step' };
 
@@ -135,6 +140,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('schedule' as const), delay }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('scheduleAt' as const), offset: delay }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }), weight: 3 },
+  { arbitrary: fc.record({ kind: fc.constant('cancelMany' as const), pick: fc.nat(), step: fc.integer({ min: 1, max: 3 }) }), weight: 1 },
   {
     arbitrary: fc.record({
       kind: fc.constant('run' as const),
@@ -185,6 +191,12 @@ function execute(s: Scheduler, ops: readonly Op[], salt: number): unknown[] {
       case 'cancel':
         if (handles > 0) seen.push(['cancel', s.cancel(o.pick % handles)]);
         break;
+      case 'cancelMany': {
+        let cancelled = 0;
+        for (let h = handles > 0 ? o.pick % handles : 0; h < handles; h += o.step) if (s.cancel(h)) cancelled++;
+        seen.push(['cancelled', cancelled]);
+        break;
+      }
       case 'run':
         seen.push(['ran', s.runUntil(s.nowMs + o.slice, o.maxEvents ?? undefined)]);
         break;
@@ -203,8 +215,9 @@ function execute(s: Scheduler, ops: readonly Op[], salt: number): unknown[] {
 describe('Simulation against a sorted-array reference', () => {
   it('dispatches the same events at the same times, with the same clock and counts, under any interleaving', () => {
     fc.assert(
-      fc.property(fc.array(op, { minLength: 1, maxLength: 60 }), fc.integer(), (ops, salt) => {
-        const real = execute(new Real(), ops, salt);
+      // compaction of cancelled events: at the default threshold, or after every few cancellations
+      fc.property(fc.array(op, { minLength: 1, maxLength: 60 }), fc.integer(), fc.option(fc.integer({ min: 0, max: 16 }), { nil: undefined }), (ops, salt, compactMin) => {
+        const real = execute(new Real(compactMin), ops, salt);
         const reference = execute(new Reference(), ops, salt);
         expect(real).toEqual(reference);
       }),
@@ -227,6 +240,20 @@ describe('Simulation against a sorted-array reference', () => {
     expect(sim.nowMs).toBe(50);
     expect(fired).toBe(1000);
     expect(sim.pending).toBe(4000);
+  });
+
+  it('compacts cancelled timers away: pending stays bounded when most timers are cancelled', () => {
+    const sim = new Simulation();
+    const t: EventTarget = { handleEvent() {} };
+    for (let i = 0; i < 200_000; i++) {
+      const timer = sim.schedule(1000, t, 0); // a call timeout...
+      sim.schedule(0.001, t, 1); // ...and its answer, which comes first
+      sim.runUntil(sim.nowMs + 0.001);
+      sim.cancel(timer);
+    }
+    expect(sim.pending).toBeLessThan(10_000);
+    sim.runUntil(Infinity);
+    expect(sim.eventCount).toBe(200_000);
   });
 
   it('never dispatches past the horizon when a cancelled event is on top', () => {

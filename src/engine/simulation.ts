@@ -9,11 +9,21 @@ export interface EventTarget {
   handleEvent(code: number, ref: unknown): void;
 }
 
+/** The engine holds at most 4,194,304 pending events; scheduling one more throws this. */
+export class EngineCapacityError extends RangeError {
+  constructor() {
+    super('over 4,194,304 events pending');
+    this.name = 'EngineCapacityError';
+  }
+}
+
 /** A handle returned by `schedule`, for `cancel`. Stale handles are harmless. */
 export type TimerId = number;
 
 const SLOT_BITS = 2 ** 22; // at most ~4M events pending at once
 const INITIAL_CAPACITY = 1024;
+/** Cancelled events in the heap before it is worth compacting (when they are also over half of it). */
+const COMPACT_MIN = 4096;
 
 /**
  * Event scheduler. The heap holds (timeMs, seq, slot) in parallel typed arrays
@@ -41,8 +51,14 @@ export class Simulation {
   private freeCount = 0;
   private slotCount = 0;
   private stopped = false;
+  /** Cancelled events still in the heap (they are dropped when they reach the top, or by compact()). */
+  private cancelledInHeap = 0;
 
-  constructor() {
+  /** Cancelled events in the heap before compacting is considered (tests lower it to exercise compaction). */
+  private readonly compactMin: number;
+
+  constructor(options: { compactMinCancelled?: number } = {}) {
+    this.compactMin = options.compactMinCancelled ?? COMPACT_MIN;
     this.heapTime = new Float64Array(INITIAL_CAPACITY);
     this.heapSeq = new Float64Array(INITIAL_CAPACITY);
     this.heapSlot = new Int32Array(INITIAL_CAPACITY);
@@ -77,6 +93,8 @@ export class Simulation {
     if (slot >= this.slotCount || this.slotGen[slot] !== gen || this.slotTarget[slot] === null) return false;
     this.slotTarget[slot] = null; // lazily removed when it reaches the top of the heap
     this.slotRef[slot] = null;
+    // many timers cancelled long before they are due (call timeouts at a high rate): drop them all at once
+    if (++this.cancelledInHeap > this.compactMin && this.cancelledInHeap * 2 > this.size) this.compact();
     return true;
   }
 
@@ -122,6 +140,7 @@ export class Simulation {
       if (this.slotTarget[slot] !== null) return true;
       this.popTop();
       this.freeSlot(slot);
+      this.cancelledInHeap--;
     }
     return false;
   }
@@ -212,10 +231,64 @@ export class Simulation {
     slots[i] = sl;
   }
 
+  /**
+   * Remove every cancelled event from the heap and restore the heap property
+   * (Floyd's bottom-up heapify, O(n)). Live events keep their (time, seq)
+   * keys, so the order in which they run does not change.
+   */
+  private compact(): void {
+    const time = this.heapTime;
+    const seqs = this.heapSeq;
+    const slots = this.heapSlot;
+    let n = 0;
+    for (let i = 0; i < this.size; i++) {
+      const slot = slots[i];
+      if (this.slotTarget[slot] === null) {
+        this.freeSlot(slot);
+        continue;
+      }
+      time[n] = time[i];
+      seqs[n] = seqs[i];
+      slots[n] = slot;
+      n++;
+    }
+    this.size = n;
+    this.cancelledInHeap = 0;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  /** Move the entry at i down to its place (used by compact). */
+  private siftDown(i: number): void {
+    const time = this.heapTime;
+    const seqs = this.heapSeq;
+    const slots = this.heapSlot;
+    const n = this.size;
+    const t = time[i];
+    const s = seqs[i];
+    const sl = slots[i];
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      const r = c + 1;
+      if (r < n && (time[r] < time[c] || (time[r] === time[c] && seqs[r] < seqs[c]))) c = r;
+      if (t < time[c] || (t === time[c] && s < seqs[c])) break;
+      time[i] = time[c];
+      seqs[i] = seqs[c];
+      slots[i] = slots[c];
+      i = c;
+    }
+    time[i] = t;
+    seqs[i] = s;
+    slots[i] = sl;
+  }
+
   private allocSlot(): number {
     if (this.freeCount > 0) return this.freeSlots[--this.freeCount];
     const slot = this.slotCount++;
-    if (slot >= SLOT_BITS) throw new RangeError('too many pending events (over 4M)');
+    if (slot >= SLOT_BITS) {
+      this.slotCount--;
+      throw new EngineCapacityError();
+    }
     if (slot >= this.slotCode.length) this.growSlots();
     return slot;
   }

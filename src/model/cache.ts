@@ -296,10 +296,7 @@ export class CacheFlow {
     const level = levels[w.level];
     if (level.service === null) {
       w.phase = Phase.LocalLookup;
-      const svc = replica.service;
-      const cpuMs = level.hitCpu.sample() * svc.cpuFactor * svc.faultCpuFactor;
-      span.cpuMs += cpuMs;
-      replica.compute(span, cpuMs);
+      replica.compute(span, level.hitCpu.sample());
     } else {
       w.phase = Phase.RemoteLookup;
       w.found = Found.Nothing;

@@ -115,3 +115,55 @@ faults:
     );
   });
 });
+
+describe('what a fault means', () => {
+  const run = (yaml: string) => new Run(loadScenarioText(yaml, 'f.yaml')).runToEnd();
+  const one = (fault: string) => `name: l\nduration: 20s\nfaults: [${fault}]\nworkloads: [{ name: w, to: a, arrivals: constant(20/s) }]\nservices: { a: { cpu: 10ms } }\n`;
+
+  it('latency multiply: each request waits (factor - 1) x its CPU time, holding its slot; the CPU (and utilization) is unchanged', () => {
+    const r = run(one('{ at: 0s, latency: a, multiply: 3 }'));
+    expect(r.latencyMs.p50).toBeCloseTo(30, 6);
+    expect(r.latencyMs.max).toBeCloseTo(30, 6);
+    // the first request comes at 50 ms, so 399 of 10 ms finish in the 20 s: 3.99 s of CPU
+    expect(r.services.a.utilization).toBe(0.1995);
+  });
+
+  it('cpu factor: the CPU itself is slower (utilization x factor); on local cache lookups and RPC messages too', () => {
+    const r = run(one('{ at: 0s, cpu: a, factor: 3 }'));
+    expect(r.latencyMs.p50).toBeCloseTo(30, 6);
+    expect(r.services.a.utilization).toBe(0.5985); // 399 x 30 ms in 20 s
+    // one key: every lookup after the first hits the local cache (1 ms of CPU); rpc messages cost 0.5 ms each end
+    const cached = (fault: string) =>
+      run(`name: c\nduration: 20s\nfaults: [${fault}]\nrpc: { overhead: 0.5ms }\nkeys: { k: { count: 1 } }\ncaches: { l1: { kind: local, capacity: 10, hit: 1ms } }\nworkloads: [{ name: w, to: a, arrivals: constant(20/s) }]\nservices: { a: { keys: k, cache: l1, cpu: 10ms } }\n`);
+    const base = cached('{ at: 100s, cpu: a, factor: 3 }');
+    const slow = cached('{ at: 0s, cpu: a, factor: 3 }');
+    // percentiles come from the histogram, within 0.05%
+    expect(Math.abs(base.latencyMs.p50! - 1)).toBeLessThan(0.0006);
+    expect(Math.abs(slow.latencyMs.p50! - 3)).toBeLessThan(0.0016);
+    expect(slow.services.a.utilization! / base.services.a.utilization!).toBeCloseTo(3, 3);
+  });
+
+  it('refuses a latency multiply below 1 on a service (a wait cannot make it faster)', () => {
+    expect(() => loadScenarioText(one('{ at: 0s, latency: a, multiply: 0.5 }'), 'f.yaml')).toThrow(/faults\[0\]\.multiply: expected a factor >= 1 on a service/);
+  });
+
+  it('counts, for each fault, the requests whose calls reached its target while it was active', () => {
+    const r = run(`name: two
+duration: 30s
+faults:
+  - { at: 10s, for: 5s, cpu: a, factor: 2 }
+  - { at: 10s, for: 5s, cpu: b, factor: 2 }
+workloads:
+  - { name: wa, to: a, arrivals: constant(100/s) }
+  - { name: wb, to: b, arrivals: constant(40/s) }
+services:
+  a: { cpu: 1ms }
+  b: { cpu: 1ms }
+`);
+    // 5 s of each workload, give or take the requests in flight at the edges
+    expect(r.faults[0].requests).toBeGreaterThanOrEqual(500);
+    expect(r.faults[0].requests).toBeLessThanOrEqual(502);
+    expect(r.faults[1].requests).toBeGreaterThanOrEqual(200);
+    expect(r.faults[1].requests).toBeLessThanOrEqual(202);
+  });
+});

@@ -28,6 +28,8 @@ export interface ModelListener {
   busyChanged(replica: Replica, delta: number): void;
   /** A message left `from` for `to` (only with a network): hop class 0 same datacenter, 1 across datacenters, 2 across regions. */
   hopSent(hopClass: number, from: Location, to: Location, bytes: number, retransmits: number): void;
+  /** A partition swallowed a message of `span`: its request on the way from `from` to `to`, or its answer on the way back. */
+  messageLost(span: Span, from: Location, to: Location): void;
   /** The caller gave up waiting for an attempt on `edge` (the attempt goes on at the callee). */
   callTimedOut(edge: Edge, attempt: Span): void;
   /** A circuit breaker refused to send an attempt on `edge` (it was open, or out of half-open probes). */
@@ -51,6 +53,7 @@ export const nullListener: ModelListener = {
   waitingChanged() {},
   busyChanged() {},
   hopSent() {},
+  messageLost() {},
   callTimedOut() {},
   breakerRejected() {},
   callEvent() {},
@@ -93,6 +96,9 @@ class FanOut implements ModelListener {
   }
   hopSent(c: number, f: Location, t: Location, b: number, lost: number): void {
     for (const l of this.ls) l.hopSent(c, f, t, b, lost);
+  }
+  messageLost(s: Span, f: Location, t: Location): void {
+    for (const l of this.ls) l.messageLost(s, f, t);
   }
   callTimedOut(e: Edge, s: Span): void {
     for (const l of this.ls) l.callTimedOut(e, s);

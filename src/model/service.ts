@@ -165,15 +165,20 @@ export class Replica implements EventTarget {
 
   /** The endpoint's own work (the origin, for a cached endpoint): its CPU, then its calls. */
   doWork(span: Span): void {
-    const svc = this.service;
-    let cpuMs = span.endpoint.cpu.sample() * svc.cpuFactor * svc.faultCpuFactor * svc.faultLatencyFactor;
-    if (this.world.rpc !== null) cpuMs += this.chargeRpc(span);
-    span.cpuMs += cpuMs;
-    this.compute(span, cpuMs);
+    let demandMs = span.endpoint.cpu.sample();
+    if (this.world.rpc !== null) demandMs += this.chargeRpc(span);
+    this.compute(span, demandMs);
   }
 
-  /** CPU work for a span on the replica's cores, first come first served; then it goes on (afterCpu). */
-  compute(span: Span, cpuMs: number): void {
+  /**
+   * CPU work for a span on the replica's cores, first come first served; then
+   * it goes on (afterCpu). The demand is scaled by the service's CPU speed here
+   * and nowhere else (what-ifs and cpu faults), so every kind of work (own work,
+   * RPC messages, local cache lookups) slows down alike.
+   */
+  compute(span: Span, demandMs: number): void {
+    const cpuMs = demandMs * this.service.cpuScale;
+    span.cpuMs += cpuMs;
     if (cpuMs <= 0) {
       this.afterCpu(span);
     } else if (this.busyCores < this.service.cores) {
@@ -205,7 +210,7 @@ export class Replica implements EventTarget {
       }
       span.decisions = decisions;
     }
-    span.rpcCpuMs = rpcMs;
+    span.rpcCpuMs = rpcMs * this.service.cpuScale; // the part of the scaled demand (see compute)
     return rpcMs;
   }
 
@@ -256,15 +261,16 @@ export class Replica implements EventTarget {
   }
 
   private afterCpu(span: Span): void {
-    if (awaitsLocalLookup(span)) {
-      this.world.cacheFlow.localLookupDone(this, span);
+    const svc = this.service;
+    if (!span.faultWaited && (svc.faultDelay !== null || svc.faultLatencyFactor !== 1)) {
+      // a latency fault: the request waits once, after its first CPU work here, holding its slot but no core
+      span.faultWaited = true;
+      const waitMs = (svc.faultDelay === null ? 0 : svc.faultDelay.sample()) + Math.max(0, svc.faultLatencyFactor - 1) * span.cpuMs;
+      this.world.sim.schedule(waitMs, this, FAULT_WAIT_DONE, span);
       return;
     }
-    const delay = this.service.faultDelay;
-    if (delay !== null && !span.faultWaited) {
-      // injected latency: the request waits (holding its slot) before it goes on
-      span.faultWaited = true;
-      this.world.sim.schedule(delay.sample(), this, FAULT_WAIT_DONE, span);
+    if (awaitsLocalLookup(span)) {
+      this.world.cacheFlow.localLookupDone(this, span);
       return;
     }
     if (span.endpoint.failsNow()) {
@@ -329,6 +335,7 @@ export class Replica implements EventTarget {
       this.start(next);
     }
     if (span.cache !== null) this.world.cacheFlow.ended(this, span);
+    if (!this.up && this.inSystem === 0) this.world.listener.replicaChanged(this); // a removed replica has drained
     this.world.respond(span);
   }
 
@@ -361,6 +368,7 @@ export class Replica implements EventTarget {
     }
     for (const span of victims) if (span.cache !== null) this.world.cacheFlow.ended(this, span);
     this.cacheCopies.length = 0; // its memory is gone: caches start cold after a restart
+    listener.replicaChanged(this); // empty now: its cores no longer count
     for (const span of victims) this.world.respond(span);
   }
 
@@ -430,6 +438,11 @@ export class Service {
   readonly tracksLatency: boolean;
   /** Multiplies every CPU demand (a slowdown what-if). */
   cpuFactor = 1;
+
+  /** What a CPU demand is multiplied by now: the slowdown what-if and a cpu fault. Applied in Replica.compute only. */
+  get cpuScale(): number {
+    return this.cpuFactor * this.faultCpuFactor;
+  }
   /** The shared cache whose nodes these replicas are (null: an application service). */
   cacheLevel: CacheLevel | null = null;
   /** Extra failure probability on every endpoint (an error-injection what-if). */
@@ -451,7 +464,7 @@ export class Service {
     return true;
   }
 
-  /** Set by the fault schedule: CPU slowdown, extra wait per request, latency factor. */
+  /** Set by the fault schedule: CPU slowdown, and a latency fault's wait per request (drawn, and a factor of its CPU time). */
   faultCpuFactor = 1;
   faultDelay: Sampler | null = null;
   faultLatencyFactor = 1;

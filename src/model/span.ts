@@ -90,6 +90,8 @@ export class RootRequest {
   endMs = 0;
   /** The entry service's replica that took it (its location breaks latency down by place). */
   entry: Replica | null = null;
+  /** Scheduled faults whose target its calls reached while they were active (indices; null: none). */
+  faultsHit: number[] | null = null;
   constructor(
     readonly workload: Workload,
     readonly intendedMs: number,

@@ -278,19 +278,24 @@ export class World implements EventTarget {
     // shared memory needs a replica on the same host group (datacenter); otherwise the call goes over TCP
     if (shm && replica.location === from) span.viaShm = true;
     if (this.network === null || span.viaShm) {
-      if (!this.partitioned(from, replica.location)) replica.arrive(span); // else lost: the caller waits (for its timeout)
+      if (!this.partitioned(from, replica.location)) replica.arrive(span);
+      else this.listener.messageLost(span, from, replica.location); // the caller waits (for its timeout)
       return;
     }
     span.replica = replica;
     const delayMs = this.hop(from, replica.location, span.endpoint.requestBytes);
-    if (delayMs >= 0) this.sim.schedule(delayMs, this, ARRIVE, span); // else lost in a partition: the caller waits (for its timeout)
+    if (delayMs >= 0) this.sim.schedule(delayMs, this, ARRIVE, span);
+    else this.listener.messageLost(span, from, replica.location); // in a partition: the caller waits (for its timeout)
   }
 
   /** A span has its answer: hand it to its caller (after the hop back, with a network), or end the workload request. */
   respond(span: Span): void {
     if (span.replica !== null) {
       const to = span.parent !== null ? span.parent.replica!.location : span.root.workload.location;
-      if (this.partitioned(span.replica.location, to)) return; // the answer is lost
+      if (this.partitioned(span.replica.location, to)) {
+        this.listener.messageLost(span, span.replica.location, to); // the answer is lost
+        return;
+      }
       if (this.network !== null && !span.viaShm) {
         const delayMs = this.hop(span.replica.location, to, span.endpoint.responseBytes);
         if (delayMs >= 0) this.sim.schedule(delayMs, this, RESPONSE, span);

@@ -12,10 +12,11 @@ export function formatMs(ms: number): string {
   return ms === 0 ? '0' : `${(ms * 1e6).toFixed(0)}ns`;
 }
 
-/** Format a count or rate with k/M suffixes: 950, 12.3k, 1.20M. */
+/** Format a count or rate with k/M/G suffixes: 950, 12.3k, 1.20M, 3.00G. */
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return '-';
   const a = Math.abs(n);
+  if (a >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
   if (a >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
   if (a >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
   if (a >= 100) return n.toFixed(0);

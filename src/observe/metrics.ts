@@ -11,37 +11,40 @@ import { Outcome, type RootRequest, type Span } from '../model/span.js';
 import type { World } from '../model/world.js';
 import { Histogram } from './histogram.js';
 import { TimeWeighted } from './time-weighted.js';
+import { Counts } from './counts.js';
+import { FaultWindows } from './fault-windows.js';
 
-/** Requests by how they ended. `started` counts arrivals after the warm-up. */
-export class Counts {
-  started = 0;
-  completed = 0;
-  failed = 0;
-  rejected = 0;
+export { Counts } from './counts.js';
 
-  count(outcome: Outcome): void {
-    if (outcome === Outcome.Ok) this.completed++;
-    else if (outcome === Outcome.Rejected) this.rejected++;
-    else this.failed++;
-  }
-}
-
-/** Per replica: busy cores and waiting requests (the service's busy level is the sum of these). */
+/** Per replica: busy cores, waiting requests, and whether it is provisioned (the service's busy level is the sum of these). */
 export class ReplicaMetrics {
   readonly busy: TimeWeighted;
   readonly waiting: TimeWeighted;
-  constructor(startMs: number) {
+  /** 1 while the replica is up or still draining its requests, else 0: the capacity its cores count for. */
+  readonly provisioned: TimeWeighted;
+  constructor(startMs: number, provisioned: boolean) {
     this.busy = new TimeWeighted(startMs);
     this.waiting = new TimeWeighted(startMs);
+    this.provisioned = new TimeWeighted(startMs);
+    if (provisioned) this.provisioned.set(1, 0);
+  }
+
+  /** Busy cores / its cores over the time it was provisioned in the window (NaN: never provisioned then). */
+  utilization(nowMs: number, cores: number): number {
+    return this.busy.mean(nowMs) / (cores * this.provisioned.mean(nowMs));
   }
 }
 
 export class ServiceMetrics {
-  /** Mean busy cores over all replicas. */
-  meanBusy(nowMs: number): number {
-    let sum = 0;
-    for (const r of this.replicas) sum += r.busy.mean(nowMs);
-    return sum;
+  /** Busy cores / cores provisioned, both integrated over the window: a replica's cores count while it was up (or draining). */
+  utilization(nowMs: number, cores: number): number {
+    let busy = 0;
+    let provisioned = 0;
+    for (const r of this.replicas) {
+      busy += r.busy.mean(nowMs);
+      provisioned += r.provisioned.mean(nowMs);
+    }
+    return busy / (cores * provisioned);
   }
 
   readonly counts = new Counts();
@@ -65,13 +68,15 @@ export class ServiceMetrics {
   constructor(startMs: number, replicas: number) {
     this.waiting = new TimeWeighted(startMs);
     this.inSystem = new TimeWeighted(startMs);
-    this.replicas = Array.from({ length: replicas }, () => new ReplicaMetrics(startMs));
+    this.replicas = Array.from({ length: replicas }, () => new ReplicaMetrics(startMs, true));
   }
 }
 
 export class WorkloadMetrics {
   readonly counts = new Counts();
   readonly latency = new Histogram();
+  /** How long failed and rejected requests took to end (from the intended send time). */
+  readonly failedLatency = new Histogram();
   /** Latency by the location of the replica that served it (only kept when the world has several). */
   readonly byLocation: Histogram[] = [];
 }
@@ -173,7 +178,7 @@ export class MetricsCollector implements ModelListener {
     this.edges = world.services.map(() => world.services.map(() => new EdgeMetrics()));
     this.hasTimeouts = world.hasTimeouts;
     this.caches = world.caches.map(() => new CacheMetrics());
-    for (const f of world.spec.faults) this.faultWindows.push({ startMs: f.atMs, endMs: f.forMs === null ? Infinity : f.atMs + f.forMs, counts: new Counts(), latency: new Histogram() });
+    this.faults = new FaultWindows(world);
   }
 
   /**
@@ -211,8 +216,8 @@ export class MetricsCollector implements ModelListener {
     }
   }
 
-  /** Workload requests sent while each scheduled fault was active. */
-  readonly faultWindows: { startMs: number; endMs: number; counts: Counts; latency: Histogram }[] = [];
+  /** Per scheduled fault, the workload requests whose calls reached its target while it was active. */
+  readonly faults: FaultWindows;
 
   readonly caches: CacheMetrics[];
   /** Endpoints with caches, in the order their first request ended. */
@@ -241,6 +246,10 @@ export class MetricsCollector implements ModelListener {
     }
   }
 
+  messageLost(span: Span, from: Location, to: Location): void {
+    this.faults.lost(span, from, to, this.sim.nowMs);
+  }
+
   hopSent(hopClass: number, from: Location, to: Location, bytes: number, retransmits: number): void {
     if (this.sim.nowMs < this.warmupMs) return;
     const n = this.network;
@@ -257,35 +266,40 @@ export class MetricsCollector implements ModelListener {
   }
 
   requestFinished(req: RootRequest): void {
-    for (const w of this.faultWindows) {
-      if (req.intendedMs < w.startMs || req.intendedMs >= w.endMs) continue;
-      w.counts.started++;
-      w.counts.count(req.outcome);
-      if (req.outcome === Outcome.Ok) w.latency.record(req.endMs - req.intendedMs);
-    }
+    this.faults.finished(req);
     if (!req.measured) return;
     const w = this.workloads[req.workload.index];
     this.total.counts.count(req.outcome);
     w.counts.count(req.outcome);
+    const latencyMs = req.endMs - req.intendedMs;
     if (req.outcome === Outcome.Ok) {
-      const latencyMs = req.endMs - req.intendedMs;
       this.total.latency.record(latencyMs);
       w.latency.record(latencyMs);
       if (this.multiLocation && req.entry !== null) (w.byLocation[req.entry.location.index] ??= new Histogram()).record(latencyMs);
+    } else {
+      this.total.failedLatency.record(latencyMs);
+      w.failedLatency.record(latencyMs);
     }
   }
 
+  /** Spans at replicas now (waiting or in progress), over all services: what the run's in-system bound watches. */
+  inSystemNow = 0;
+
   spanArrived(span: Span): void {
+    this.inSystemNow++;
     const m = this.services[span.service.index];
     const now = this.sim.nowMs;
+    this.faults.touch(span, now);
     m.inSystem.add(1, now);
     if (span.measured) m.counts.started++;
     this.countAttempt(span);
   }
 
   spanFinished(span: Span): void {
+    this.inSystemNow--;
     const m = this.services[span.service.index];
     const now = this.sim.nowMs;
+    this.faults.touch(span, now);
     m.inSystem.add(-1, now);
     if (!span.measured) return;
     if (span.cache !== null) countOrigin(this.origins, span);
@@ -307,6 +321,7 @@ export class MetricsCollector implements ModelListener {
   }
 
   spanRefused(span: Span): void {
+    this.faults.touch(span, this.sim.nowMs);
     if (!span.measured) return;
     const m = this.services[span.service.index];
     m.counts.started++;
@@ -318,7 +333,8 @@ export class MetricsCollector implements ModelListener {
 
   replicaChanged(replica: Replica): void {
     const m = this.services[replica.service.index];
-    while (m.replicas.length <= replica.index) m.replicas.push(new ReplicaMetrics(this.warmupMs));
+    while (m.replicas.length <= replica.index) m.replicas.push(new ReplicaMetrics(this.warmupMs, false));
+    m.replicas[replica.index].provisioned.set(replica.up || replica.inSystem > 0 ? 1 : 0, this.sim.nowMs);
   }
 
   waitingChanged(replica: Replica, delta: number): void {

@@ -6,6 +6,13 @@ import type { Histogram } from './histogram.js';
 import type { Counts, MetricsCollector } from './metrics.js';
 import { CacheEvent } from '../model/cache.js';
 
+/** Why a run stopped early (see Run). */
+export interface TruncationInfo {
+  reason: string;
+  atMs: number;
+  service: string | null;
+}
+
 export const REPORT_VERSION = 1;
 
 /** Numbers are rounded to 6 significant digits; a statistic with no data is null. */
@@ -25,6 +32,8 @@ const latencySchema = z
   .object({ mean: stat, p50: stat, p90: stat, p95: stat, p99: stat, p999: stat, max: stat })
   .describe('latency of successful requests in milliseconds; percentiles within 0.05%');
 
+const failedLatencySchema = latencySchema.describe('how long failed and rejected requests took to end, in milliseconds (from the intended send time to the error): a fast failure and a timeout look very different here');
+
 const levelSchema = z.object({ mean: stat, max: stat });
 
 const byLocationSchema = z
@@ -37,19 +46,33 @@ export const reportSchema = z
     reportVersion: z.literal(REPORT_VERSION),
     scenario: z.string(),
     description: z.string(),
+    scenarioSha256: z.string().nullable().describe('SHA-256 of the scenario file as read (null when the run was given a spec, not a file): --replay checks it'),
+    overrides: z.array(z.string()).describe('the overrides applied to the file, as written: "--set services.payment.replicas=8", "--duration 10s"; --replay applies them again'),
     seed: z.number().int(),
     simulatedSeconds: z.number().describe('length of the run in simulated time, warm-up included'),
     simulatedMs: z.number().describe('the same in milliseconds, unrounded (where a replay ends)'),
     warmupSeconds: z.number(),
     measuredSeconds: z.number().describe('simulatedSeconds - warmupSeconds: the window the statistics cover'),
+    truncated: z.boolean().describe('the run stopped before its end (see truncation); its figures cover the simulated time it reached'),
+    truncation: z
+      .object({
+        reason: z.string(),
+        atMs: z.number().describe('simulated time of the stop'),
+        service: z.string().nullable().describe('the service that overflowed, when one did'),
+      })
+      .nullable()
+      .describe('why the run stopped early: too many requests in the system (--max-in-system), too many events pending, or a clock that stood still; null when it ran to its end'),
+    measured: z.boolean().describe('false when the run ended before its warm-up did: then nothing was measured and the statistics are null'),
     requests: requestsSchema,
-    latencyMs: latencySchema.describe('end to end, successful workload requests, from the intended send time'),
+    latencyMs: latencySchema.describe('end to end, SUCCESSFUL workload requests only, from the intended send time (failed ones: failedLatencyMs)'),
+    failedLatencyMs: failedLatencySchema,
     workloads: z.record(
       z.string(),
       z.object({
         target: z.string(),
         requests: requestsSchema,
         latencyMs: latencySchema,
+        failedLatencyMs: failedLatencySchema,
         throughputPerSec: z.number().describe('successful requests per simulated second'),
         byLocation: byLocationSchema,
       }),
@@ -57,20 +80,21 @@ export const reportSchema = z
     services: z.record(
       z.string(),
       z.object({
-        replicas: z.number().int(),
+        replicas: z.number().int().describe('replicas the service had at any time (the scenario\'s, plus any added)'),
+        replicasUp: z.number().int().describe('replicas up at the end of the run'),
         cores: z.number().int().describe('cores per replica'),
         requests: requestsSchema,
         latencyMs: latencySchema.describe('arrival at the service to its response, successful spans'),
         byLocation: byLocationSchema,
         throughputPerSec: z.number(),
-        utilization: stat.describe('mean busy cores / all cores'),
+        utilization: stat.describe('busy cores / cores provisioned, over the measured window: a replica\'s cores count while it is up or draining (not while killed or removed)'),
         wastedCpuMs: z.number().describe('CPU spent on requests whose caller had timed out (on them or on calls they made)'),
         rateLimited: z.number().int().describe('requests turned away by the rate limit (counted as rejected)'),
         connectionErrors: z.number().int().describe('requests sent to a replica that was already down (counted as failed): callers learn of it after discovery.delay'),
         rpcCpuShare: stat.describe("share of the service's CPU spent on RPC messages (serialization, kernel stack) rather than business logic; null without rpc: costs"),
         queueLength: levelSchema.describe('requests waiting for a concurrency slot or a core, summed over replicas'),
         inSystem: levelSchema.describe('requests at the service, waiting or in progress (L in Little\'s law)'),
-        perReplica: z.array(z.object({ replica: z.string(), up: z.boolean(), utilization: stat, queueLength: levelSchema })),
+        perReplica: z.array(z.object({ replica: z.string(), up: z.boolean().describe('at the end of the run'), utilization: stat.describe('busy cores / its cores, over the part of the window it was up or draining'), queueLength: levelSchema })),
       }),
     ),
     edges: z
@@ -109,7 +133,7 @@ export const reportSchema = z
           forMs: z.number().nullable().describe('length; null: to the end of the run'),
           kind: z.enum(['kill', 'latency', 'errors', 'partition', 'cpu', 'pause']),
           target: z.string(),
-          requests: z.number().int().describe('workload requests sent while the fault was active and answered by the end'),
+          requests: z.number().int().describe("workload requests whose calls reached the fault's target while it was active (its service, endpoint, replica, place, or a message across its link), counted when they ended"),
           errorRate: stat.describe('of those, the share that failed or were rejected'),
           latencyMs: latencySchema.describe('of those that succeeded'),
         }),
@@ -184,6 +208,20 @@ export const reportSchema = z
 
 export type Report = z.infer<typeof reportSchema>;
 
+/** Paths whose numbers stay unrounded (a replay needs the exact times); every other non-integer is rounded to 6 significant digits. */
+const UNROUNDED = new Set(['simulatedMs', 'interventions.atMs']);
+
+/** Round every non-integer number in a built report (in place), except the UNROUNDED paths. */
+function roundFloats(node: unknown, path: string): unknown {
+  if (typeof node === 'number') return Number.isInteger(node) || UNROUNDED.has(path) ? node : round(node);
+  if (Array.isArray(node)) return node.map((v) => roundFloats(v, path));
+  if (node !== null && typeof node === 'object') {
+    const obj = node as Record<string, unknown>;
+    for (const k of Object.keys(obj)) obj[k] = roundFloats(obj[k], path === '' ? k : `${path.split('.').pop()}.${k}`);
+  }
+  return node;
+}
+
 /** Round to 6 significant digits (null for NaN or infinities), so reports stay readable and stable. */
 export function round(x: number): number | null {
   if (!Number.isFinite(x)) return null;
@@ -213,7 +251,17 @@ export interface EngineFigures {
 }
 
 /** Build the report at the end of a run (the world's clock is at the end of the measured window). */
-export function buildReport(world: World, metrics: MetricsCollector, engine: EngineFigures, interventions: readonly Intervention[] = []): Report {
+/** What a report records beyond the world and its metrics: the run's interventions, how it ended, and where its spec came from. */
+export interface RunRecord {
+  interventions?: readonly Intervention[];
+  truncation?: TruncationInfo | null;
+  scenarioSha256?: string | null;
+  overrides?: readonly string[];
+}
+
+export function buildReport(world: World, metrics: MetricsCollector, engine: EngineFigures, record: RunRecord = {}): Report {
+  const interventions = record.interventions ?? [];
+  const truncation = record.truncation ?? null;
   const spec = world.spec;
   const nowMs = world.sim.nowMs;
   const measuredSeconds = Math.max(0, nowMs - world.warmupMs) / 1000;
@@ -226,6 +274,7 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
       target: `${w.spec.service}.${w.spec.endpoint}`,
       requests: requests(m.counts),
       latencyMs: latencyStats(m.latency),
+      failedLatencyMs: latencyStats(m.failedLatency),
       throughputPerSec: perSec(m.counts.completed),
       ...byLocation(world, m.byLocation),
     };
@@ -236,41 +285,48 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
     const m = metrics.services[i];
     services[s.name] = {
       replicas: s.replicas.length,
+      replicasUp: s.replicas.filter((r) => r.up).length,
       cores: s.cores,
       requests: requests(m.counts),
       latencyMs: latencyStats(m.latency),
       ...byLocation(world, m.byLocation),
       throughputPerSec: perSec(m.counts.completed),
-      utilization: round(m.meanBusy(nowMs) / (s.cores * s.replicas.length)),
+      utilization: round(m.utilization(nowMs, s.cores)),
       wastedCpuMs: round(m.wastedCpuMs) ?? 0,
       rateLimited: m.rateLimited,
       connectionErrors: m.connectionErrors,
       rpcCpuShare: world.rpc === null ? null : round(m.cpuMs > 0 ? m.rpcCpuMs / m.cpuMs : NaN),
-      queueLength: { mean: round(m.waiting.mean(nowMs)), max: m.waiting.maxSince(nowMs) },
-      inSystem: { mean: round(m.inSystem.mean(nowMs)), max: m.inSystem.maxSince(nowMs) },
+      queueLength: { mean: round(m.waiting.mean(nowMs)), max: round(m.waiting.maxSince(nowMs)) },
+      inSystem: { mean: round(m.inSystem.mean(nowMs)), max: round(m.inSystem.maxSince(nowMs)) },
       perReplica: s.replicas.map((r) => {
         const rm = m.replicas[r.index];
-        return { replica: r.id, up: r.up, utilization: round(rm.busy.mean(nowMs) / s.cores), queueLength: { mean: round(rm.waiting.mean(nowMs)), max: rm.waiting.maxSince(nowMs) } };
+        return { replica: r.id, up: r.up, utilization: round(rm.utilization(nowMs, s.cores)), queueLength: { mean: round(rm.waiting.mean(nowMs)), max: round(rm.waiting.maxSince(nowMs)) } };
       }),
     };
   });
 
-  return {
+  const report: Report = {
     reportVersion: REPORT_VERSION,
     scenario: spec.name,
     description: spec.description,
+    scenarioSha256: record.scenarioSha256 ?? null,
+    overrides: [...(record.overrides ?? [])],
     seed: world.seed,
     simulatedSeconds: nowMs / 1000,
     simulatedMs: nowMs,
     warmupSeconds: world.warmupMs / 1000,
     measuredSeconds,
+    truncated: truncation !== null,
+    truncation: truncation === null ? null : { reason: truncation.reason, atMs: truncation.atMs, service: truncation.service },
+    measured: measuredSeconds > 0,
     requests: requests(metrics.total.counts),
     latencyMs: latencyStats(metrics.total.latency),
+    failedLatencyMs: latencyStats(metrics.total.failedLatency),
     workloads,
     services,
     edges: edgesReport(world, metrics),
     faults: world.spec.faults.map((f, i) => {
-      const w = metrics.faultWindows[i];
+      const w = metrics.faults.windows[i];
       const ended = w.counts.completed + w.counts.failed + w.counts.rejected;
       return { at: f.atMs, forMs: f.forMs, kind: f.kind, target: f.target, requests: ended, errorRate: round(ended > 0 ? (w.counts.failed + w.counts.rejected) / ended : NaN), latencyMs: latencyStats(w.latency) };
     }),
@@ -337,6 +393,7 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
       eventsPerSec: round(engine.wallSeconds > 0 ? engine.events / engine.wallSeconds : 0) ?? 0,
     },
   };
+  return roundFloats(report, '') as Report;
 }
 
 function byLocation(world: World, hs: readonly (Histogram | undefined)[]): { byLocation?: NonNullable<Report['services'][string]['byLocation']> } {

@@ -20,36 +20,54 @@ export function formatSummary(r: Report): string {
   const q = r.requests;
   const secs = (x: number) => `${Number(x.toFixed(1))}s`;
   out.push(`${r.scenario}: ${secs(r.simulatedSeconds)} simulated (${secs(r.warmupSeconds)} warm-up), seed ${r.seed}${r.interventions.length ? `, ${r.interventions.length} intervention${r.interventions.length === 1 ? '' : 's'}` : ''}`);
+  if (r.truncation) out.push(`STOPPED EARLY at ${ms(r.truncation.atMs)} simulated: ${r.truncation.reason}. The figures cover the time reached.`);
+  if (!r.measured) {
+    out.push(r.warmupSeconds > 0 ? `The run ended at ${secs(r.simulatedSeconds)}, before its ${secs(r.warmupSeconds)} warm-up did: nothing was measured.` : 'The run ended before any simulated time passed: nothing was measured.');
+    out.push('');
+    out.push(`engine: ${formatCount(r.engine.events)} events in ${r.engine.wallSeconds.toFixed(2)}s wall`);
+    return `${out.join('\n')}\n`;
+  }
   out.push('');
   // fits 80 columns: the max is in the JSON report
-  const latencyRow = (name: string, c: Report['requests'], l: Report['latencyMs']) => [name, String(c.started), String(c.completed), String(c.failed), String(c.rejected), ms(l.mean), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.p999)];
+  out.push('End to end (after the warm-up; latency of successful requests only):');
+  const latencyRow = (name: string, c: Report['requests'], l: Report['latencyMs']) => [name, whole(c.started), whole(c.completed), whole(c.failed), whole(c.rejected), ms(l.mean), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.p999)];
   out.push(
     table(
-      ['end to end', 'started', 'ok', 'failed', 'rejected', 'mean', 'p50', 'p90', 'p99', 'p99.9'],
+      ['', 'started', 'ok', 'failed', 'rejected', 'mean', 'p50', 'p90', 'p99', 'p99.9'],
       [latencyRow('all workloads', q, r.latencyMs), ...Object.entries(r.workloads).map(([name, w]) => latencyRow(`  ${name}`, w.requests, w.latencyMs))],
       ' ',
     ),
   );
+  const notOk = q.failed + q.rejected;
+  if (notOk > 0) {
+    const f = r.failedLatencyMs;
+    out.push(`failed or rejected: ${whole(notOk)}, ending after p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, max ${ms(f.max)}`);
+  }
   out.push('');
+  out.push('Services (util: busy cores / cores up; fail, rej: shares of the requests that');
+  out.push('ended; queue: waiting for a slot or a core; latency of successful requests):');
   out.push(
     table(
-      ['service', 'replicas', 'util', 'req/s', 'errors', 'queue', 'max q', 'p50', 'p99'],
+      ['service', 'replicas', 'util', 'ok/s', 'fail', 'rej', 'queue', 'max q', 'p50', 'p99'],
       Object.entries(r.services).map(([name, s]) => {
-        const finished = s.requests.completed + s.requests.failed + s.requests.rejected;
+        const ended = s.requests.completed + s.requests.failed + s.requests.rejected;
+        const share = (n: number) => (ended ? formatPercent(n / ended) : '-');
         return [
           name,
-          `${s.replicas}x${s.cores}`,
+          `${s.replicasUp === s.replicas ? s.replicas : `${s.replicasUp}/${s.replicas}`} x${s.cores}`,
           s.utilization === null ? '-' : formatPercent(s.utilization),
           formatCount(s.throughputPerSec),
-          finished ? formatPercent((s.requests.failed + s.requests.rejected) / finished) : '-',
+          share(s.requests.failed),
+          share(s.requests.rejected),
           s.queueLength.mean === null ? '-' : formatCount(s.queueLength.mean),
-          String(s.queueLength.max ?? '-'),
+          s.queueLength.max === null ? '-' : whole(s.queueLength.max),
           ms(s.latencyMs.p50),
           ms(s.latencyMs.p99),
         ];
       }),
     ),
   );
+  if (Object.values(r.services).some((s) => s.replicasUp !== s.replicas)) out.push('replicas: up at the end / all it had');
   out.push('');
   const locations = Object.entries(r.workloads).filter(([, w]) => w.byLocation && Object.keys(w.byLocation).length > 1);
   if (locations.length > 0) {
@@ -71,19 +89,29 @@ export function formatSummary(r: Report): string {
   if (busyEdges.length > 0) {
     out.push(
       table(
-        ['call edge', 'calls', 'attempts', 'retries', 'timeouts', 'breaker', 'bulkhead', 'hedges', 'fallback', 'x'],
-        busyEdges.map(([name, e]) => [name, String(e.calls), String(e.attempts), String(e.retries), String(e.timeouts), String(e.breakerRejected), String(e.bulkheadRejected), String(e.hedges), String(e.fallbacks), e.amplification === null ? '-' : e.amplification.toFixed(2)]),
+        ['call edge', 'calls', 'attempts', 'retries', 'timeouts', 'breaker', 'bulkhead', 'hedges', 'fallback', 'amp'],
+        busyEdges.map(([name, e]) => [name, whole(e.calls), whole(e.attempts), whole(e.retries), whole(e.timeouts), whole(e.breakerRejected), whole(e.bulkheadRejected), whole(e.hedges), whole(e.fallbacks), e.amplification === null ? '-' : e.amplification.toFixed(2)]),
         ' ',
       ),
     );
+    out.push('breaker, bulkhead: calls they refused; amp: attempts per call (the load retries and hedges add)');
     out.push('');
   }
   if (r.faults.length > 0) {
-    out.push('faults (what the workloads saw while each was active):');
-    for (const f of r.faults) {
-      const span = `${(f.at / 1000).toFixed(1)}s-${f.forMs === null ? 'end' : `${((f.at + f.forMs) / 1000).toFixed(1)}s`}`;
-      out.push(`  ${span.padEnd(13)} ${`${f.kind} ${f.target}`.padEnd(26)} ${String(f.requests).padStart(6)} requests, ${f.errorRate === null ? '-' : formatPercent(f.errorRate)} failed, p99 ${ms(f.latencyMs.p99)}`);
-    }
+    out.push("Faults (workload requests whose calls reached the fault's target while it was");
+    out.push('active; failed: failed or rejected):');
+    out.push(
+      table(
+        ['window', 'fault', 'requests', 'failed', 'ok p99'],
+        r.faults.map((f) => [
+          `${(f.at / 1000).toFixed(1)}s-${f.forMs === null ? 'end' : `${((f.at + f.forMs) / 1000).toFixed(1)}s`}`,
+          `${f.kind} ${f.target}`,
+          whole(f.requests),
+          f.errorRate === null ? '-' : formatPercent(f.errorRate),
+          ms(f.latencyMs.p99),
+        ]),
+      ),
+    );
     out.push('');
   }
   const caches = Object.entries(r.caches);

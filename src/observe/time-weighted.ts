@@ -40,16 +40,16 @@ export class TimeWeighted {
     return this.area + (nowMs > this.lastMs ? this.level * (nowMs - this.lastMs) : 0);
   }
 
-  /** Mean level over [startAtMs, nowMs]. */
+  /** Mean level over [startAtMs, nowMs]; NaN when that window is empty (the run ended in the warm-up). */
   mean(nowMs: number): number {
     const span = nowMs - this.startMs;
-    if (span <= 0) return this.level;
+    if (span <= 0) return NaN;
     const atStart = this.areaAtStart === this.areaAtStart ? this.areaAtStart : this.area + this.level * (this.startMs - this.lastMs);
     return (this.integral(nowMs) - atStart) / span;
   }
 
-  /** Max level seen inside the window (including the level standing at its start). */
+  /** Max level seen inside the window (including the level standing at its start); NaN when the window is empty. */
   maxSince(nowMs: number): number {
-    return nowMs >= this.startMs ? Math.max(this.max, this.level) : 0;
+    return nowMs > this.startMs ? Math.max(this.max, this.level) : NaN;
   }
 }

@@ -77,4 +77,18 @@ describe('live session', () => {
     expect(parseSpeed('0x')).toBeUndefined();
     expect(SPEEDS.at(-1)).toBe('max');
   });
+
+  it('an error in a frame stops the run there: finished gets the report so far, failure the error', async () => {
+    const s = new LiveSession(spec, { speed: 20 });
+    const tick = s.tick.bind(s);
+    s.tick = (wallMs) => {
+      if (s.latest.simMs > 1000) throw new RangeError('broken frame');
+      tick(wallMs);
+    };
+    s.start();
+    const report = await s.finished;
+    expect(s.failure?.message).toBe('broken frame');
+    expect(report.simulatedSeconds).toBeGreaterThan(1);
+    expect(report.simulatedSeconds).toBeLessThan(60);
+  });
 });

@@ -84,6 +84,9 @@ export class LiveSession {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private listeners = new Set<(s: Snapshot) => void>();
   private resolveDone!: (r: Report) => void;
+  private rejectDone!: (err: unknown) => void;
+  /** The error that stopped the session early (abort), if any. */
+  failure: Error | null = null;
   /** Resolves with the report when the run ends or is quit. */
   readonly finished: Promise<Report>;
   private ended = false;
@@ -109,7 +112,10 @@ export class LiveSession {
     this.live = live!;
     this.speed = options.speed ?? 1;
     this.frameMs = options.frameMs ?? 66;
-    this.finished = new Promise((r) => (this.resolveDone = r));
+    this.finished = new Promise((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
     const objectives = spec.slo?.latencyMs ?? {};
     const metric = (['p99', 'p999', 'p95', 'p90', 'p50'] as const).find((k) => objectives[k] !== undefined);
     this.sloLine = metric ? { metric, targetMs: objectives[metric]! } : null;
@@ -124,14 +130,36 @@ export class LiveSession {
     return () => this.listeners.delete(fn);
   }
 
-  /** Start pacing on a timer. */
+  /** Start pacing on a timer. An error in a frame stops the run there (see abort). */
   start(): void {
     this.startedWallMs = performance.now();
     const loop = () => {
-      this.tick(performance.now());
+      try {
+        this.tick(performance.now());
+      } catch (err) {
+        this.abort(err);
+      }
       if (!this.ended) this.timer = setTimeout(loop, this.speed === 'max' && !this.paused ? 0 : this.frameMs);
     };
     loop();
+  }
+
+  /**
+   * Stop because of an error (in the view, or in a frame): no more frames;
+   * `finished` resolves with the report of what was simulated (or rejects if
+   * even that fails) and `failure` keeps the first error.
+   */
+  abort(err: unknown): void {
+    this.failure ??= err instanceof Error ? err : new Error(String(err));
+    if (this.ended) return;
+    this.run.stop();
+    this.ended = true;
+    if (this.timer) clearTimeout(this.timer);
+    try {
+      this.resolveDone(this.run.report());
+    } catch (reportErr) {
+      this.rejectDone(reportErr);
+    }
   }
 
   command(cmd: SessionCommand): LogEntry | null {

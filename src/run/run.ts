@@ -1,5 +1,9 @@
 // The programmatic API: build a world from a spec, run it (whole, or slice by slice), intervene, and report.
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+import { estimateLoad } from '../analysis/offered-load.js';
+import { formatCount, formatPercent } from '../observe/format.js';
+import { EngineCapacityError } from '../engine/simulation.js';
 import { type Intervention, type InterventionIntent, applyIntervention, resolveIntervention } from '../model/interventions.js';
 import { fanOut, type ModelListener } from '../model/listener.js';
 import { World } from '../model/world.js';
@@ -18,6 +22,29 @@ export interface RunOptions {
   endMs?: number;
   /** Builds the metrics collector (the live view uses a richer one). */
   collector?: (world: World) => MetricsCollector;
+  /** Stop the run (truncated) when more requests than this are in the system at once (default: from the memory V8 may use). */
+  maxInSystem?: number;
+  /** Stop the run (truncated) when more events than this are pending at once (default 3,500,000; the engine holds 4,194,304). */
+  maxPendingEvents?: number;
+  /** Stop the run (truncated) after this many events at one simulated instant (default 10,000,000). */
+  maxEventsAtOneInstant?: number;
+  /** Where the spec came from, recorded in the report so that --replay can check and repeat it. */
+  source?: RunSource;
+}
+
+/** The scenario file's SHA-256 and the overrides applied to it, as the user wrote them (`--set a.b=1`, `--duration 10s`). */
+export interface RunSource {
+  scenarioSha256: string | null;
+  overrides: readonly string[];
+}
+
+/** Why a run stopped before its end: it could not have finished (memory, a clock that stands still). */
+export interface Truncation {
+  reason: string;
+  /** Simulated time of the stop. */
+  atMs: number;
+  /** The service that overflowed, when one did. */
+  service: string | null;
 }
 
 export interface Progress {
@@ -34,6 +61,20 @@ export interface LogEntry {
 }
 
 const LOG_LIMIT = 200;
+
+/** The run's health is checked every this many events (at fixed event counts, so a stop is deterministic). */
+const GUARD_EVENTS = 16_384;
+/** Events at one simulated instant before a run is declared stuck (no realistic model comes near). */
+export const STUCK_EVENTS = 10_000_000;
+/** Pending events before a run is stopped (the engine holds at most 4,194,304). */
+export const MAX_PENDING_EVENTS = 3_500_000;
+/** What one request in the system costs, with its share of events and metrics (measured: about 400 bytes). */
+const BYTES_PER_REQUEST = 512;
+
+/** The default bound on requests in the system: a third of the heap V8 may grow to, at 512 bytes a request. */
+export function defaultMaxInSystem(): number {
+  return Math.max(100_000, Math.floor(getHeapStatistics().heap_size_limit / 3 / BYTES_PER_REQUEST));
+}
 
 /**
  * One run of a scenario. `advance` moves simulated time forward by a slice,
@@ -52,6 +93,17 @@ export class Run {
   private wallMs = 0;
   private stopped = false;
   private readonly listeners: ModelListener[];
+  /** Set when the run had to stop before its end. */
+  truncation: Truncation | null = null;
+  readonly maxInSystem: number;
+  private readonly source: RunSource;
+  private readonly maxPendingEvents: number;
+  private readonly maxEventsAtOneInstant: number;
+  private nextGuardAt = GUARD_EVENTS;
+  private stuckSinceMs = -1;
+  private stuckEvents = 0;
+  /** Called at every health check (every 16,384 events), for progress lines. */
+  onCheck: (() => void) | null = null;
 
   constructor(readonly spec: ScenarioSpec, options: RunOptions = {}) {
     this.world = new World(spec, { seed: options.seed });
@@ -60,6 +112,10 @@ export class Run {
     this.world.listener = fanOut(this.listeners);
     this.endMs = options.endMs ?? this.world.durationMs;
     this.pendingReplay = [...(options.replay ?? [])].sort((a, b) => a.atMs - b.atMs);
+    this.maxInSystem = options.maxInSystem ?? defaultMaxInSystem();
+    this.source = options.source ?? { scenarioSha256: null, overrides: [] };
+    this.maxPendingEvents = options.maxPendingEvents ?? MAX_PENDING_EVENTS;
+    this.maxEventsAtOneInstant = options.maxEventsAtOneInstant ?? STUCK_EVENTS;
     this.world.start();
   }
 
@@ -70,7 +126,7 @@ export class Run {
   }
 
   get done(): boolean {
-    return this.stopped || this.world.sim.nowMs >= this.endMs;
+    return this.stopped || this.truncation !== null || this.world.sim.nowMs >= this.endMs;
   }
 
   /** Run up to `sliceMs` more simulated milliseconds (never past the end) and at most maxEvents events. */
@@ -80,13 +136,69 @@ export class Run {
     const until = Math.min(this.endMs, sim.nowMs + sliceMs);
     const t0 = performance.now();
     // replayed interventions split the slice at their exact times
-    while (this.pendingReplay.length > 0 && this.pendingReplay[0].atMs <= until) {
-      const iv = this.pendingReplay.shift()!;
-      sim.runUntil(iv.atMs);
+    while (this.pendingReplay.length > 0 && this.pendingReplay[0].atMs <= until && this.truncation === null) {
+      const iv = this.pendingReplay[0];
+      this.runGuarded(iv.atMs, Infinity);
+      if (sim.nowMs < iv.atMs) break; // stopped
+      this.pendingReplay.shift();
       this.record(iv, applyIntervention(this.world, iv));
     }
-    sim.runUntil(until, maxEvents);
+    if (this.truncation === null) this.runGuarded(until, maxEvents);
     this.wallMs += performance.now() - t0;
+  }
+
+  /**
+   * Run events up to `untilMs` (at most maxEvents), stopping at every multiple
+   * of GUARD_EVENTS dispatched events to check that the run can go on.
+   */
+  private runGuarded(untilMs: number, maxEvents: number): void {
+    const sim = this.world.sim;
+    let left = maxEvents;
+    while (this.truncation === null) {
+      const chunk = Math.min(left, this.nextGuardAt - sim.eventCount);
+      let n: number;
+      try {
+        n = sim.runUntil(untilMs, chunk);
+      } catch (err) {
+        if (!(err instanceof EngineCapacityError)) throw err;
+        this.truncate(`${err.message}: too many timers and messages at once`, null);
+        return;
+      }
+      left -= n;
+      if (sim.eventCount >= this.nextGuardAt) {
+        this.nextGuardAt += GUARD_EVENTS;
+        this.check();
+      }
+      if (n < chunk || left <= 0) return;
+    }
+  }
+
+  /** The health check: requests in the system, pending events, a clock that stands still. */
+  private check(): void {
+    const sim = this.world.sim;
+    if (sim.nowMs === this.stuckSinceMs) this.stuckEvents += GUARD_EVENTS;
+    else {
+      this.stuckSinceMs = sim.nowMs;
+      this.stuckEvents = 0;
+    }
+    const inSystem = this.metrics.inSystemNow;
+    if (inSystem > this.maxInSystem) {
+      const worst = this.world.services.reduce((a, b) => (this.metrics.services[b.index].inSystem.level > this.metrics.services[a.index].inSystem.level ? b : a));
+      const load = estimateLoad(this.spec).services[worst.name];
+      const why = load && load.utilization >= 1 ? `: its offered load is ${load.utilization >= 10 ? `${formatCount(load.utilization)}x` : formatPercent(load.utilization, 0) + ' of'} its capacity` : ': it receives more than it can serve';
+      const held = this.metrics.services[worst.index].inSystem.level;
+      this.truncate(`more than ${formatCount(this.maxInSystem)} requests in the system (--max-in-system); ${worst.name} holds ${formatCount(held)} of them${why}`, worst.name);
+    } else if (sim.pending > this.maxPendingEvents) {
+      this.truncate(`more than ${formatCount(this.maxPendingEvents)} events pending at once (timers and messages in flight)`, null);
+    } else if (this.stuckEvents >= this.maxEventsAtOneInstant) {
+      this.truncate(`simulated time stands still at ${sim.nowMs} ms: ${formatCount(this.stuckEvents)} events at one instant (a loop with no delay, or steps below the clock's resolution)`, null);
+    }
+    this.onCheck?.();
+  }
+
+  private truncate(reason: string, service: string | null): void {
+    this.truncation = { reason, atMs: this.world.sim.nowMs, service };
+    this.addLog({ atMs: this.world.sim.nowMs, kind: 'refused', text: `run stopped: ${reason}` });
   }
 
   /** Apply a what-if on a service now. Returns the log line (or why it was refused). */
@@ -123,17 +235,16 @@ export class Run {
     return { simulatedMs: this.world.sim.nowMs, durationMs: this.endMs, events: this.world.sim.eventCount, wallSeconds: this.wallMs / 1000 };
   }
 
-  /** Run to the end, calling onSlice between slices of about `sliceMs` simulated milliseconds. */
-  runToEnd(onSlice?: (p: Progress) => void, sliceMs = this.endMs / 100): Report {
-    while (!this.done) {
-      this.advance(onSlice ? sliceMs : Infinity);
-      onSlice?.(this.progress());
-    }
+  /** Run to the end; onProgress is called at every health check (every 16,384 events). */
+  runToEnd(onProgress?: (p: Progress) => void): Report {
+    if (onProgress) this.onCheck = () => onProgress(this.progress());
+    while (!this.done) this.advance(Infinity);
+    this.onCheck = null;
     return this.report();
   }
 
   report(): Report {
-    return buildReport(this.world, this.metrics, { events: this.world.sim.eventCount, wallSeconds: this.wallMs / 1000 }, this.interventions);
+    return buildReport(this.world, this.metrics, { events: this.world.sim.eventCount, wallSeconds: this.wallMs / 1000 }, { interventions: this.interventions, truncation: this.truncation, ...this.source });
   }
 }
 

@@ -42,6 +42,7 @@ export function readFaults(
       case 'latency':
         if (!isService(target) && !regionPairs.includes(target)) return bad('a service, or a link between two regions (a~b)', services);
         if (f.add === undefined && f.multiply === undefined) problems.push({ path, expected: 'add: <duration or distribution> or multiply: <factor>', found: 'neither' });
+        else if (isService(target) && f.multiply !== undefined && f.multiply < 1) problems.push({ path: [...path, 'multiply'], expected: 'a factor >= 1 on a service (its requests wait (factor - 1) x their CPU time; to make it faster, use cpu: with a factor < 1)', found: String(f.multiply) });
         else out.push({ ...base, kind, target, add: f.add ?? null, multiply: f.multiply ?? 1 });
         return;
       case 'errors': {

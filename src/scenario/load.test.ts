@@ -191,7 +191,7 @@ describe('--set overrides', () => {
 
   it('are validated like the file, and their problems name the flag', () => {
     expect(problems(yaml, [set('services.api.replicas=zero'), set('services.api.replcias=3')])).toEqual([
-      '--set services.api.replicas=zero: services.api.replicas: expected a whole number >= 1, or replicas per location such as { us-east/dc1: 2 }, found "zero"',
+      '--set services.api.replicas=zero: services.api.replicas: expected a whole number from 1 to 100,000, or replicas per location such as { us-east/dc1: 2 }, found "zero"',
       '--set services.api.replcias=3: services.api.replcias: expected one of the fields description, replicas, locality, cores, concurrency, queue, balancer, rateLimit, outlier, keys, cache, onWrite, cpu, errors, calls, requestKB, responseKB, endpoints, found unknown field "replcias"; did you mean "replicas"?',
     ]);
     expect(problems(yaml, [set('workloads.x.to=api')])).toEqual(['--set workloads.x.to=api: workloads: expected an index 0-0 or a name (w), found "x"']);

@@ -8,6 +8,7 @@ import { type PathSegment, type Problem, ScenarioError, inFile, problemsFromZod 
 import { readFaults } from './faults.js';
 import { cacheEntries, cacheSpec, checkCacheMemory, checkCaches, keySpaceSpec, sharedCacheService } from './caches.js';
 import { checkReferences, endpointsOf, resolveTarget } from './references.js';
+import { checkSizes } from './sizes.js';
 import { describe } from './units.js';
 import { DEFAULT_DELAYS, DEFAULT_PRICE_PER_GB, checkTopology, linkKey, regionsOf } from './topology.js';
 import { type CallInput, type EndpointInput, type ScenarioInput, scenarioSchema } from './schema.js';
@@ -17,6 +18,7 @@ import { DEFAULT_ENDPOINT } from './spec.js';
 
 export const DEFAULT_DURATION_MS = 60_000;
 export const DEFAULT_SEED = 1;
+const MAX_DURATION_MS = 3650 * 86_400_000;
 
 /** Aliases may expand to at most this many copies of their anchors (the yaml library's maxAliasCount). */
 export const MAX_ALIAS_COPIES = 100;
@@ -25,15 +27,18 @@ export const MAX_NESTING = 64;
 
 /** Read and load a scenario file. Throws ScenarioError (never a raw exception) for anything wrong with it. */
 export function loadScenarioFile(file: string, overrides: readonly Override[] = []): ScenarioSpec {
-  let bytes: Uint8Array;
+  return loadScenarioBytes(readScenarioFile(file), file, overrides);
+}
+
+/** The bytes of a scenario file, or a ScenarioError saying why it cannot be read. */
+export function readScenarioFile(file: string): Uint8Array {
   try {
-    bytes = readFileSync(file);
+    return readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const found = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : `an unreadable file (${code ?? String(err)})`;
     throw new ScenarioError([{ path: [], expected: 'a readable scenario file (YAML)', found, where: file, file }]);
   }
-  return loadScenarioBytes(bytes, file, overrides);
 }
 
 /** Load a scenario from the bytes of a file (or of stdin): refused unless they are UTF-8 text. */
@@ -100,6 +105,7 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
   problems.push(...checkReferences(data));
   problems.push(...checkTopology(data));
   problems.push(...checkCaches(data));
+  problems.push(...checkSizes(data));
   if (parsed.success) problems.push(...checkTimes(parsed.data));
   let faults: ReturnType<typeof readFaults>['faults'] = [];
   if (parsed.success) {
@@ -261,6 +267,8 @@ function checkTimes(s: ScenarioInput): Problem[] {
   const problems: Problem[] = [];
   const durationMs = s.duration ?? DEFAULT_DURATION_MS;
   if (!(durationMs > 0)) problems.push({ path: ['duration'], expected: 'a duration > 0', found: `${durationMs}ms` });
+  // beyond ten years the clock (milliseconds in a double) is coarser than a microsecond
+  if (durationMs > MAX_DURATION_MS) problems.push({ path: ['duration'], expected: 'a duration of at most 10 years, 87600h (the clock loses sub-microsecond resolution beyond)', found: `${Number((durationMs / 3_600_000).toPrecision(3))}h` });
   if (s.warmup !== undefined && s.warmup >= durationMs) {
     problems.push({ path: ['warmup'], expected: `a warm-up shorter than the duration (${durationMs / 1000}s)`, found: `${s.warmup / 1000}s` });
   }

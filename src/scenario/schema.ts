@@ -41,10 +41,13 @@ export const distribution = unit<DistSpec>(parseDistribution);
 const arrivals = unit(parseArrivals);
 
 const positiveInt = z.number().int().min(1);
+/** Replicas of one service at most: each costs about 1 KB with its metrics, and a million in all is the scenario's limit (see sizes.ts). */
+export const MAX_REPLICAS_PER_SERVICE = 100_000;
+const replicaCount = z.number().int().min(1).max(MAX_REPLICAS_PER_SERVICE);
 /** A non-negative limit, or "unlimited". */
 const limit = z.union([z.number().int().min(0), z.literal('unlimited')], { error: 'a whole number >= 0 or "unlimited"' });
 /** `3`, or replicas per location: `{ us-east/dc1: 2, eu-west/dc1: 1 }`. */
-const replicas = z.union([positiveInt, z.record(z.string(), positiveInt)], { error: 'a whole number >= 1, or replicas per location such as { us-east/dc1: 2 }' });
+const replicas = z.union([replicaCount, z.record(z.string(), replicaCount)], { error: 'a whole number from 1 to 100,000, or replicas per location such as { us-east/dc1: 2 }' });
 const locality = z.enum(LOCALITIES as [string, ...string[]]);
 const sizeKB = z.number().min(0);
 

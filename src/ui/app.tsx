@@ -1,9 +1,10 @@
 // The live app: subscribes to a session's snapshots, sizes itself to the terminal, routes keys through the reducer.
 import { useApp, useInput, useStdout } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { LiveSession } from '../run/live-session.js';
-import { Dashboard } from './dashboard.js';
-import { initialUiState, reduceKey } from './keys.js';
+import { cacheLineCount } from './components/cache-table.js';
+import { Dashboard, layout } from './dashboard.js';
+import { initialUiState, keysFromInk, reduceKeys } from './keys.js';
 import type { Theme } from './theme.js';
 
 function useTerminalSize(): { width: number; height: number } {
@@ -18,9 +19,13 @@ function useTerminalSize(): { width: number; height: number } {
   return size;
 }
 
-export function App({ session, theme }: { session: LiveSession; theme: Theme }) {
+/** `onError`: an error in a key handler (rendering errors go to the error boundary around the app). */
+export function App({ session, theme, onError }: { session: LiveSession; theme: Theme; onError?: (err: unknown) => void }) {
   const [snapshot, setSnapshot] = useState(session.latest);
   const [ui, setUi] = useState(initialUiState);
+  // Ink calls the input handler once per key of a read, before React renders again: keep the state here
+  // so that each key starts from the one before it
+  const uiRef = useRef(ui);
   const { exit } = useApp();
   const { width, height } = useTerminalSize();
 
@@ -30,10 +35,18 @@ export function App({ session, theme }: { session: LiveSession; theme: Theme }) 
   }, [session, exit]);
 
   useInput((input, key) => {
-    const names = snapshot.services.map((s) => s.name);
-    const result = reduceKey(ui, { input, upArrow: key.upArrow, downArrow: key.downArrow, tab: key.tab, shift: key.shift, return: key.return, escape: key.escape, ctrl: key.ctrl }, names);
-    setUi(result.state);
-    for (const c of result.commands) session.command(c);
+    try {
+      const latest = session.latest;
+      const names = latest.services.map((s) => s.name);
+      const view = { logEntries: latest.log.length, logLines: layout(height - 1, names.length, cacheLineCount(latest.caches, latest.origins), uiRef.current.help || uiRef.current.details).log };
+      const result = reduceKeys(uiRef.current, keysFromInk(input, key), names, view);
+      uiRef.current = result.state;
+      setUi(result.state);
+      for (const c of result.commands) session.command(c);
+    } catch (err) {
+      if (!onError) throw err;
+      onError(err);
+    }
   });
 
   return <Dashboard snapshot={snapshot} ui={ui} theme={theme} width={width} height={height - 1} bucketMs={session.live.bucketMs} />;

@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { LiveSession } from '../run/live-session.js';
 import type { Snapshot } from '../run/snapshot.js';
-import { loadScenarioFile } from '../scenario/load.js';
-import { Dashboard, layout } from './dashboard.js';
+import { loadScenarioFile, loadScenarioText } from '../scenario/load.js';
+import { Dashboard, dashboardLines, layout } from './dashboard.js';
+import { manyServicesYaml } from '../test-support/many-services.js';
 import { type UiState, initialUiState } from './keys.js';
 import { colorsEnabled, fit, theme, visibleLength } from './theme.js';
 
@@ -39,14 +41,14 @@ describe('dashboard (snapshots from a real seeded run)', () => {
     for (const name of ['gateway', 'catalog', 'cart', 'inventory', 'pricing', 'payment']) expect(out).toMatch(new RegExp(`\\n[› ] ${name}\\b`));
     expect(out).toMatch(/› gateway/); // the selection marker
     expect(out).toMatch(/payment\s+4\/5/); // one of five replicas killed
-    expect(out).toMatch(/end-to-end latency {2}─ p99 {2}─ p50 {2}─ SLO p99 300ms/);
+    expect(out).toMatch(/end-to-end latency {2}─ p99 {2}─ p50 {2}╌ SLO p99 300ms/);
     expect(out).toMatch(/[┼┤]/); // the plot's axis
     expect(out).toMatch(/9\.9s {2}killed payment#0 \(\d+ requests? in it failed\)/);
     expect(lines[lines.length - 1]).toMatch(/^space pause {2}\+- speed {2}↑↓ select {2}⏎ details {2}arkseblf what-ifs {2}\? help {2}q quit/);
   });
 
   it('shows the selected service in the details pane: replicas up and down', () => {
-    const out = frame(session.latest, { selected: 5, details: true, help: false });
+    const out = frame(session.latest, { ...initialUiState, selected: 5, details: true });
     expect(out).toMatch(/› payment/);
     expect(out).toMatch(/payment {2}4\/5 replicas up, 1 core each/);
     expect(out).toMatch(/payment#0\s+down/);
@@ -60,7 +62,8 @@ describe('dashboard (snapshots from a real seeded run)', () => {
     expect(out).toMatch(/k {2}kill a replica: requests fail/);
     for (const key of ['a', 'r', 'k', 's', 'e', 'b', 'l', 'f']) expect(out).toMatch(new RegExp(` ${key} {2}[a-z0-9]`));
     expect(out).toMatch(/q ctrl-c {2}quit: summary, --json/);
-    expect(out).not.toMatch(/…/); // nothing cut
+    expect(out).toMatch(/\[ \] {2}older \/ newer log \(pg up\/dn\)/);
+    expect(out.slice(out.indexOf('\nkeys\n'))).not.toMatch(/…/); // nothing of the help cut
     for (const l of out.split('\n')) expect(l.length).toBeLessThanOrEqual(80);
     // a tall terminal: one key a line
     expect(frame(session.latest, { ...initialUiState, help: true }, 80, 50)).toMatch(/\n +a {2}add a replica\n +r {2}remove a replica/);
@@ -79,7 +82,8 @@ describe('dashboard (snapshots from a real seeded run)', () => {
     const out = frame(many, { ...initialUiState, selected: 25 });
     expect(out.split('\n').length).toBeLessThanOrEqual(24);
     expect(out).toMatch(/› svc25/);
-    expect(out).toMatch(/more \(↑↓ to scroll\)/);
+    expect(out).toMatch(/… 21 above \(30 services, ↑↓ to scroll\)/);
+    expect(frame(many, { ...initialUiState, selected: 10 })).toMatch(/… 6 above, 15 below \(30 services, ↑↓ to scroll\)/);
   });
 
   it('colours rows by health only when colours are on (NO_COLOR, FORCE_COLOR)', () => {
@@ -109,7 +113,7 @@ describe('dashboard with regions', () => {
     const s = new LiveSession(loadScenarioFile('scenarios/multi-region.yaml'), { speed: 1 });
     let wall = 0;
     for (let i = 0; i < 30; i++) s.tick((wall += 100));
-    const out = frame(s.latest, { selected: 1, details: true, help: false }, 100, 30);
+    const out = frame(s.latest, { ...initialUiState, selected: 1, details: true }, 100, 30);
     expect(out).toMatch(/› catalog/);
     expect(out).toMatch(/network: \d+% same datacenter, \d+% across datacenters, [\d.]+% across regions/);
     expect(out).toMatch(/us-east\/dc1 2\/2 up\n.*catalog#0/);
@@ -129,7 +133,7 @@ describe('dashboard with breakers', () => {
     for (let i = 0; i < 20; i++) s.tick((wall += 100));
     s.command({ type: 'intervene', intent: 'kill-replica', service: 'b' });
     for (let i = 0; i < 20; i++) s.tick((wall += 100));
-    const out = frame(s.latest, { selected: 0, details: true, help: false });
+    const out = frame(s.latest, { ...initialUiState, selected: 0, details: true });
     expect(out).toMatch(/breakers a->b open/);
     expect(out).toMatch(/breaker a->b: closed -> open/);
   });
@@ -145,7 +149,7 @@ describe('dashboard with faults and resilience', () => {
     const s = new LiveSession(spec, { speed: 1 });
     let wall = 0;
     for (let i = 0; i < 30; i++) s.tick((wall += 100));
-    const out = frame(s.latest, { selected: 0, details: true, help: false });
+    const out = frame(s.latest, { ...initialUiState, selected: 0, details: true });
     expect(out).toMatch(/-> b: \d+ calls, \d+ retries, \d+ timeouts/);
     expect(out).toMatch(/1\.0s {2}fault: latency b begins \(for 1s\)/);
     expect(out).toMatch(/2\.0s {2}fault: latency b ends/);
@@ -198,5 +202,89 @@ describe('dashboard with caches', () => {
     // on a tiny terminal the strip gives way to the table and the chart
     expect(layout(16, 3, 4).caches).toBe(0);
     expect(layout(24, 3, 4).caches).toBe(4);
+  });
+});
+
+describe('dashboard with many services (15, with caches)', () => {
+  /** The fixture at 1x for 15 simulated seconds, with the only cart replica killed at 10 s. */
+  function manySession(): LiveSession {
+    const s = new LiveSession(loadScenarioText(manyServicesYaml(), 'many.yaml'), { speed: 1 });
+    let wall = 0;
+    for (let i = 0; i < 100; i++) s.tick((wall += 100));
+    s.command({ type: 'intervene', intent: 'kill-replica', service: 'cart' });
+    for (let i = 0; i < 50; i++) s.tick((wall += 100));
+    return s;
+  }
+  const many = manySession();
+  const names = many.latest.services.map((r) => r.name);
+
+  for (const [width, height] of [
+    [80, 24],
+    [100, 30],
+  ]) {
+    it(`at ${width}x${height}: every part in its place, the table scrolls with the selection and says how many rows are hidden`, () => {
+      expect(names).toHaveLength(15);
+      for (const selected of [0, 7, 14]) {
+        const out = frame(many.latest, { ...initialUiState, selected }, width, height - 1);
+        const lines = out.split('\n');
+        expect(lines).toHaveLength(height - 1);
+        for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(width);
+        expect(lines[0]).toMatch(/^msim many-services {2}▶ running/);
+        expect(lines[1]).toMatch(/1\d\.\ds \/ 60\.0s {2}ok \d+ {2}failed \d+/); // the progress line
+        expect(lines[2]).toMatch(/^ {2}service\s+rep/);
+        expect(out).toMatch(new RegExp(`\\n› ${names[selected].slice(0, 8)}`));
+        const shown = lines.filter((l) => /^[› ] \S+\s+\d+\/\d+\s+\d+\s+\d+ /.test(l)).length;
+        const hidden = /… (?:(\d+) above)?(?:, )?(?:(\d+) below)? \(15 services, ↑↓ to scroll\)/.exec(out);
+        expect(hidden, out).not.toBeNull();
+        expect(shown + Number(hidden![1] ?? 0) + Number(hidden![2] ?? 0)).toBe(15);
+        expect(shown).toBeGreaterThanOrEqual(height >= 30 ? 9 : 5);
+        expect(out).toMatch(/catalog-l1\s+local x2/);
+        expect(out).toMatch(/end-to-end latency/);
+        expect(out).toMatch(/killed cart#0/);
+        expect(lines[lines.length - 1]).toMatch(/^space pause/);
+      }
+    });
+  }
+
+  it('ends names longer than the column in an ellipsis', () => {
+    const out = frame(many.latest, { ...initialUiState, selected: 2 }, 80, 23);
+    expect(out).toMatch(/› product-rec… {3}1\/1/);
+    expect(frame(many.latest, { ...initialUiState, selected: 7 }, 80, 23)).toMatch(/› fraud-detec… {3}1\/1/);
+  });
+
+  it('never leaves text of an earlier frame: the frame is exactly the height, at any size and selection (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 40, max: 160 }), fc.integer({ min: 8, max: 60 }), fc.integer({ min: 0, max: 14 }), fc.boolean(), fc.boolean(), (width, height, selected, help, details) => {
+        const lines = dashboardLines({ snapshot: many.latest, ui: { ...initialUiState, selected, help, details }, theme: theme(true), width, height, bucketMs: many.live.bucketMs });
+        expect(lines).toHaveLength(height);
+        for (const l of lines) expect(visibleLength(l)).toBeLessThanOrEqual(width);
+        expect(strip(lines.join('\n'))).toMatch(new RegExp(`› ${names[selected].slice(0, 6)}`));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('layout: the parts add up to the height', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 3, max: 200 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 12 }), fc.boolean(), (height, services, caches, focus) => {
+        const l = layout(height, services, caches, focus);
+        expect(l.header + l.table + l.caches + l.panel + l.log + l.help).toBe(height);
+        for (const v of Object.values(l)) expect(v).toBeGreaterThanOrEqual(0);
+        expect(l.caches === 0 || l.caches === caches).toBe(true);
+        expect(l.table).toBeLessThanOrEqual(services + 1);
+      }),
+    );
+  });
+});
+
+describe('event log scrolling', () => {
+  it('shows older entries when scrolled back, and says how many are hidden either side', () => {
+    const log = Array.from({ length: 12 }, (_, i) => ({ atMs: i * 1000, kind: 'info' as const, text: `event ${i}` }));
+    const snapshot = { ...session.latest, log };
+    const newest = frame(snapshot).split('\n');
+    expect(newest.slice(-4, -1).map((l) => l.trim())).toEqual(['9.0s  event 9                                                ↑ 9 older [', '10.0s  event 10', '11.0s  event 11'].map((l) => l.replace(/ +/g, ' ')).map((l) => expect.stringMatching(new RegExp(`^${l.split(' ').map((w) => w.replace(/[[\]().]/g, '\\$&')).join('\\s+')}$`))));
+    const back = frame(snapshot, { ...initialUiState, logEnd: 5 }).split('\n').slice(-4, -1);
+    expect(back[0]).toMatch(/^ +2\.0s {2}event 2\s+↑ 2 older \[$/);
+    expect(back[2]).toMatch(/^ +4\.0s {2}event 4\s+↓ 7 newer \]$/);
   });
 });

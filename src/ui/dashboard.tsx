@@ -1,13 +1,13 @@
-// The dashboard layout: header, service table, chart (or details, or help), event log, key line; sized to the terminal.
-import { Box } from 'ink';
+// The dashboard layout: header, service table, cache strip, chart (or details, or help), event log, key line; exactly the terminal's size.
+import { Box, Text } from 'ink';
 import type { Snapshot } from '../run/snapshot.js';
-import { CacheTable, cacheLineCount } from './components/cache-table.js';
-import { DetailsPane } from './components/details-pane.js';
-import { EventLog } from './components/event-log.js';
-import { Header } from './components/header.js';
-import { HelpLine, HelpPane } from './components/help.js';
-import { LatencyChart } from './components/latency-chart.js';
-import { ServiceTable } from './components/service-table.js';
+import { cacheLineCount, cacheLines } from './components/cache-table.js';
+import { detailsLines } from './components/details-pane.js';
+import { logLines } from './components/event-log.js';
+import { headerLines } from './components/header.js';
+import { helpLine, helpPaneLines } from './components/help.js';
+import { chartPanelLines } from './components/latency-chart.js';
+import { tableLines } from './components/service-table.js';
 import type { UiState } from './keys.js';
 import type { Theme } from './theme.js';
 
@@ -21,44 +21,68 @@ export interface DashboardProps {
   bucketMs: number;
 }
 
-/** Rows for each part of the screen: the table, the cache strip and the panel share what the fixed parts leave. */
-export function layout(height: number, services: number, cacheLines = 0) {
-  const header = 2;
-  const help = 1;
-  const log = height >= 30 ? 5 : height >= 20 ? 3 : 1;
-  const free = Math.max(4, height - header - help - log);
-  // the cache strip is shown whole or not at all, and never takes the table's last rows or the panel's
-  const caches = cacheLines > 0 && free - cacheLines >= Math.min(services, 3) + 1 + 6 ? cacheLines : 0;
-  const tableRows = Math.max(1, Math.min(services, free - caches - 6)); // keep at least 5 rows for the panel
-  const panel = Math.max(3, free - caches - tableRows - 1);
-  return { header, tableRows, caches, panel, log, help };
+export interface Layout {
+  header: number;
+  /** Lines of the service table: its header, the rows shown and, when some are hidden, a line saying how many. */
+  table: number;
+  caches: number;
+  panel: number;
+  log: number;
+  help: number;
 }
 
-export function Dashboard({ snapshot, ui, theme, width, height, bucketMs }: DashboardProps) {
-  const l = layout(height, snapshot.services.length, cacheLineCount(snapshot.caches, snapshot.origins));
-  const selected = Math.min(ui.selected, snapshot.services.length - 1);
+const PANEL_MIN = 5; // a title and four rows of chart
+
+/**
+ * Lines for each part of a screen `height` lines high; they add up to
+ * `height` (from 3 lines up). The header and the key line are fixed, the log
+ * grows with the height; the table gets its rows up to what leaves the panel
+ * about 40% of the rest (at least a few rows either way, the table scrolling
+ * with the selection); the cache strip shows whole or not at all. With
+ * `focusPanel` (help or details open) the panel takes what the table and the
+ * strip can give.
+ */
+export function layout(height: number, services: number, cacheLines = 0, focusPanel = false): Layout {
+  const h = Math.max(0, Math.floor(height));
+  const header = Math.min(2, h);
+  const help = h > 2 ? 1 : 0;
+  const log = h >= 30 ? 5 : h >= 20 ? 3 : h >= 12 ? 2 : h >= 8 ? 1 : 0;
+  const avail = Math.max(0, h - header - help - log);
+  const tableFull = 1 + services;
+  const tableMin = Math.min(tableFull, 1 + Math.min(services, 3) + (services > 3 ? 1 : 0));
+  const caches = !focusPanel && cacheLines > 0 && avail - cacheLines >= tableMin + PANEL_MIN ? cacheLines : 0;
+  const rest = avail - caches;
+  const panelTarget = focusPanel ? rest : Math.max(PANEL_MIN, Math.floor(rest * 0.4));
+  const table = Math.max(Math.min(tableMin, rest), Math.min(tableFull, rest - panelTarget));
+  return { header, table, caches, panel: rest - table, log, help };
+}
+
+/** The whole screen as `height` lines, none wider than `width`. */
+export function dashboardLines({ snapshot, ui, theme: t, width, height, bucketMs }: DashboardProps): string[] {
+  const l = layout(height, snapshot.services.length, cacheLineCount(snapshot.caches, snapshot.origins), ui.help || ui.details);
+  const selected = Math.max(0, Math.min(ui.selected, snapshot.services.length - 1));
   const row = snapshot.services[selected];
-  const panel = ui.help ? (
-    <HelpPane theme={theme} width={width} height={l.panel} />
-  ) : ui.details && row ? (
-    <DetailsPane row={row} theme={theme} width={width} height={l.panel} hops={snapshot.hops} />
-  ) : (
-    <LatencyChart series={snapshot.series} theme={theme} width={width} height={l.panel} bucketMs={bucketMs} slo={snapshot.slo} />
-  );
+  const panel = ui.help
+    ? helpPaneLines(t, width, l.panel)
+    : ui.details && row
+      ? detailsLines(row, t, width, l.panel, snapshot.hops)
+      : chartPanelLines(snapshot.series, t, width, l.panel, bucketMs, snapshot.slo);
+  const block = (lines: readonly string[], n: number) => Array.from({ length: n }, (_, i) => lines[i] ?? '');
+  return [
+    ...block(headerLines(snapshot, t, width), l.header),
+    ...block(tableLines(snapshot.services, selected, t, width, l.table), l.table),
+    ...block(cacheLines(snapshot.caches, snapshot.origins, t, width), l.caches),
+    ...block(panel, l.panel),
+    ...block(logLines(snapshot.log, t, width, l.log, ui.logEnd), l.log),
+    ...block([helpLine(t, width)], l.help),
+  ];
+}
+
+/** One text block of fixed lines: nothing for the layout engine to shrink, overlap or wrap. */
+export function Dashboard(props: DashboardProps) {
   return (
-    <Box flexDirection="column" width={width} height={height}>
-      <Header snapshot={snapshot} theme={theme} width={width} />
-      <ServiceTable rows={snapshot.services} selected={selected} theme={theme} width={width} maxRows={l.tableRows} />
-      {l.caches > 0 ? (
-        <Box height={l.caches}>
-          <CacheTable caches={snapshot.caches} origins={snapshot.origins} theme={theme} width={width} />
-        </Box>
-      ) : null}
-      <Box height={l.panel}>{panel}</Box>
-      <Box height={l.log}>
-        <EventLog entries={snapshot.log} theme={theme} width={width} lines={l.log} />
-      </Box>
-      <HelpLine theme={theme} width={width} />
+    <Box width={props.width} height={props.height} overflow="hidden">
+      <Text>{dashboardLines(props).join('\n')}</Text>
     </Box>
   );
 }

@@ -1,23 +1,29 @@
 // `msim run <scenario>`: run a scenario (live dashboard on a terminal, plain otherwise), summarize, write the report.
 import type { Command } from 'commander';
-import { formatCount } from '../../observe/format.js';
+import { formatCount, formatMs } from '../../observe/format.js';
 import { type Report, reportJson } from '../../observe/report.js';
 import { formatSummary } from '../../observe/summary.js';
 import { LiveSession, SPEEDS, type Speed, parseSpeed } from '../../run/live-session.js';
-import { Run } from '../../run/run.js';
+import { performance } from 'node:perf_hooks';
+import { loadWarnings } from '../../analysis/offered-load.js';
+import { type Progress, Run } from '../../run/run.js';
 import type { ScenarioSpec } from '../../scenario/spec.js';
 import { colorsEnabled } from '../../ui/theme.js';
-import { type ScenarioFlags, overridesFromFlags } from '../flags.js';
-import { type CliIo, EXIT_OK, UsageError } from '../io.js';
+import { type ScenarioFlags, flagsFromLabels, overridesFromFlags } from '../flags.js';
+import { type CliIo, EXIT_INTERNAL, EXIT_OK, EXIT_TRUNCATED, UsageError } from '../io.js';
 import { checkOutputPath, writeAtomically } from '../output.js';
 import { type ReplayInput, readReplay } from '../replay.js';
-import { loadForCli } from '../scenario-input.js';
+import { readScenarioInput } from '../scenario-input.js';
+import { runHelp } from '../help-text.js';
+import { loadDashboard } from '../../ui/load-dashboard.js';
 
 interface RunFlags extends ScenarioFlags {
   json?: string;
   tui: boolean;
   speed?: string;
   replay?: string;
+  force?: boolean;
+  maxInSystem?: string;
 }
 
 /** Without --speed: real time, or faster so that the whole run takes about a minute on screen. */
@@ -37,25 +43,44 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .option('--json <file>', 'write the JSON report to a file, or - for stdout')
     .option('--set <path=value>', 'change a scenario field, such as services.api.replicas=4 (repeatable)', collect, [])
     .option('--speed <speed>', 'dashboard pace in simulated seconds per second: 1x, 10x, ..., max')
-    .option('--replay <report>', "reproduce a recorded run: the report's seed, end time and interventions")
+    .option('--replay <report>', "reproduce a recorded run: the report's seed, overrides, end time and interventions")
+    .option('--force', 'with --replay: replay even if the scenario file changed since the report was made')
     .option('--no-tui', 'plain progress and summary instead of the live dashboard')
+    .addHelpText('after', runHelp())
+    .option('--max-in-system <n>', 'stop the run (exit 4, report marked truncated) when more requests than this are in the system at once (default: from the memory available)')
     .action(async (file: string, flags: RunFlags) => {
-      const { overrides, seed: seedFlag } = overridesFromFlags(flags);
+      const replay = flags.replay ? readReplay(flags.replay, io.cwd) : undefined;
+      if (replay) refuseWithReplay(flags);
+      const { overrides, seed: seedFlag } = overridesFromFlags(replay ? { ...flagsFromLabels(replay.overrides), seed: flags.seed } : flags);
       const speed = flags.speed === undefined ? undefined : parseSpeed(flags.speed);
       if (flags.speed !== undefined && speed === undefined) throw new UsageError([`--speed ${flags.speed}: expected a pace such as 1x, 10x, 0.5x or max, found "${flags.speed}"`]);
       const jsonPath = flags.json && flags.json !== '-' ? checkOutputPath('--json', flags.json, io.cwd) : undefined;
-      const replay = flags.replay ? readReplay(flags.replay, io.cwd) : undefined;
-      const spec = await loadForCli(file, io, overrides);
+      const { spec, sha256: scenarioSha256 } = await readScenarioInput(file, io, overrides);
       const seed = replaySeed(replay, seedFlag, spec, flags.replay);
+      if (replay?.scenarioSha256 && replay.scenarioSha256 !== scenarioSha256 && !flags.force) {
+        throw new UsageError([`--replay ${flags.replay}: expected the scenario file it was made from (SHA-256 ${replay.scenarioSha256.slice(0, 12)}...), found ${file} with SHA-256 ${scenarioSha256.slice(0, 12)}...: it changed since; --force replays it anyway`]);
+      }
+      const maxInSystem = flags.maxInSystem === undefined ? undefined : parseCount('--max-in-system', flags.maxInSystem);
+      const warnings = loadWarnings(spec);
+      for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
 
       const live = io.terminal !== undefined && flags.tui && !io.env.CI && flags.json !== '-';
-      const options = { seed, replay: replay?.interventions, endMs: replay?.endMs };
+      const options = { seed, replay: replay?.interventions, endMs: replay?.endMs, maxInSystem, source: { scenarioSha256, overrides: overrides.map((o) => o.label) } };
       let report: Report;
+      let dashboardFailed = false;
       if (live) {
-        const { runDashboard } = await import('../../ui/run-dashboard.js');
+        const { runDashboard, describeError } = await loadDashboard();
         const session = new LiveSession(spec, { ...options, speed: speed ?? defaultSpeed(replay?.endMs ?? spec.durationMs) });
-        report = await runDashboard(session, io.terminal!, colorsEnabled(io.env));
-        io.stdout.write(`dashboard: ${session.wallSeconds.toFixed(2)}s of wall time; ${formatCount(session.steadyEventsPerSec)} events/s from the second frame on, drawing included\n`);
+        for (const w of warnings) session.run.addLog({ atMs: 0, kind: 'refused', text: `warning: ${w}` });
+        const outcome = await runDashboard(session, io.terminal!, colorsEnabled(io.env));
+        report = outcome.report;
+        // a bug in the view stops the run where it is; what was simulated is still summarized and written
+        if (outcome.error) {
+          dashboardFailed = true;
+          io.stderr.write(`msim: the dashboard failed (${describeError(outcome.error)}) and stopped the run at ${report.simulatedSeconds}s simulated; the summary and report below cover that much. This is a bug in msim, please report it.\n`);
+        }
+        // for npm run bench:ui: the dashboard's own speed, drawing included
+        if (io.env.MSIM_UI_STATS) io.stderr.write(`dashboard: ${session.wallSeconds.toFixed(2)}s of wall time; ${formatCount(session.steadyEventsPerSec)} events/s from the second frame on, drawing included\n`);
       } else {
         report = runPlain(spec, options, io);
       }
@@ -68,24 +93,73 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
         writeAtomically(jsonPath, reportJson(report));
         human.write(`report written to ${flags.json}\n`);
       }
+      if (dashboardFailed) {
+        setExit(EXIT_INTERNAL); // the outputs are written, but the run did not end as asked: a bug
+        return;
+      }
+      if (report.truncation) {
+        io.stderr.write(`msim: the run stopped early, at ${formatSeconds(report.truncation.atMs)} of ${formatSeconds(replay?.endMs ?? spec.durationMs)} simulated: ${report.truncation.reason}\n`);
+        setExit(EXIT_TRUNCATED);
+        return;
+      }
       setExit(EXIT_OK);
     });
 }
 
+/** On a terminal the progress line is redrawn in place; elsewhere (a log, CI) a line is printed every few seconds. */
+const PROGRESS_TTY_MS = 100;
+const PROGRESS_PLAIN_MS = 5000;
+
 function runPlain(spec: ScenarioSpec, options: ConstructorParameters<typeof Run>[1], io: CliIo): Report {
-  const showProgress = Boolean(io.stderr.isTTY) && !io.env.CI;
+  const tty = Boolean(io.stderr.isTTY) && !io.env.CI;
+  const everyMs = tty ? PROGRESS_TTY_MS : PROGRESS_PLAIN_MS;
   const run = new Run(spec, options);
-  const report = run.runToEnd(
-    showProgress
-      ? (p) => {
-          const pct = Math.floor((100 * p.simulatedMs) / p.durationMs);
-          const rate = p.wallSeconds > 0 ? p.events / p.wallSeconds : 0;
-          io.stderr.write(`\r\x1b[2K${spec.name}: ${(p.simulatedMs / 1000).toFixed(1)}s / ${p.durationMs / 1000}s simulated (${pct}%), ${formatCount(rate)} events/s`);
-        }
-      : undefined,
-  );
-  if (showProgress) io.stderr.write('\r\x1b[2K');
+  const started = performance.now();
+  let lastMs = started;
+  let drawn = false;
+  const report = run.runToEnd((p) => {
+    const now = performance.now();
+    if (now - lastMs < everyMs) return;
+    lastMs = now;
+    const line = progressLine(spec.name, p);
+    if (tty) io.stderr.write(`\r\x1b[2K${line}`);
+    else io.stderr.write(`${line}\n`);
+    drawn = true;
+  });
+  if (tty && drawn) io.stderr.write('\r\x1b[2K');
   return report;
+}
+
+/** `checkout: 12.3s / 60s simulated (20%), 1.52M events/s, about 40s left` */
+export function progressLine(name: string, p: Progress): string {
+  const pct = Math.floor((100 * p.simulatedMs) / p.durationMs);
+  const rate = p.wallSeconds > 0 ? p.events / p.wallSeconds : 0;
+  const simPerWall = p.wallSeconds > 0 ? p.simulatedMs / p.wallSeconds : 0;
+  const eta = simPerWall > 0 ? ` about ${formatSeconds((p.durationMs - p.simulatedMs) / simPerWall)} left` : '';
+  return `${name}: ${formatSeconds(p.simulatedMs)} / ${formatSeconds(p.durationMs)} simulated (${pct}%), ${formatCount(rate)} events/s,${eta}`;
+}
+
+/** Simulated or wall time for people: 2.83ms, 12.3s, 4m05s, 2h10m. */
+function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  if (!Number.isFinite(s)) return '?';
+  if (s < 1) return formatMs(ms);
+  if (s < 60) return `${Number(s.toFixed(1))}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** A positive whole number from a flag. */
+function parseCount(flag: string, text: string): number {
+  const n = Number(text.replace(/_/g, ''));
+  if (!/^\s*[\d_]+(\.\d+)?(e\d+)?\s*$/i.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError([`${flag} ${text}: expected a whole number >= 1, found "${text}"`]);
+  return n;
+}
+
+/** A replay runs the recorded overrides and ends where the recorded run did: flags that would change that are refused. */
+function refuseWithReplay(flags: RunFlags): void {
+  const given = [flags.duration !== undefined && `--duration ${flags.duration}`, flags.warmup !== undefined && `--warmup ${flags.warmup}`, ...(flags.set ?? []).map((s) => `--set ${s}`)].filter((x): x is string => Boolean(x));
+  if (given.length > 0) throw new UsageError(given.map((g) => `${g}: expected no --duration, --warmup or --set with --replay (a replay applies the recorded overrides and ends where the recorded run did), found ${g}`));
 }
 
 /** A replay uses the recorded seed; it must be of the same scenario. */

@@ -4,6 +4,8 @@ import { type ScenarioFlags, overridesFromFlags } from '../flags.js';
 import { problemJson } from '../../scenario/problems.js';
 import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import { STDIN_NAME, loadForCli } from '../scenario-input.js';
+import { loadWarnings } from '../../analysis/offered-load.js';
+import { VALIDATE_HELP } from '../help-text.js';
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -12,6 +14,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
     .argument('<scenario>', 'scenario file (YAML), or - to read it from standard input')
     .option('--set <path=value>', 'change a scenario field before checking (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
     .option('--json', 'print the validated scenario as JSON, or its problems as JSON (exit 2)')
+    .addHelpText('after', VALIDATE_HELP)
     .action(async (file: string, flags: ScenarioFlags & { json?: boolean }) => {
       let spec;
       try {
@@ -29,6 +32,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
         const parts = [count(Object.keys(spec.services).length, 'service'), count(spec.workloads.length, 'workload'), ...(caches > 0 ? [count(caches, 'cache')] : [])];
         io.stdout.write(`${file === '-' ? STDIN_NAME : file}: ok (${spec.name}: ${parts.join(', ')})\n`);
       }
+      for (const w of loadWarnings(spec)) io.stderr.write(`warning: ${w}\n`);
       setExit(EXIT_OK);
     });
 }

@@ -3,6 +3,7 @@ import { Text } from 'ink';
 import { formatCount, formatPercent } from '../../observe/format.js';
 import type { CacheRow, OriginRow } from '../../run/snapshot.js';
 import { type Theme, bar, fit } from '../theme.js';
+import { fitName } from './service-table.js';
 
 /** Lines the strip takes: a header, a row per cache, a row per cached endpoint (none without caches). */
 export function cacheLineCount(caches: readonly CacheRow[], origins: readonly OriginRow[]): number {
@@ -28,7 +29,7 @@ export function cacheLines(caches: readonly CacheRow[], origins: readonly Origin
     const stamp = c.stampedes > 0 ? t.warn(String(c.stampedes).padStart(10)) : String(c.stampedes).padStart(10);
     lines.push(
       fit(
-        `  ${c.name.slice(0, nameW).padEnd(nameW)} ${`${c.kind} x${c.copies}`.padEnd(9)} ${paint(bar(c.hitRatio ?? 0, barW))} ${ratio.padStart(6)} ${perSec(c.lookupsPerSec).padStart(9)} ${perSec(c.evictionsPerSec).padStart(8)} ${perSec(c.expirationsPerSec).padStart(9)} ${stamp}`,
+        `  ${fitName(c.name, '', nameW)} ${`${c.kind} x${c.copies}`.padEnd(9)} ${paint(bar(c.hitRatio ?? 0, barW))} ${ratio.padStart(6)} ${perSec(c.lookupsPerSec).padStart(9)} ${perSec(c.evictionsPerSec).padStart(8)} ${perSec(c.expirationsPerSec).padStart(9)} ${stamp}`,
         width,
       ),
     );

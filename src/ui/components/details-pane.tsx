@@ -5,6 +5,14 @@ import { type Theme, bar, fit } from '../theme.js';
 
 const CELL = 42;
 
+/** A replica id cut to `width` cells: the service name gives way (ending in …), the #index stays. */
+export function fitId(id: string, width: number): string {
+  if (id.length <= width) return id.padEnd(width);
+  const hash = id.lastIndexOf('#');
+  const suffix = hash > 0 && id.length - hash < width - 2 ? id.slice(hash) : '';
+  return `${id.slice(0, width - suffix.length - 1)}…${suffix}`;
+}
+
 /** The hop-class mix of all messages so far, for the details pane. */
 export function hopMix(hops: readonly [number, number, number] | null): string | null {
   if (hops === null) return null;
@@ -38,7 +46,7 @@ export function detailsLines(row: ServiceRow, t: Theme, width: number, height: n
     if (locations.length > 1) lines.push(`${t.accent(loc)} ${t.dim(`${here.filter((r) => r.up).length}/${here.length} up`)}`);
     const cells = here.map((r) => {
       const state = r.up ? 'up' : r.inSystem > 0 ? 'drain' : 'down';
-      const text = `${r.id.slice(0, 14).padEnd(14)} ${state.padEnd(5)} q ${String(r.waiting).padStart(3)} ${bar(r.busyCores / row.cores, 8)} ${`${r.busyCores}/${row.cores}`.padEnd(6)}`;
+      const text = `${fitId(r.id, 14)} ${state.padEnd(5)} q ${String(r.waiting).padStart(3)} ${bar(r.busyCores / row.cores, 8)} ${`${r.busyCores}/${row.cores}`.padEnd(6)}`;
       return r.up ? text : t.dim(text);
     });
     for (let i = 0; i < cells.length; i += perLine) lines.push(cells.slice(i, i + perLine).join(' '));

@@ -14,6 +14,7 @@ const GENERAL_KEYS: [string, string][] = [
   ['+ -', 'faster / slower, up to max'],
   ['↑ ↓ tab', 'select a service'],
   ['enter', 'details (again: the chart)'],
+  ['[ ]', 'older / newer log (pg up/dn)'],
 ];
 const CLOSING_KEYS: [string, string][] = [
   ['? esc', 'close this help'],

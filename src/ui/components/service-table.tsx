@@ -17,17 +17,33 @@ export function tableLayout(width: number) {
   return { name, barWidth };
 }
 
-export function tableLines(rows: readonly ServiceRow[], selected: number, t: Theme, width: number, maxRows: number): string[] {
+/** The rows shown of `count` when `rows` fit: the selection in the middle where possible; how many are hidden above and below. */
+export function tableWindow(count: number, selected: number, rows: number): { first: number; shown: number; above: number; below: number } {
+  const shown = Math.max(0, Math.min(count, rows));
+  const sel = Math.max(0, Math.min(count - 1, selected));
+  const first = Math.max(0, Math.min(sel - Math.floor((shown - 1) / 2), count - shown));
+  return { first, shown, above: first, below: count - first - shown };
+}
+
+/** A name cut to `width` cells, ending in … when cut; the flags (slow, err+) are kept whole when there is room. */
+export function fitName(name: string, flags: string, width: number): string {
+  const text = name + flags;
+  if (text.length <= width) return text.padEnd(width);
+  const room = width - flags.length - 1;
+  return room >= 3 ? `${name.slice(0, room)}…${flags}` : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/** Lines of the table in `lines` lines at most: a header, the rows around the selection, and a line saying how many rows are hidden (when some are). */
+export function tableLines(rows: readonly ServiceRow[], selected: number, t: Theme, width: number, lines: number): string[] {
   const { name: nameW, barWidth } = tableLayout(width);
-  const visible = Math.max(1, Math.min(rows.length, maxRows));
-  const first = Math.max(0, Math.min(selected - Math.floor(visible / 2), rows.length - visible));
+  const hides = rows.length > Math.max(0, lines - 1);
+  const win = tableWindow(rows.length, selected, Math.max(1, lines - (hides && lines >= 3 ? 2 : 1)));
   const header = t.bold(`  ${'service'.padEnd(nameW)} ${'rep'.padStart(5)} ${'infl'.padStart(5)} ${'queue'.padStart(5)} ${''.padEnd(barWidth)} ${'util'.padStart(4)} ${''.padEnd(barWidth)} ${'req/s'.padStart(6)} ${'err'.padStart(5)} ${'p50'.padStart(7)} ${'p99'.padStart(7)}`);
-  const lines = [fit(header, width)];
-  for (let i = first; i < first + visible; i++) {
+  const out = [fit(header, width)];
+  for (let i = win.first; i < win.first + win.shown; i++) {
     const r = rows[i];
     const paint = t.health(r.health);
-    const flags = `${r.slowed ? ' slow' : ''}${r.injectedErrors ? ' err+' : ''}`;
-    const name = (r.name + flags).slice(0, nameW).padEnd(nameW);
+    const name = fitName(r.name, `${r.slowed ? ' slow' : ''}${r.injectedErrors ? ' err+' : ''}`, nameW);
     const rep = `${r.replicasUp}/${r.replicasTotal}`.padStart(5);
     const err = `${(r.errorRate * 100).toFixed(r.errorRate < 0.1 ? 1 : 0)}%`.padStart(5);
     const line =
@@ -35,12 +51,15 @@ export function tableLines(rows: readonly ServiceRow[], selected: number, t: The
       ` ${String(r.inFlight).padStart(5)} ${String(r.queue).padStart(5)} ${paint(bar(r.queue / Math.max(10, r.inFlight), barWidth))}` +
       ` ${`${Math.round(r.utilization * 100)}%`.padStart(4)} ${paint(bar(r.utilization, barWidth))}` +
       ` ${formatCount(r.throughputPerSec).padStart(6)} ${r.errorRate > 0 ? paint(err) : err} ${ms(r.p50Ms).padStart(7)} ${ms(r.p99Ms).padStart(7)}`;
-    lines.push(fit(i === selected ? t.inverse(line) : line, width));
+    out.push(fit(i === selected ? t.inverse(line) : line, width));
   }
-  if (rows.length > visible) lines.push(t.dim(`  … ${rows.length - visible} more (↑↓ to scroll)`));
-  return lines;
+  if (win.above + win.below > 0 && out.length < lines) {
+    const parts = [win.above > 0 ? `${win.above} above` : '', win.below > 0 ? `${win.below} below` : ''].filter(Boolean);
+    out.push(fit(t.dim(`  … ${parts.join(', ')} (${rows.length} services, ↑↓ to scroll)`), width));
+  }
+  return out;
 }
 
-export function ServiceTable(props: { rows: readonly ServiceRow[]; selected: number; theme: Theme; width: number; maxRows: number }) {
-  return <Text>{tableLines(props.rows, props.selected, props.theme, props.width, props.maxRows).join('\n')}</Text>;
+export function ServiceTable(props: { rows: readonly ServiceRow[]; selected: number; theme: Theme; width: number; lines: number }) {
+  return <Text>{tableLines(props.rows, props.selected, props.theme, props.width, props.lines).join('\n')}</Text>;
 }

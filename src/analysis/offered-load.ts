@@ -1,0 +1,196 @@
+// Offered load by theory, before simulating: request rates through the call graph and the caches, CPU utilization per service.
+import { distMeanMs } from '../engine/distributions.js';
+import { formatCount, formatMs, formatPercent } from '../observe/format.js';
+import type { CallSpec, EndpointSpec, RpcSpec, ScenarioSpec, ServiceSpec, WorkloadSpec } from '../scenario/spec.js';
+import { type KeyGroups, keyGroups, lruLevel } from './cache-estimate.js';
+
+export interface ServiceLoad {
+  readonly replicas: number;
+  readonly cores: number;
+  /** Requests arriving per second, all endpoints (a shared cache's nodes: its gets, sets and dels). */
+  readonly offeredPerSec: number;
+  /** The part of offeredPerSec caused by open-loop workloads (a closed loop holds itself back). */
+  readonly openPerSec: number;
+  /** CPU demanded per second, in ms: business logic, local cache lookups and RPC messages. */
+  readonly cpuMsPerSec: number;
+  /** cpuMsPerSec / (1000 x replicas x cores); at 1 or more the service cannot keep up. */
+  readonly utilization: number;
+  /** Waiting requests have no bound at a replica (no concurrency limit or no queue limit). */
+  readonly unboundedQueue: boolean;
+}
+
+export interface LoadEstimate {
+  /** Per service, in file order. */
+  readonly services: Readonly<Record<string, ServiceLoad>>;
+  /** Requests per second per `service.endpoint` (before its caches). */
+  readonly endpointsPerSec: Readonly<Record<string, number>>;
+  /** Hit ratio per cache and calling endpoint (`cache@service.endpoint`), from Che's approximation. */
+  readonly cacheHitRatios: Readonly<Record<string, number>>;
+}
+
+interface Tally {
+  offeredPerSec: number;
+  openPerSec: number;
+  cpuMsPerSec: number;
+}
+
+/** The CPU one message costs at one end, with rpc costs. */
+function rpcMs(rpc: RpcSpec, kb: number, shm: boolean): number {
+  return shm ? rpc.shmOverheadMs + rpc.shmPerKBMs * kb : rpc.overheadMs + rpc.perKBMs * kb;
+}
+
+/**
+ * Offered load at the workloads' peak rates (closed loops at users / mean
+ * think time, their most). Each endpoint's requests run its CPU and, unless
+ * they fail (`errors`), its calls with their probabilities; an endpoint with
+ * caches sends only its misses (by Che's approximation) and its writes to its
+ * origin. A service over its capacity passes on only what it can serve (a
+ * share 1 / utilization of its requests), so the services behind it see that
+ * much: the estimate iterates to a fixed point. Not counted: retries, hedges,
+ * timeouts cutting work short, faults, and coalesced misses; so the figures are
+ * the load of a healthy run.
+ */
+export function estimateLoad(spec: ScenarioSpec): LoadEstimate {
+  const names = Object.keys(spec.services);
+  let pass = new Map(names.map((n) => [n, 1]));
+  let result = estimateWith(spec, pass);
+  for (let i = 0; i < 100; i++) {
+    const next = new Map(names.map((n) => [n, result.services[n].utilization > 1 ? 1 / result.services[n].utilization : 1]));
+    if (names.every((n) => Math.abs(next.get(n)! - pass.get(n)!) <= 1e-12 * pass.get(n)!)) break;
+    pass = next;
+    result = estimateWith(spec, pass);
+  }
+  return result;
+}
+
+/** One pass of the estimate: each service passes on `pass` of what reaches it to the services it calls. */
+function estimateWith(spec: ScenarioSpec, pass: ReadonlyMap<string, number>): LoadEstimate {
+  const tallies = new Map<string, Tally>(Object.keys(spec.services).map((s) => [s, { offeredPerSec: 0, openPerSec: 0, cpuMsPerSec: 0 }]));
+  const endpointsPerSec: Record<string, number> = {};
+  const cacheHitRatios: Record<string, number> = {};
+  const groupsBySpace = new Map<string, KeyGroups>();
+  const groupsOf = (space: string) => {
+    let g = groupsBySpace.get(space);
+    if (!g) groupsBySpace.set(space, (g = keyGroups(spec.keys[space].count, spec.keys[space].popularity)));
+    return g;
+  };
+  const rpc = spec.rpc;
+
+  const arrive = (service: string, endpoint: string, ratePerSec: number, open: boolean, shm: boolean): void => {
+    if (!(ratePerSec > 0)) return;
+    const t = tallies.get(service)!;
+    t.offeredPerSec += ratePerSec;
+    if (open) t.openPerSec += ratePerSec;
+    const id = `${service}.${endpoint}`;
+    endpointsPerSec[id] = (endpointsPerSec[id] ?? 0) + ratePerSec;
+    const ep = spec.services[service].endpoints[endpoint];
+    if (ep.cache.length === 0) {
+      origin(service, ep, ratePerSec, open, shm);
+      return;
+    }
+    // through the caches: reads look up level by level; misses at every level and writes reach the origin
+    const writeShare = ep.keys === null ? 0 : spec.keys[ep.keys].writes;
+    let reaching = ratePerSec * (1 - writeShare);
+    let groups = groupsOf(ep.keys!);
+    for (const name of ep.cache) {
+      const c = spec.caches[name];
+      const copies = c.kind === 'local' ? spec.services[service].replicas : 1;
+      const capacity = c.kind === 'local' ? c.entriesPerCopy : c.entriesPerCopy * spec.services[name].replicas;
+      const level = lruLevel(groups, capacity, c.ttlMs, reaching / copies / 1000);
+      cacheHitRatios[`${name}@${id}`] = level.hitRatio;
+      if (c.kind === 'local') t.cpuMsPerSec += reaching * distMeanMs(c.hit);
+      else {
+        arrive(name, 'get', reaching, open, false);
+        arrive(name, 'set', reaching * level.missRatio, open, false); // a fill
+      }
+      reaching *= level.missRatio;
+      groups = level.missed;
+    }
+    const writes = ratePerSec * writeShare;
+    for (const name of ep.cache) if (spec.caches[name].kind === 'shared') arrive(name, (ep.onWrite ?? spec.caches[name].onWrite) === 'update' ? 'set' : 'del', writes, open, false);
+    origin(service, ep, reaching + writes, open, shm);
+  };
+
+  /** The endpoint's own work: CPU (with its RPC costs), then its calls unless it fails. */
+  const origin = (service: string, ep: EndpointSpec, ratePerSec: number, open: boolean, shm: boolean): void => {
+    const t = tallies.get(service)!;
+    let cpuMs = distMeanMs(ep.cpu);
+    if (rpc !== null) cpuMs += rpcMs(rpc, ep.requestKB, shm) + rpcMs(rpc, ep.responseKB, shm);
+    t.cpuMsPerSec += ratePerSec * cpuMs;
+    const going = ratePerSec * pass.get(service)! * (1 - ep.errors);
+    for (const step of ep.steps) {
+      for (const call of step) {
+        const rate = going * call.probability;
+        if (rpc !== null) t.cpuMsPerSec += rate * callerRpcMs(rpc, spec, call);
+        arrive(call.service, call.endpoint, rate, open, call.transport === 'shm');
+      }
+    }
+  };
+
+  for (const w of spec.workloads) {
+    const { ratePerSec, open } = peakRate(w);
+    arrive(w.service, w.endpoint, ratePerSec, open, false);
+  }
+
+  const services: Record<string, ServiceLoad> = {};
+  for (const [name, s] of Object.entries(spec.services)) {
+    const t = tallies.get(name)!;
+    services[name] = {
+      replicas: s.replicas,
+      cores: s.cores,
+      offeredPerSec: t.offeredPerSec,
+      openPerSec: t.openPerSec,
+      cpuMsPerSec: t.cpuMsPerSec,
+      utilization: t.cpuMsPerSec === 0 ? 0 : t.cpuMsPerSec / (1000 * s.replicas * s.cores),
+      unboundedQueue: s.concurrency === null || s.queue === null,
+    };
+  }
+  return { services, endpointsPerSec, cacheHitRatios };
+}
+
+function callerRpcMs(rpc: RpcSpec, spec: ScenarioSpec, call: CallSpec): number {
+  const target = spec.services[call.service].endpoints[call.endpoint];
+  const shm = call.transport === 'shm';
+  return rpcMs(rpc, target.requestKB, shm) + rpcMs(rpc, target.responseKB, shm);
+}
+
+/** A workload's highest offered rate: the top of its schedule (open loop), or users / mean think time (closed loop). */
+export function peakRate(w: WorkloadSpec): { ratePerSec: number; open: boolean } {
+  const a = w.arrivals;
+  if (a.kind === 'closed') {
+    const thinkMs = distMeanMs(a.think);
+    return { ratePerSec: thinkMs > 0 ? (1000 * a.users) / thinkMs : Infinity, open: false };
+  }
+  return { ratePerSec: Math.max(a.ratePerSec, ...w.schedule.map((p) => p.ratePerSec)), open: true };
+}
+
+/** How a utilization reads: 87%, or 1.3k x capacity when far over. */
+function share(u: number): string {
+  return u >= 10 ? `${formatCount(u)}x its capacity` : `${formatPercent(u, 0)} of its capacity`;
+}
+
+/**
+ * Warnings about the load a scenario offers: a service at or over 100% whose
+ * queue is unbounded grows until the run ends (or the in-system bound stops
+ * it); with a bounded queue the excess is rejected. One line each, naming the
+ * service and its utilization.
+ */
+export function loadWarnings(spec: ScenarioSpec, estimate: LoadEstimate = estimateLoad(spec)): string[] {
+  const out: string[] = [];
+  const peak = spec.workloads.some((w) => w.schedule.length > 0) ? ' at the workloads\' peak rates' : '';
+  for (const [name, s] of Object.entries(estimate.services)) {
+    if (!(s.utilization >= 1)) continue;
+    const svc: ServiceSpec = spec.services[name];
+    const demand = Number.isFinite(s.cpuMsPerSec)
+      ? `${formatCount(s.offeredPerSec)} requests/s needing ${formatMs(s.cpuMsPerSec / Math.max(s.offeredPerSec, 1e-12))} of CPU each on ${svc.replicas} replica${svc.replicas === 1 ? '' : 's'} x ${svc.cores} core${svc.cores === 1 ? '' : 's'}`
+      : 'its mean CPU demand is infinite (a heavy-tailed distribution without a mean)';
+    if (s.unboundedQueue && s.openPerSec > 0) {
+      out.push(`${name}: offered load is ${share(s.utilization)}${peak} (${demand}) and its queue is unbounded: requests pile up for as long as that lasts (a run stops when the requests in the system pass --max-in-system)`);
+    } else if (s.unboundedQueue) {
+      out.push(`${name}: offered load is ${share(s.utilization)} (${demand}): its closed-loop users will wait in its queue`);
+    } else {
+      out.push(`${name}: offered load is ${share(s.utilization)}${peak} (${demand}); its queue is bounded, so about ${formatPercent(1 - 1 / s.utilization, 0)} of its requests will be rejected`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+// The help printed after each command's options: examples, exit codes, the dashboard's keys, where the formats are documented.
+import { WHAT_IF_KEYS } from '../ui/keys.js';
+
+export const EXIT_CODES = `Exit codes:
+  0  done (the run finished, or the file is valid)
+  1  an internal error: a bug in msim (please report it with the printed trace)
+  2  a mistake in the scenario, a flag or an input file: one line per problem, nothing run or written
+  4  the run stopped early (too many requests in the system, a clock that stood still): the report says why`;
+
+export const MAIN_HELP = `
+Examples:
+  npx msim run scenarios/checkout.yaml                  the live dashboard (a summary when not on a terminal)
+  npx msim run scenarios/checkout.yaml --no-tui --json report.json
+  npx msim run scenarios/checkout.yaml --set services.payment.replicas=3
+  npx msim validate my-system.yaml                      check a file: every problem with its line and column
+  npx msim run - < my-system.yaml                       read the scenario from standard input
+
+The scenario format, the report's keys and the dashboard are documented in README.md
+(sections "The scenario format", "The live dashboard"); \`msim schema\` prints the report's JSON Schema.
+
+${EXIT_CODES}
+`;
+
+const GENERAL_KEYS: [string, string][] = [
+  ['space', 'pause / resume'],
+  ['+ -', 'faster / slower (0.1x ... max)'],
+  ['up down tab', 'select a service'],
+  ['enter', 'details of the selected service'],
+  ['?', 'all keys'],
+  ['q ctrl-c', 'quit: the summary is printed and --json written'],
+];
+
+export function runHelp(): string {
+  const line = ([k, what]: [string, string]) => `  ${k.padEnd(12)} ${what}`;
+  return `
+Examples:
+  msim run scenarios/mm1.yaml                                 live dashboard, real time
+  msim run scenarios/checkout.yaml --speed max                as fast as the machine goes
+  msim run scenarios/checkout.yaml --no-tui --json -          the JSON report on stdout, the summary on stderr
+  msim run scenarios/checkout.yaml --seed 7 --duration 10m --set 'workloads.shoppers.arrivals=poisson(600/s)'
+  msim run scenarios/checkout.yaml --replay report.json       the same run again, what-ifs included
+
+The dashboard's keys (on a terminal; --no-tui, a pipe or CI give a plain summary):
+${GENERAL_KEYS.map(line).join('\n')}
+what-ifs on the selected service (recorded in the report; --replay repeats them):
+${Object.entries(WHAT_IF_KEYS).map(([k, v]) => line([k, v.help])).join('\n')}
+
+The scenario format is documented in README.md ("The scenario format"); \`msim validate\` checks a file.
+Off a terminal a progress line goes to stderr every 5 seconds.
+
+${EXIT_CODES}
+`;
+}
+
+export const VALIDATE_HELP = `
+Examples:
+  msim validate scenarios/checkout.yaml
+  msim validate my-system.yaml --set services.api.replicas=40   check a what-if too
+  msim validate my-system.yaml --json                            the validated scenario as JSON (the problems, exit 2)
+  generate-scenario | msim validate -                            read it from standard input
+
+Warnings (a service whose offered load reaches its capacity) go to stderr; the file is still valid.
+
+${EXIT_CODES}
+`;

@@ -1,0 +1,99 @@
+// What each scheduled fault did: the workload requests whose calls reached its target while it was active, and how they ended.
+import type { Location } from '../model/network.js';
+import { Outcome, type RootRequest, type Span } from '../model/span.js';
+import type { World } from '../model/world.js';
+import type { FaultSpec } from '../scenario/spec.js';
+import { Histogram } from './histogram.js';
+import { Counts } from './counts.js';
+
+/** Does a span (arriving at `to` from `from`, or lost between them) touch a fault's target? */
+type Touches = (span: Span, from: Location | null, to: Location | null) => boolean;
+
+/** A region, or a datacenter (`region/dc`). */
+const isAt = (loc: Location | null, place: string) => loc !== null && (loc.region === place || loc.id === place);
+
+/** Between two places (a link or a partition, `a~b`), either way. */
+function crossing(target: string): Touches {
+  const [a, b] = target.split('~');
+  return (_span, from, to) => (isAt(from, a) && isAt(to, b)) || (isAt(from, b) && isAt(to, a));
+}
+
+/** The matcher of a fault's target: a replica (`svc#0`), a service, an endpoint (`svc.ep`), a place, or a link. */
+function touches(world: World, f: FaultSpec): Touches {
+  const target = f.target;
+  if (target.includes('~')) return crossing(target);
+  if (f.kind === 'kill' && target.includes('#')) {
+    const [name, index] = target.split('#');
+    const i = Number(index);
+    // refused with no replica up: that replica was the one it needed
+    return (span) => span.service.name === name && (span.replica === null || span.replica.index === i);
+  }
+  if (f.kind === 'errors' && target.includes('.')) {
+    const [name, endpoint] = target.split('.');
+    return (span) => span.service.name === name && span.endpoint.name === endpoint;
+  }
+  if (world.services.some((s) => s.name === target)) return (span) => span.service.name === target;
+  return (span, _from, to) => isAt(to, target); // a kill of a datacenter or a region
+}
+
+export class FaultWindow {
+  readonly counts = new Counts();
+  /** Latency of those that succeeded. */
+  readonly latency = new Histogram();
+  constructor(
+    readonly startMs: number,
+    readonly endMs: number,
+    readonly touches: Touches,
+  ) {}
+}
+
+/**
+ * Marks each workload request with the faults whose target its calls reached
+ * while they were active, and counts them per fault when they end. Costs one
+ * comparison per span outside every fault's window.
+ */
+export class FaultWindows {
+  readonly windows: FaultWindow[];
+  private readonly firstMs: number;
+  private readonly lastMs: number;
+
+  constructor(world: World) {
+    this.windows = world.spec.faults.map((f) => new FaultWindow(f.atMs, f.forMs === null ? Infinity : f.atMs + f.forMs, touches(world, f)));
+    this.firstMs = Math.min(...this.windows.map((w) => w.startMs));
+    this.lastMs = Math.max(...this.windows.map((w) => w.endMs));
+  }
+
+  /** A span arrived at (or was refused by, or ended at) a replica: `from` is its caller's place. */
+  touch(span: Span, nowMs: number): void {
+    if (nowMs < this.firstMs || nowMs >= this.lastMs) return;
+    const from = span.parent !== null ? (span.parent.replica?.location ?? null) : span.root.workload.location;
+    this.mark(span, from, span.replica?.location ?? null, nowMs);
+  }
+
+  /** A message of the span was lost between two places (a partition). */
+  lost(span: Span, from: Location, to: Location, nowMs: number): void {
+    if (nowMs < this.firstMs || nowMs >= this.lastMs) return;
+    this.mark(span, from, to, nowMs);
+  }
+
+  private mark(span: Span, from: Location | null, to: Location | null, nowMs: number): void {
+    for (let i = 0; i < this.windows.length; i++) {
+      const w = this.windows[i];
+      if (nowMs < w.startMs || nowMs >= w.endMs || !w.touches(span, from, to)) continue;
+      const root = span.root;
+      if (root.faultsHit === null) root.faultsHit = [i];
+      else if (!root.faultsHit.includes(i)) root.faultsHit.push(i);
+    }
+  }
+
+  /** A workload request ended: count it for every fault it met. */
+  finished(req: RootRequest): void {
+    if (req.faultsHit === null) return;
+    for (const i of req.faultsHit) {
+      const w = this.windows[i];
+      w.counts.started++;
+      w.counts.count(req.outcome);
+      if (req.outcome === Outcome.Ok) w.latency.record(req.endMs - req.intendedMs);
+    }
+  }
+}
