@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -183,6 +184,14 @@ describe('a scenario on standard input (-)', () => {
     const v = await runCli(['validate', '-'], { stdin: mm1 });
     expect(v.code).toBe(0);
     expect(v.stdout).toBe('<stdin>: ok (mm1: 1 service, 1 workload)\n');
+  });
+
+  it('records the SHA-256 of the bytes read from stdin, as of a file (main hashed the file named "-" again: an internal error)', async () => {
+    const r = await runCli(['run', '-', '--duration', '40s', '--json', '-'], { stdin: mm1 });
+    expect(r.code, r.stderr).toBe(0);
+    const f = await runCli(['run', 'scenarios/mm1.yaml', '--duration', '40s', '--json', '-']);
+    expect(JSON.parse(r.stdout).scenarioSha256).toBe(createHash('sha256').update(mm1).digest('hex'));
+    expect(JSON.parse(r.stdout).scenarioSha256).toBe(JSON.parse(f.stdout).scenarioSha256);
   });
 
   it('names <stdin> in problems, and refuses binary input like a file', async () => {
