@@ -103,7 +103,9 @@ async function fuzz(cases: number, seedPrefix: string) {
         else {
           ranSpecs.add(key);
           // the run may stop early (exit 4, a truncated report) when requests pile up
-          const run = await runCli(['run', file, ...sets.flatMap((f) => ['--set', f]), '--no-tui', '--duration', runDuration(spec), '--warmup', '0', '--max-in-system', String(RUN_IN_SYSTEM), '--json', '-']);
+          // as --set flags after the case's own, which win over --duration and --warmup
+          const short = [`duration=${runDuration(spec)}`, 'warmup=0'];
+          const run = await runCli(['run', file, ...[...sets, ...short].flatMap((f) => ['--set', f]), '--no-tui', '--max-in-system', String(RUN_IN_SYSTEM), '--json', '-']);
           const badRun = run.code === 0 || run.code === 4 ? undefined : badOutput(run.code, run.stderr);
           if (badRun) fail(`run: ${badRun}\n${run.stderr.slice(0, 2000)}`);
           else if (run.code === 2) counts.runRefused++;
