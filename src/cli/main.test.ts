@@ -207,6 +207,9 @@ describe('a scenario on standard input (-)', () => {
     const r = await runCli(['validate', '-']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('error: -: expected a scenario on standard input, found no standard input\n');
+    const j = await runCli(['validate', '-', '--json']);
+    expect(j.code).toBe(2);
+    expect(JSON.parse(j.stdout).problems).toEqual([expect.objectContaining({ file: '-', line: null, expected: 'a scenario on standard input', found: 'no standard input' })]);
   });
 });
 

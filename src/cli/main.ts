@@ -5,7 +5,7 @@ import { registerMachines } from './commands/machines.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
-import { oneLine } from '../scenario/problems.js';
+import { ScenarioError, oneLine } from '../scenario/problems.js';
 import { leaveAltScreen } from '../ui/terminal.js';
 import { type CliIo, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
 import { MAIN_HELP } from './help-text.js';
@@ -66,7 +66,7 @@ function trapErrors(onError: (err: unknown) => void): () => void {
 
 /** All of standard input: a scenario piped in (`msim run - < s.yaml`); a terminal is refused rather than waited on. */
 async function readStdin(): Promise<Uint8Array> {
-  if (process.stdin.isTTY) throw new UsageError(['-: expected a scenario piped to standard input (msim run - < scenario.yaml), found a terminal']);
+  if (process.stdin.isTTY) throw new ScenarioError([{ path: [], expected: 'a scenario piped to standard input (msim run - < scenario.yaml)', found: 'a terminal', where: '-', file: '-' }]);
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);

@@ -27,7 +27,7 @@ export async function readScenarioInput(file: string, io: Pick<CliIo, 'cwd' | 'r
   try {
     let bytes: Uint8Array;
     if (file === '-') {
-      if (!io.readStdin) throw new UsageError(['-: expected a scenario on standard input, found no standard input']);
+      if (!io.readStdin) throw new ScenarioError([{ path: [], expected: 'a scenario on standard input', found: 'no standard input', where: '-', file: '-' }]);
       bytes = await io.readStdin();
     } else bytes = readScenarioFile(abs);
     return { spec: loadScenarioBytes(bytes, abs, overrides), sha256: createHash('sha256').update(bytes).digest('hex') };
