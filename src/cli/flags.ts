@@ -47,6 +47,6 @@ export function overridesFromFlags(flags: ScenarioFlags): { overrides: Override[
     if ('label' in o) overrides.push(o);
     else problems.push(o);
   }
-  if (problems.length) throw new UsageError(problems.map((p) => formatProblem(p).replace(/^(--[^:]+): \(top level\): /, '$1: ')));
+  if (problems.length) throw new UsageError(problems.map((p) => formatProblem(p).replace(/^(--[^:]+): \(top level\): /, '$1: ')), problems);
   return { overrides, seed };
 }

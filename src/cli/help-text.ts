@@ -56,7 +56,8 @@ export const VALIDATE_HELP = `
 Examples:
   msim validate scenarios/checkout.yaml
   msim validate my-system.yaml --set services.api.replicas=40   check a what-if too
-  msim validate my-system.yaml --json                            the validated scenario as JSON
+  msim validate my-system.yaml --json                            the validated scenario as JSON (the problems, exit 2)
+  generate-scenario | msim validate -                            read it from standard input
 
 Warnings (a service whose offered load reaches its capacity) go to stderr; the file is still valid.
 

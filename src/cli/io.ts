@@ -1,4 +1,5 @@
 // The CLI's window on the outside world, passed in so commands can be tested without a process.
+import type { Problem } from '../scenario/problems.js';
 
 export interface Writer {
   write(text: string): unknown;
@@ -11,6 +12,8 @@ export interface CliIo {
   stderr: Writer;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Reads all of standard input (a scenario given as `-`); absent when there is none to read. */
+  readStdin?: () => Promise<Uint8Array>;
   /** The interactive terminal, when both stdin and stdout are TTYs (the dashboard needs it). */
   terminal?: {
     stdout: NodeJS.WriteStream;
@@ -22,7 +25,11 @@ export interface CliIo {
 
 /** A user's mistake (bad flag, bad scenario): reported without a stack trace, exit code 2. */
 export class UsageError extends Error {
-  constructor(readonly lines: readonly string[]) {
+  /** `problems`: the same mistakes as data, when they come from the scenario or its flags (for validate --json). */
+  constructor(
+    readonly lines: readonly string[],
+    readonly problems?: readonly Problem[],
+  ) {
     super(lines.join('\n'));
     this.name = 'UsageError';
   }

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,15 @@ describe('msim run', () => {
     const report = JSON.parse(r.stdout);
     expect(report.services.payment.replicas).toBe(8);
     expect(report.workloads.shoppers.throughputPerSec).toBeLessThan(130);
+  });
+
+  it('refuses a --set inside a service that does not exist (it silently added an idle service), and takes paths as errors print them', async () => {
+    const r = await runCli(['run', 'scenarios/checkout.yaml', '--set', 'services.paymnet.replicas=3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --set services.paymnet.replicas=3: services: expected an existing service (gateway, catalog, cart, inventory, pricing, payment), found "paymnet"; did you mean "payment"?\n');
+    const ok = await runCli(['run', 'scenarios/checkout.yaml', '--duration', '10s', '--json', '-', '--set', 'workloads[0].arrivals=poisson(100/s)']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).workloads.shoppers.throughputPerSec).toBeLessThan(130);
   });
 
   it('refuses bad flags with exit 2, one line per problem, no stack trace, and no report file', async () => {
@@ -138,6 +148,88 @@ describe('msim validate', () => {
     const r = await runCli(['validate', 'scenarios/mm1.yaml', '--json']);
     expect(JSON.parse(r.stdout).services.server.endpoints.default.cpu).toEqual({ kind: 'exponential', meanMs: 10 });
   });
+
+  it('--json prints the problems as JSON on stdout (exit 2), each with file, line, column, path, expected, found, suggestion', async () => {
+    const file = join(tmp(), 'bad.yaml');
+    writeFileSync(file, 'name: bad\nworkloads:\n  - { name: w, to: api, arrivals: poisson(0/s) }\nservices:\n  api: { replcias: 2, cpu: exp(mean=1ms) }\n');
+    const r = await runCli(['validate', file, '--json', '--set', 'services.api.cores=0', '--set', 'nonsense']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('');
+    // flags are read first: a malformed --set alone
+    expect(JSON.parse(r.stdout)).toEqual({ ok: false, problems: [{ file: null, line: null, column: null, flag: '--set nonsense', path: '', expected: 'path=value, such as services.api.replicas=4', found: '"nonsense"', suggestion: null, message: '--set nonsense: expected path=value, such as services.api.replicas=4, found "nonsense"' }] });
+    const s = await runCli(['validate', file, '--json', '--set', 'services.api.cores=0']);
+    expect(s.code).toBe(2);
+    expect(JSON.parse(s.stdout)).toEqual({
+      ok: false,
+      problems: [
+        { file, line: 3, column: 43, flag: null, path: 'workloads[0].arrivals', expected: 'a rate > 0', found: '"0/s"', suggestion: null, message: `${file}:3:43: workloads[0].arrivals: expected a rate > 0, found "0/s"` },
+        expect.objectContaining({ file, line: 5, column: 10, flag: null, path: 'services.api.replcias', found: 'unknown field "replcias"', suggestion: 'replicas' }),
+        expect.objectContaining({ file: null, line: null, column: null, flag: '--set services.api.cores=0', path: 'services.api.cores', expected: 'a number >= 1', found: '0', suggestion: null }),
+      ],
+    });
+    const y = await runCli(['validate', 'package.json', '--json']);
+    expect(JSON.parse(y.stdout).problems[0]).toMatchObject({ file: 'package.json', line: 1, column: 1, path: 'workloads' });
+    const missing = await runCli(['validate', 'nope.yaml', '--json']);
+    expect(JSON.parse(missing.stdout).problems).toEqual([expect.objectContaining({ file: 'nope.yaml', line: null, found: 'no such file' })]);
+  });
+});
+
+describe('a scenario on standard input (-)', () => {
+  const mm1 = readFileSync('scenarios/mm1.yaml', 'utf8');
+
+  it('runs and validates a scenario read from stdin, named <stdin>', async () => {
+    const r = await runCli(['run', '-', '--duration', '40s'], { stdin: mm1 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^mm1: 40s simulated/);
+    const v = await runCli(['validate', '-'], { stdin: mm1 });
+    expect(v.code).toBe(0);
+    expect(v.stdout).toBe('<stdin>: ok (mm1: 1 service, 1 workload)\n');
+  });
+
+  it('records the SHA-256 of the bytes read from stdin, as of a file (main hashed the file named "-" again: an internal error)', async () => {
+    const r = await runCli(['run', '-', '--duration', '40s', '--json', '-'], { stdin: mm1 });
+    expect(r.code, r.stderr).toBe(0);
+    const f = await runCli(['run', 'scenarios/mm1.yaml', '--duration', '40s', '--json', '-']);
+    expect(JSON.parse(r.stdout).scenarioSha256).toBe(createHash('sha256').update(mm1).digest('hex'));
+    expect(JSON.parse(r.stdout).scenarioSha256).toBe(JSON.parse(f.stdout).scenarioSha256);
+  });
+
+  it('names <stdin> in problems, and refuses binary input like a file', async () => {
+    const r = await runCli(['validate', '-', '--set', 'services.server.cores=0'], { stdin: mm1.replaceAll('poisson(', 'poison(') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: <stdin>:\d+:\d+: workloads\[0\]\.arrivals: expected poisson/);
+    expect(r.stderr).toMatch(/\nerror: --set services\.server\.cores=0: services\.server\.cores: expected a number >= 1, found 0\n/);
+    const b = await runCli(['run', '-'], { stdin: new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 1]) });
+    expect(b.stderr).toBe('error: <stdin>:1:1: expected a scenario file (YAML text), found a binary file\n');
+  });
+
+  it('without a standard input to read, says so', async () => {
+    const r = await runCli(['validate', '-']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: -: expected a scenario on standard input, found no standard input\n');
+    const j = await runCli(['validate', '-', '--json']);
+    expect(j.code).toBe(2);
+    expect(JSON.parse(j.stdout).problems).toEqual([expect.objectContaining({ file: '-', line: null, expected: 'a scenario on standard input', found: 'no standard input' })]);
+  });
+});
+
+describe('hostile scenario files', () => {
+  it('refuses an alias bomb with exit 2 and one line (it was an internal error, exit 1)', async () => {
+    const file = join(tmp(), 'bomb.yaml');
+    const levels = 'abcdefgh'.split('');
+    writeFileSync(file, ['name: &a [x, x, x, x, x, x, x, x, x]', ...levels.slice(1).map((c, i) => `${c}: &${c} [${Array(9).fill(`*${levels[i]}`).join(', ')}]`)].join('\n'));
+    const r = await runCli(['validate', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: ${file}:3:8: expected YAML whose aliases expand to at most 100 copies, found aliases that expand to more (an alias bomb)\n`);
+  });
+
+  it('says a binary file is not text, briefly (it dumped kilobytes of escaped bytes)', async () => {
+    const file = join(tmp(), 'binary.yaml');
+    writeFileSync(file, readFileSync(process.execPath).subarray(0, 8000));
+    const r = await runCli(['run', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: ${file}:1:1: expected a scenario file (YAML text), found a binary file\n`);
+  });
 });
 
 describe('the real executable (bin/msim.js, built by npm install)', () => {
@@ -147,6 +239,12 @@ describe('the real executable (bin/msim.js, built by npm install)', () => {
     const out = execFileSync(process.execPath, [bin, 'run', 'scenarios/mm1.yaml', '--duration', '40s'], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
     expect(out).toMatch(/^mm1: 40s simulated/);
     expect(out).not.toMatch(/\x1b\[/); // no terminal control codes in a pipe
+  });
+
+  it('reads a scenario piped to standard input with -', () => {
+    const r = spawnSync(process.execPath, [bin, 'validate', '-'], { encoding: 'utf8', input: readFileSync('scenarios/checkout.yaml') });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('<stdin>: ok (checkout: 6 services, 2 workloads)\n');
   });
 
   it('exits 2 on a bad scenario without a stack trace', () => {

@@ -5,6 +5,7 @@ import { registerMachines } from './commands/machines.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
+import { ScenarioError, oneLine } from '../scenario/problems.js';
 import { leaveAltScreen } from '../ui/terminal.js';
 import { type CliIo, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
 import { MAIN_HELP } from './help-text.js';
@@ -44,7 +45,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (err instanceof UsageError) {
-      io.stderr.write(`${err.lines.map((l) => `error: ${l}`).join('\n')}\n`);
+      io.stderr.write(`${err.lines.map((l) => `error: ${oneLine(l)}`).join('\n')}\n`);
       const n = err.lines.length;
       if (n > 1) io.stderr.write(`${n} problems; nothing was run.\n`);
       return EXIT_USAGE;
@@ -61,6 +62,14 @@ function trapErrors(onError: (err: unknown) => void): () => void {
   return () => {
     if (trapped === onError) trapped = null;
   };
+}
+
+/** All of standard input: a scenario piped in (`msim run - < s.yaml`); a terminal is refused rather than waited on. */
+async function readStdin(): Promise<Uint8Array> {
+  if (process.stdin.isTTY) throw new ScenarioError([{ path: [], expected: 'a scenario piped to standard input (msim run - < scenario.yaml)', found: 'a terminal', where: '-', file: '-' }]);
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 /** Entry point for bin/msim.js. */
@@ -93,7 +102,7 @@ export async function runFromProcess(): Promise<void> {
     process.on('uncaughtException', (err) => (trapped ? trapped(err) : crash(err)));
     process.on('unhandledRejection', (err) => (trapped ? trapped(err) : crash(err)));
   }
-  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), terminal });
+  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), terminal, readStdin });
   process.exitCode = code;
   // stdin in raw mode (the dashboard) can keep the process alive; nothing more is read from here on
   if (terminal) process.stdin.pause();

@@ -1,19 +1,41 @@
-// Loading the scenario named on the command line, turning its problems into a usage error.
+// Loading the scenario named on the command line (a file, or - for standard input), turning its problems into a usage error.
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Override } from '../scenario/overrides.js';
-import { loadScenarioFile } from '../scenario/load.js';
+import { loadScenarioBytes, readScenarioFile } from '../scenario/load.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
-import { UsageError } from './io.js';
+import { type CliIo, UsageError } from './io.js';
 
-export function loadForCli(file: string, cwd: string, overrides: readonly Override[]): ScenarioSpec {
+/** How a scenario read from standard input is named in messages. */
+export const STDIN_NAME = '<stdin>';
+
+/** A scenario as the command line gave it: the spec, and the SHA-256 of the bytes it was read from (what a replay checks). */
+export interface ScenarioInput {
+  spec: ScenarioSpec;
+  sha256: string;
+}
+
+/** The scenario `file` (relative to io.cwd), or standard input for `-`, loaded with the overrides. */
+export async function loadForCli(file: string, io: Pick<CliIo, 'cwd' | 'readStdin'>, overrides: readonly Override[]): Promise<ScenarioSpec> {
+  return (await readScenarioInput(file, io, overrides)).spec;
+}
+
+/** The scenario `file` (or standard input for `-`), read once: its spec with the overrides, and the hash of its bytes. */
+export async function readScenarioInput(file: string, io: Pick<CliIo, 'cwd' | 'readStdin'>, overrides: readonly Override[]): Promise<ScenarioInput> {
+  const abs = file === '-' ? STDIN_NAME : resolve(io.cwd, file);
   try {
-    return loadScenarioFile(resolve(cwd, file), overrides);
+    let bytes: Uint8Array;
+    if (file === '-') {
+      if (!io.readStdin) throw new ScenarioError([{ path: [], expected: 'a scenario on standard input', found: 'no standard input', where: '-', file: '-' }]);
+      bytes = await io.readStdin();
+    } else bytes = readScenarioFile(abs);
+    return { spec: loadScenarioBytes(bytes, abs, overrides), sha256: createHash('sha256').update(bytes).digest('hex') };
   } catch (err) {
     if (err instanceof ScenarioError) {
       // name the file as the user wrote it
-      const abs = resolve(cwd, file);
-      throw new UsageError(err.problems.map((p) => formatProblem({ ...p, where: p.where?.startsWith(abs) ? file + p.where.slice(abs.length) : p.where }).replace(/: \(top level\): /, ': ')));
+      const problems = err.problems.map((p) => ({ ...p, where: p.where?.startsWith(abs) ? (file === '-' ? STDIN_NAME : file) + p.where.slice(abs.length) : p.where, file: p.file === abs ? (file === '-' ? STDIN_NAME : file) : p.file }));
+      throw new UsageError(problems.map((p) => formatProblem(p).replace(/: \(top level\): /, ': ')), problems);
     }
     throw err;
   }

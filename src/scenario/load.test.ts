@@ -199,6 +199,51 @@ describe('--set overrides', () => {
   });
 });
 
+describe('--set paths and named entries', () => {
+  const yaml = `name: t
+duration: 10s
+regions: { us-east: [dc1] }
+workloads: [{ name: w, to: api.get, arrivals: poisson(10/s) }]
+keys: { items: { count: 100 } }
+caches: { l1: { kind: local, capacity: 10 } }
+services:
+  api: { replicas: 2, endpoints: { get: { cpu: 1ms, keys: items, cache: [l1], calls: [payment] } } }
+  payment: { cpu: 2ms }
+`;
+
+  it('accept a path in the form errors print it (workloads[0].arrivals), with dots (workloads.0) or by name', () => {
+    for (const path of ['workloads[0].arrivals', 'workloads.0.arrivals', 'workloads.w.arrivals', 'workloads[w].arrivals', 'workloads["w"].arrivals']) {
+      const spec = loadScenarioText(yaml, 'o.yaml', [set(`${path}=poisson(50/s)`)]);
+      expect(spec.workloads[0].arrivals, path).toEqual({ kind: 'poisson', ratePerSec: 50 });
+    }
+    expect(loadScenarioText(yaml, 'o.yaml', [set('services.api.endpoints.get.calls[0]=payment'), set('services["api"].replicas=3')]).services.api.replicas).toBe(3);
+    expect(problems(yaml, [set('services.api.endpoints.get.calls[0]=payment.nope')])[0]).toMatch(/^--set services\.api\.endpoints\.get\.calls\[0\]=payment\.nope: services\.api\.endpoints\.get\.calls\[0\]: expected "payment" \(it has no named endpoints\)/);
+    for (const bad of ['workloads[0.arrivals', 'workloads[].arrivals', 'workloads]0[.arrivals', 'a..b', 'a[0]b']) {
+      expect(parseSetFlag(`${bad}=1`), bad).toMatchObject({ expected: 'a path such as services.api.replicas or workloads[0].arrivals', found: JSON.stringify(bad) });
+    }
+  });
+
+  it('refuse a field of a service, endpoint, cache, key space or region that does not exist, with a suggestion', () => {
+    expect(problems(yaml, [set('services.paymnet.replicas=3')])).toEqual(['--set services.paymnet.replicas=3: services: expected an existing service (api, payment), found "paymnet"; did you mean "payment"?']);
+    expect(problems(yaml, [set('services.api.endpoints.gte.cpu=1ms'), set('caches.l2.capacity=5'), set('keys.itmes.count=5'), set('regions.eu-west[0]=dc1'), set('services.payment.endpoints.x.cpu=1ms')])).toEqual([
+      '--set services.api.endpoints.gte.cpu=1ms: services.api.endpoints: expected an existing endpoint of api (get), found "gte"; did you mean "get"?',
+      '--set caches.l2.capacity=5: caches: expected an existing cache (l1), found "l2"; to add one, set it whole: caches.l2={ ... }',
+      '--set keys.itmes.count=5: keys: expected an existing key space (items), found "itmes"; did you mean "items"?',
+      '--set regions.eu-west[0]=dc1: regions: expected an existing region (us-east), found "eu-west"; to add one, set it whole: regions.eu-west={ ... }',
+      '--set services.payment.endpoints.x.cpu=1ms: services.payment.endpoints: expected an existing endpoint of payment (it has one, set at service level: services.payment.cpu), found "x"',
+    ]);
+    // and nothing else is reported: a refused override changes nothing
+    expect(problems(base('  api: { cpu: 1ms }'), [set('caches.c.capacity=5')])).toEqual(['--set caches.c.capacity=5: caches: expected an existing cache (this scenario has none), found "c"; to add one, set it whole: caches.c={ ... }']);
+  });
+
+  it('add a whole entry on purpose', () => {
+    const spec = loadScenarioText(yaml, 'o.yaml', [set('services.audit={ cpu: 3ms }'), set('services.api.endpoints.get.calls=[payment, audit]'), set('regions.eu-west=[dc1]')]);
+    expect(spec.services.audit.endpoints.default.cpu).toEqual({ kind: 'constant', valueMs: 3 });
+    expect(spec.services.api.endpoints.get.steps.map((s) => s[0].service)).toEqual(['payment', 'audit']);
+    expect(Object.keys(spec.regions)).toEqual(['us-east', 'eu-west']);
+  });
+});
+
 describe('call syntax masking', () => {
   it('keeps the length (so positions stay exact) and leaves quotes and comments alone', () => {
     const text = "a: mix(0.5: x, 0.5: y) # note: (a, b)\nb: 'f(1: 2)'\nc: { d: f(x, y) }\n";
@@ -239,5 +284,110 @@ describe('slo', () => {
       'bad.yaml:2:6: slo: expected at least one objective (p50, p90, p95, p99, p999, errorRate), found an empty mapping',
     ]);
     expect(problems('name: s\nslo: { p98: 1s }\nworkloads: [{ name: w, to: a, arrivals: poisson(1/s) }]\nservices: { a: { cpu: 1ms } }\n')[0]).toMatch(/slo\.p98: expected one of the fields p50, p90, p95, p99, p999, errorRate, found unknown field "p98"; did you mean "p9[09]"\?/); // both are one edit away
+  });
+});
+
+describe('hostile input: refused with one located line, never an exception of another kind', () => {
+  const ok = base('  api: { cpu: 1ms }');
+  const bomb = ['name: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${i === 0 ? 'a' : 'bcdefgh'[i - 1]}`).join(', ')}]`)].join('\n');
+
+  it('refuses an alias bomb (exponential expansion) as a problem with its position', () => {
+    const out = problems(bomb);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^bad\.yaml:3:8: \(top level\): expected YAML whose aliases expand to at most 100 copies, found aliases that expand to more \(an alias bomb\)$/);
+  });
+
+  it('accepts a few anchors and aliases, and refuses an alias without its anchor', () => {
+    const spec = loadScenarioText(`${ok}\n  db: { cpu: &c exp(mean=2ms), replicas: 2 }\n  cache: { cpu: *c }\n`, 'a.yaml');
+    expect(spec.services.cache.endpoints.default.cpu).toEqual({ kind: 'exponential', meanMs: 2 });
+    expect(problems(`${ok}\n  db: { cpu: *nope }\n`)).toEqual(['bad.yaml:6:14: (top level): expected an alias of an anchor defined before it (&nope), found *nope without one']);
+  });
+
+  it('reads YAML tags for other types (!!binary, !!set, !!timestamp) as refused values, not objects of those types', () => {
+    for (const value of ['!!binary AAAA', '!!set { a, b }', '!!timestamp 2001-12-14', '!!omap [{ a: 1 }]', '!foo 1']) {
+      const out = problems(base(`  api: { cpu: ${value} }`));
+      expect(out, value).toHaveLength(1);
+      expect(out[0], value).toMatch(/^bad\.yaml:5:\d+: services\.api\.cpu: expected /);
+    }
+  });
+
+  it('refuses a binary file and invalid UTF-8, and says so briefly', async () => {
+    const { loadScenarioBytes } = await import('./load.js');
+    const refused = (bytes: Uint8Array) => {
+      try {
+        loadScenarioBytes(bytes, 'b.yaml');
+      } catch (err) {
+        if (err instanceof ScenarioError) return err.problems.map(formatProblem);
+        throw err;
+      }
+      throw new Error('accepted');
+    };
+    const elf = new Uint8Array(4000).map((_, i) => (i * 7919) % 256);
+    expect(refused(elf)).toEqual(['b.yaml:1:1: (top level): expected a scenario file (YAML text), found a binary file']);
+    const latin1 = Buffer.from('name: caf\xe9\n', 'latin1');
+    expect(refused(latin1)).toEqual(['b.yaml:1:10: (top level): expected a scenario file (YAML text in UTF-8), found a byte that is not UTF-8 (0xe9)']);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('name: x\n', 'utf16le')]);
+    expect(refused(utf16)).toEqual(['b.yaml:1:1: (top level): expected a scenario file (YAML text in UTF-8), found UTF-16 text']);
+    expect(refused(Buffer.from('name: a\0b\n'))).toEqual(['b.yaml:1:1: (top level): expected a scenario file (YAML text), found a binary file']);
+    // a UTF-8 byte-order mark is fine
+    expect(loadScenarioBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(ok)]), 'bom.yaml').name).toBe('t');
+  });
+
+  it('keeps a long value short wherever a message quotes it', () => {
+    // found by the fuzz test: a list joined to the line of a cpu value was quoted whole
+    const out = problems(base(`  api:\n    cpu: 0.2ms ${'leaf, '.repeat(100)}`));
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^bad\.yaml:6:\d+: services\.api\.cpu: expected .*, found "leaf, leaf[^"]*\.\.\." \(\d+ characters\)/);
+    expect(out[0].length).toBeLessThan(250);
+  });
+
+  it('keeps a long found value short in the message', () => {
+    const out = problems(`${'x'.repeat(5000)}\n`);
+    expect(out).toHaveLength(1);
+    expect(out[0].length).toBeLessThan(250);
+    expect(out[0]).toMatch(/found a single value \("x{20,}\.\.\." \(5000 characters\)\)$/);
+  });
+
+  it('reports a broken YAML structure by its first errors, not every token after it, and keeps quoted tokens short', () => {
+    // found by the fuzz test: two lines of a shipped scenario swapped gave 287 errors, one of them 1,000 characters long
+    const lines = readFileSync(new URL('../../scenarios/tail-at-scale.yaml', import.meta.url), 'utf8').split('\n');
+    [lines[11], lines[28]] = [lines[28], lines[11]];
+    const out = problems(lines.join('\n'));
+    expect(out.length).toBeGreaterThan(0);
+    expect(out.length).toBeLessThanOrEqual(6);
+    expect(out[0]).toMatch(/^bad\.yaml:13:1: \(top level\): expected valid YAML, found /);
+    expect(out[out.length - 1]).toMatch(/^bad\.yaml:\d+:\d+: \(top level\): expected valid YAML, found \d+ more syntax errors from here on \(often knock-on effects of the ones above\)$/);
+    for (const line of out) expect(line.length).toBeLessThan(250);
+    const long = problems(`a: [x\n${'y'.repeat(2000)}: ]]\n`);
+    for (const line of long) expect(line.length).toBeLessThan(250);
+  });
+
+  it('refuses replicas per location with no location, and regions: {} (the loader crashed, or accepted a cache with no node)', () => {
+    expect(problems(base('  api: { cpu: 1ms, replicas: {} }'))).toEqual(['bad.yaml:5:30: services.api.replicas: expected at least one location, such as { us-east/dc1: 2 }, found an empty mapping']);
+    expect(problems(`${base('  api: { cpu: 1ms }')}\ncaches: { c: { kind: shared, replicas: {}, capacity: 5 } }\n`)).toEqual(['bad.yaml:6:40: caches.c.replicas: expected at least one location, such as { us-east/dc1: 2 }, found an empty mapping']);
+    expect(problems(`${base('  api: { cpu: 1ms }')}\nregions: {}\n`)).toEqual(['bad.yaml:6:10: regions: expected at least one region, such as { us-east: [dc1] }, found an empty mapping']);
+  });
+
+  it('refuses nesting deeper than 64 levels, where it starts', () => {
+    expect(problems(`name: t\nservices:\n  a: ${'['.repeat(70)}${']'.repeat(70)}\n`)).toEqual(['bad.yaml:3:68: (top level): expected mappings and lists nested at most 64 levels deep, found deeper nesting']);
+    expect(() => loadScenarioText(`${base('  api: { cpu: 1ms }')}\n  db: { description: !!binary ${Buffer.alloc(300_000).toString('base64')} }\n`, 'b.yaml')).toThrow(/services\.db\.description: expected text/);
+  });
+
+  it('names too deep nesting plainly', () => {
+    const out = problems(`name: ${'['.repeat(3000)}${']'.repeat(3000)}\n`);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^bad\.yaml:1:\d+: \(top level\): expected valid YAML, found collections nested too deeply$/);
+  });
+
+  it('keeps every problem on one line, whatever characters names hold', () => {
+    const out = problems(base('  api: { endpoints: { "a\\nb": { cpu: 1ms }, "\\e[31mred": { cpu: 1ms } } }', '[{ name: w, to: api.c, arrivals: poisson(1/s) }]'));
+    expect(out.length).toBeGreaterThan(0);
+    for (const line of out) expect(line).not.toMatch(/[\n\r\u001b\u2028\u2029]/);
+    expect(out.join('\n')).toContain('a\\nb');
+  });
+
+  it('refuses a mapping or a list used as a key', () => {
+    expect(problems(`${ok}\n  ? [a, b]\n  : { cpu: 1ms }\n`)).toEqual(['bad.yaml:6:5: (top level): expected text as a key, found a list']);
+    expect(problems(`${ok}\n  ? { a: 1 }\n  : { cpu: 1ms }\n`)).toEqual(['bad.yaml:6:5: (top level): expected text as a key, found a mapping']);
   });
 });

@@ -18,8 +18,47 @@ export interface Problem {
   /** Point at the field's key rather than its value (unknown fields). */
   readonly atKey?: boolean;
   where?: string;
+  /** The file, line and column of `where`, when the problem is in a file (not in a flag). */
+  file?: string;
   line?: number;
   column?: number;
+}
+
+/** The place of a problem in a file. */
+export function inFile(file: string, line: number, column: number): Pick<Problem, 'where' | 'file' | 'line' | 'column'> {
+  return { where: `${file}:${line}:${column}`, file, line, column };
+}
+
+/** A problem for `msim validate --json`: every field present, null when it does not apply. */
+export interface ProblemJson {
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  /** The flag the problem is in (`--set services.api.replicas=0`), when it is not in the file. */
+  flag: string | null;
+  /** The field, as in the messages (`workloads[0].arrivals`); empty for the file as a whole. */
+  path: string;
+  expected: string;
+  found: string;
+  /** The closest valid name or value, when one is close. */
+  suggestion: string | null;
+  /** The line `msim validate` prints. */
+  message: string;
+}
+
+export function problemJson(p: Problem): ProblemJson {
+  const mean = p.hint && /^did you mean "(.*)"\?$/.exec(p.hint);
+  return {
+    file: p.file ?? (p.where && !p.where.startsWith('--') ? p.where : null),
+    line: p.line ?? null,
+    column: p.column ?? null,
+    flag: p.where?.startsWith('--') ? p.where : null,
+    path: p.path.length > 0 ? formatPath(p.path) : '',
+    expected: p.expected,
+    found: shortFound(p.found),
+    suggestion: mean ? mean[1] : (p.hint ?? null),
+    message: formatProblem(p).replace(/: \(top level\): /, ': '),
+  };
 }
 
 /** Thrown when a scenario or its overrides are refused; carries every problem found. */
@@ -37,7 +76,25 @@ export function formatPath(path: readonly PathSegment[]): string {
 
 export function formatProblem(p: Problem): string {
   const where = p.where ? `${p.where}: ` : '';
-  return `${where}${formatPath(p.path)}: expected ${p.expected}, found ${p.found}${p.hint ? `; ${p.hint}` : ''}`;
+  return oneLine(`${where}${formatPath(p.path)}: expected ${p.expected}, found ${shortFound(p.found)}${p.hint ? `; ${p.hint}` : ''}`);
+}
+
+/** A found value that starts with a long quoted text (a whole line of a file, say), with the text shortened. */
+function shortFound(found: string): string {
+  const quoted = /^"(?:[^"\\]|\\.)*"/.exec(found);
+  if (!quoted || quoted[0].length <= 82) return found;
+  try {
+    return describe(JSON.parse(quoted[0])) + found.slice(quoted[0].length);
+  } catch {
+    return found;
+  }
+}
+
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** `text` with line breaks and control characters escaped (names may hold them): one problem, one line. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const TYPE_NAMES: Record<string, string> = {

@@ -61,6 +61,7 @@ export function checkTopology(data: Raw): Problem[] {
   };
 
   if (isMapping(data.regions)) {
+    if (Object.keys(data.regions).length === 0) problems.push({ path: ['regions'], expected: 'at least one region, such as { us-east: [dc1] }', found: 'an empty mapping' });
     for (const [r, dcs] of Object.entries(data.regions)) {
       if (!NAME.test(r)) problems.push({ path: ['regions', r], expected: 'a region name of letters, digits, "-" and "_"', found: JSON.stringify(r), atKey: true });
       if (!Array.isArray(dcs)) continue;
@@ -76,12 +77,14 @@ export function checkTopology(data: Raw): Problem[] {
   if (isMapping(data.services)) {
     for (const [name, svc] of Object.entries(data.services)) {
       if (!isMapping(svc) || !isMapping(svc.replicas)) continue;
+      if (Object.keys(svc.replicas).length === 0) problems.push({ path: ['services', name, 'replicas'], expected: 'at least one location, such as { us-east/dc1: 2 }', found: 'an empty mapping' });
       for (const loc of Object.keys(svc.replicas)) checkLocation(loc, ['services', name, 'replicas', loc], true);
     }
   }
   if (isMapping(data.caches)) {
     for (const [name, c] of Object.entries(data.caches)) {
       if (!isMapping(c) || !isMapping(c.replicas)) continue;
+      if (Object.keys(c.replicas).length === 0) problems.push({ path: ['caches', name, 'replicas'], expected: 'at least one location, such as { us-east/dc1: 2 }', found: 'an empty mapping' });
       for (const loc of Object.keys(c.replicas)) checkLocation(loc, ['caches', name, 'replicas', loc], true);
     }
   }

@@ -19,11 +19,14 @@ export const DURATION_HINT = 'a duration with a unit (ns, us, ms, s, m, h), such
 export const RATE_HINT = 'a rate such as 400/s (units /s, /m, /h)';
 export const PROBABILITY_HINT = 'a probability: a fraction in [0, 1] or a percentage such as 0.5%';
 
+/** Text longer than this is shortened in messages. */
+const LONG_TEXT = 80;
+
 /** Describe a found value for an error message. */
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null (an empty value)';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return value.length > LONG_TEXT ? `${JSON.stringify(value.slice(0, LONG_TEXT / 2)).slice(0, -1)}..." (${value.length} characters)` : JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';

@@ -7,7 +7,8 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(argv: string[], options: { tty?: boolean; env?: Record<string, string> } = {}): Promise<CliResult> {
+/** `stdin`: what standard input holds (`msim run -`); without it, the CLI has no standard input. */
+export async function runCli(argv: string[], options: { tty?: boolean; env?: Record<string, string>; stdin?: string | Uint8Array } = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -15,6 +16,7 @@ export async function runCli(argv: string[], options: { tty?: boolean; env?: Rec
     stderr: { write: (s: string) => (stderr += s), isTTY: options.tty ?? false },
     env: options.env ?? {},
     cwd: process.cwd(),
+    readStdin: options.stdin === undefined ? undefined : async () => (typeof options.stdin === 'string' ? Buffer.from(options.stdin) : options.stdin!),
   });
   return { code, stdout, stderr };
 }

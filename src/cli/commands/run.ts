@@ -4,9 +4,6 @@ import { formatCount, formatMs } from '../../observe/format.js';
 import { type Report, reportJson } from '../../observe/report.js';
 import { formatSummary } from '../../observe/summary.js';
 import { LiveSession, SPEEDS, type Speed, parseSpeed } from '../../run/live-session.js';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadWarnings } from '../../analysis/offered-load.js';
 import { type Progress, Run } from '../../run/run.js';
@@ -16,7 +13,7 @@ import { type ScenarioFlags, flagsFromLabels, overridesFromFlags } from '../flag
 import { type CliIo, EXIT_INTERNAL, EXIT_OK, EXIT_TRUNCATED, UsageError } from '../io.js';
 import { checkOutputPath, writeAtomically } from '../output.js';
 import { type ReplayInput, readReplay } from '../replay.js';
-import { loadForCli } from '../scenario-input.js';
+import { readScenarioInput } from '../scenario-input.js';
 import { runHelp } from '../help-text.js';
 import { loadDashboard } from '../../ui/load-dashboard.js';
 
@@ -39,7 +36,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
   program
     .command('run')
     .description('run a scenario: a live dashboard on a terminal, a plain summary otherwise')
-    .argument('<scenario>', 'scenario file (YAML)')
+    .argument('<scenario>', 'scenario file (YAML), or - to read it from standard input')
     .option('--seed <n>', "random seed (overrides the scenario's)")
     .option('--duration <d>', 'simulated time to run, such as 60s or 10m')
     .option('--warmup <d>', 'initial time excluded from the statistics')
@@ -58,9 +55,8 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       const speed = flags.speed === undefined ? undefined : parseSpeed(flags.speed);
       if (flags.speed !== undefined && speed === undefined) throw new UsageError([`--speed ${flags.speed}: expected a pace such as 1x, 10x, 0.5x or max, found "${flags.speed}"`]);
       const jsonPath = flags.json && flags.json !== '-' ? checkOutputPath('--json', flags.json, io.cwd) : undefined;
-      const spec = loadForCli(file, io.cwd, overrides);
+      const { spec, sha256: scenarioSha256 } = await readScenarioInput(file, io, overrides);
       const seed = replaySeed(replay, seedFlag, spec, flags.replay);
-      const scenarioSha256 = sha256Of(file, io.cwd);
       if (replay?.scenarioSha256 && replay.scenarioSha256 !== scenarioSha256 && !flags.force) {
         throw new UsageError([`--replay ${flags.replay}: expected the scenario file it was made from (SHA-256 ${replay.scenarioSha256.slice(0, 12)}...), found ${file} with SHA-256 ${scenarioSha256.slice(0, 12)}...: it changed since; --force replays it anyway`]);
       }
@@ -164,11 +160,6 @@ function parseCount(flag: string, text: string): number {
 function refuseWithReplay(flags: RunFlags): void {
   const given = [flags.duration !== undefined && `--duration ${flags.duration}`, flags.warmup !== undefined && `--warmup ${flags.warmup}`, ...(flags.set ?? []).map((s) => `--set ${s}`)].filter((x): x is string => Boolean(x));
   if (given.length > 0) throw new UsageError(given.map((g) => `${g}: expected no --duration, --warmup or --set with --replay (a replay applies the recorded overrides and ends where the recorded run did), found ${g}`));
-}
-
-/** SHA-256 of the scenario file's bytes (what a replay checks). */
-function sha256Of(file: string, cwd: string): string {
-  return createHash('sha256').update(readFileSync(resolve(cwd, file))).digest('hex');
 }
 
 /** A replay uses the recorded seed; it must be of the same scenario. */
