@@ -43,7 +43,7 @@ describe('cache estimate: Che over keys grouped by rank', () => {
 });
 
 describe('estimateLoad', () => {
-  it('follows rates through fan-out, call probabilities and endpoint errors; closed loops at users / think', () => {
+  it('follows rates through fan-out, call probabilities and endpoint errors; closed loops at users / (think + CPU)', () => {
     const spec = loadScenarioText(
       `name: t
 workloads:
@@ -65,7 +65,9 @@ services:
     expect(e.services.cart.unboundedQueue).toBe(false);
     expect(e.services.payment.offeredPerSec).toBeCloseTo(225, 9);
     expect(e.services.payment.utilization).toBeCloseTo((225 * 8) / 3000, 9);
-    expect(e.services.catalog).toMatchObject({ offeredPerSec: 50, openPerSec: 0, cpuMsPerSec: 100 });
+    // a closed loop: users / (mean think + its CPU per request) = 50 / (1 s + 2 ms)
+    expect(e.services.catalog.offeredPerSec).toBeCloseTo(50_000 / 1002, 9);
+    expect(e.services.catalog.openPerSec).toBe(0);
     expect(loadWarnings(spec)).toEqual([]);
   });
 
@@ -100,10 +102,34 @@ services:
     );
     expect(loadWarnings(spec)).toEqual([
       'api: offered load is 2.00Mx its capacity (1.00G requests/s needing 2.00ms of CPU each on 1 replica x 1 core) and its queue is unbounded: requests pile up for as long as that lasts (a run stops when the requests in the system pass --max-in-system)',
+      'about 60.00G workload requests in 60.0s simulated: at a million a second of wall time (fast for msim) that takes 16.7 hours; a shorter --duration shows the same behaviour sooner',
     ]);
     // db sees only what api gets through: 500/s (api's capacity), 12.5% of its own
     expect(estimateLoad(spec).services.db.offeredPerSec).toBeCloseTo(500, 6);
     const bounded = loadScenarioText('name: b\nworkloads: [{ name: w, to: db, arrivals: poisson(6000/s) }]\nservices:\n  db: { cpu: 0.5ms, replicas: 2, concurrency: 8, queue: 50 }\n', 'b.yaml');
     expect(loadWarnings(bounded)).toEqual(['db: offered load is 150% of its capacity (6000 requests/s needing 500us of CPU each on 2 replicas x 1 core); its queue is bounded, so about 33% of its requests will be rejected']);
+  });
+});
+
+describe('loadWarnings: loops and lengths', () => {
+  const spec = (arrivals: string, cpu = '0', duration = '60s') => loadScenarioText(`name: z\nduration: ${duration}\nworkloads: [{ name: w, to: api, arrivals: "${arrivals}" }]\nservices:\n  api: { cpu: ${cpu} }\n`, 'z.yaml');
+
+  it('names a closed loop with no think time and no CPU: it would spin at one instant', () => {
+    expect(loadWarnings(spec('closed(users=1, think=0)'))).toEqual(['workload w: a closed loop with no think time whose requests take no CPU: its users send again at the same instant, forever (the run stops when 10M events pass at one instant)']);
+  });
+
+  it('bounds a closed loop by users / (think + its CPU per request): no think time is not an infinite rate', () => {
+    const e = estimateLoad(spec('closed(users=4, think=0)', '2ms'));
+    expect(e.services.api.offeredPerSec).toBeCloseTo(2000, 9);
+    expect(e.zeroDelayLoops).toEqual([]);
+  });
+
+  it('warns when a run will simulate more than half a billion requests', () => {
+    expect(loadWarnings(spec('poisson(1e9/s)', '0', '60s')).at(-1)).toBe('about 60.00G workload requests in 60.0s simulated: at a million a second of wall time (fast for msim) that takes 16.7 hours; a shorter --duration shows the same behaviour sooner');
+    expect(loadWarnings(spec('poisson(1000/s)', '0', '600s'))).toEqual([]);
+  });
+
+  it('refuses rates finer than the clock can separate (over 1e12/s)', () => {
+    expect(() => spec('poisson(1e13/s)')).toThrow(/workloads\[0\]\.arrivals: expected a rate of at most 1e12\/s/);
   });
 });

@@ -26,6 +26,8 @@ export interface LoadEstimate {
   readonly endpointsPerSec: Readonly<Record<string, number>>;
   /** Hit ratio per cache and calling endpoint (`cache@service.endpoint`), from Che's approximation. */
   readonly cacheHitRatios: Readonly<Record<string, number>>;
+  /** Closed-loop workloads with no think time whose requests need no CPU: they loop without simulated time passing. */
+  readonly zeroDelayLoops: readonly string[];
 }
 
 interface Tally {
@@ -52,19 +54,36 @@ function rpcMs(rpc: RpcSpec, kb: number, shm: boolean): number {
  */
 export function estimateLoad(spec: ScenarioSpec): LoadEstimate {
   const names = Object.keys(spec.services);
-  let pass = new Map(names.map((n) => [n, 1]));
-  let result = estimateWith(spec, pass);
+  const unthrottled = new Map(names.map((n) => [n, 1]));
+  const sources = spec.workloads.map((w): Source => {
+    const a = w.arrivals;
+    if (a.kind !== 'closed') return { workload: w, ratePerSec: Math.max(a.ratePerSec, ...w.schedule.map((p) => p.ratePerSec)), open: true };
+    // a closed loop sends at most users / (think time + the CPU one request needs, with no queueing)
+    const alone = estimateWith(spec, unthrottled, [{ workload: w, ratePerSec: 1, open: false }]);
+    const cpuMsPerRequest = Object.values(alone.services).reduce((sum, s) => sum + s.cpuMsPerSec, 0);
+    const cycleMs = distMeanMs(a.think) + cpuMsPerRequest;
+    return { workload: w, ratePerSec: cycleMs > 0 ? (1000 * a.users) / cycleMs : Infinity, open: false };
+  });
+  let pass = unthrottled;
+  let result = estimateWith(spec, pass, sources);
   for (let i = 0; i < 100; i++) {
     const next = new Map(names.map((n) => [n, result.services[n].utilization > 1 ? 1 / result.services[n].utilization : 1]));
     if (names.every((n) => Math.abs(next.get(n)! - pass.get(n)!) <= 1e-12 * pass.get(n)!)) break;
     pass = next;
-    result = estimateWith(spec, pass);
+    result = estimateWith(spec, pass, sources);
   }
-  return result;
+  return { ...result, zeroDelayLoops: sources.filter((src) => src.ratePerSec === Infinity).map((src) => src.workload.name) };
+}
+
+/** Where requests come from: a workload at its peak rate. */
+interface Source {
+  workload: WorkloadSpec;
+  ratePerSec: number;
+  open: boolean;
 }
 
 /** One pass of the estimate: each service passes on `pass` of what reaches it to the services it calls. */
-function estimateWith(spec: ScenarioSpec, pass: ReadonlyMap<string, number>): LoadEstimate {
+function estimateWith(spec: ScenarioSpec, pass: ReadonlyMap<string, number>, sources: readonly Source[]): Omit<LoadEstimate, 'zeroDelayLoops'> {
   const tallies = new Map<string, Tally>(Object.keys(spec.services).map((s) => [s, { offeredPerSec: 0, openPerSec: 0, cpuMsPerSec: 0 }]));
   const endpointsPerSec: Record<string, number> = {};
   const cacheHitRatios: Record<string, number> = {};
@@ -127,10 +146,7 @@ function estimateWith(spec: ScenarioSpec, pass: ReadonlyMap<string, number>): Lo
     }
   };
 
-  for (const w of spec.workloads) {
-    const { ratePerSec, open } = peakRate(w);
-    arrive(w.service, w.endpoint, ratePerSec, open, false);
-  }
+  for (const { workload, ratePerSec, open } of sources) arrive(workload.service, workload.endpoint, ratePerSec, open, false);
 
   const services: Record<string, ServiceLoad> = {};
   for (const [name, s] of Object.entries(spec.services)) {
@@ -154,16 +170,6 @@ function callerRpcMs(rpc: RpcSpec, spec: ScenarioSpec, call: CallSpec): number {
   return rpcMs(rpc, target.requestKB, shm) + rpcMs(rpc, target.responseKB, shm);
 }
 
-/** A workload's highest offered rate: the top of its schedule (open loop), or users / mean think time (closed loop). */
-export function peakRate(w: WorkloadSpec): { ratePerSec: number; open: boolean } {
-  const a = w.arrivals;
-  if (a.kind === 'closed') {
-    const thinkMs = distMeanMs(a.think);
-    return { ratePerSec: thinkMs > 0 ? (1000 * a.users) / thinkMs : Infinity, open: false };
-  }
-  return { ratePerSec: Math.max(a.ratePerSec, ...w.schedule.map((p) => p.ratePerSec)), open: true };
-}
-
 /** How a utilization reads: 87%, or 1.3k x capacity when far over. */
 function share(u: number): string {
   return u >= 10 ? `${formatCount(u)}x its capacity` : `${formatPercent(u, 0)} of its capacity`;
@@ -176,10 +182,10 @@ function share(u: number): string {
  * service and its utilization.
  */
 export function loadWarnings(spec: ScenarioSpec, estimate: LoadEstimate = estimateLoad(spec)): string[] {
-  const out: string[] = [];
+  const out: string[] = estimate.zeroDelayLoops.map((w) => `workload ${w}: a closed loop with no think time whose requests take no CPU: its users send again at the same instant, forever (the run stops when 10M events pass at one instant)`);
   const peak = spec.workloads.some((w) => w.schedule.length > 0) ? ' at the workloads\' peak rates' : '';
   for (const [name, s] of Object.entries(estimate.services)) {
-    if (!(s.utilization >= 1)) continue;
+    if (!(s.utilization >= 1) || s.offeredPerSec === Infinity) continue;
     const svc: ServiceSpec = spec.services[name];
     const demand = Number.isFinite(s.cpuMsPerSec)
       ? `${formatCount(s.offeredPerSec)} requests/s needing ${formatMs(s.cpuMsPerSec / Math.max(s.offeredPerSec, 1e-12))} of CPU each on ${svc.replicas} replica${svc.replicas === 1 ? '' : 's'} x ${svc.cores} core${svc.cores === 1 ? '' : 's'}`
@@ -192,5 +198,13 @@ export function loadWarnings(spec: ScenarioSpec, estimate: LoadEstimate = estima
       out.push(`${name}: offered load is ${share(s.utilization)}${peak} (${demand}); its queue is bounded, so about ${formatPercent(1 - 1 / s.utilization, 0)} of its requests will be rejected`);
     }
   }
+  const requests = spec.workloads.reduce((sum, w) => sum + (w.arrivals.kind === 'closed' ? 0 : Math.max(w.arrivals.ratePerSec, ...w.schedule.map((p) => p.ratePerSec))), 0) * (spec.durationMs / 1000);
+  if (requests > LONG_RUN_REQUESTS) {
+    const hours = requests / 1e6 / 3600;
+    out.push(`about ${formatCount(requests)} workload requests in ${formatCount(spec.durationMs / 1000)}s simulated: at a million a second of wall time (fast for msim) that takes ${hours >= 1 ? `${formatCount(hours)} hours` : `${formatCount(hours * 60)} minutes`}; a shorter --duration shows the same behaviour sooner`);
+  }
   return out;
 }
+
+/** Workload requests in a run before its length is worth a warning (about 8 minutes at a million a second). */
+const LONG_RUN_REQUESTS = 5e8;

@@ -405,6 +405,12 @@ describe('runs that cannot finish', () => {
     expect(r.stderr).toMatch(/^warning: api: offered load is 2\.00Mx its capacity/);
   });
 
+  it('refuses --duration together with --set duration=... (the order of flags is not kept: which would win?)', async () => {
+    const r = await runCli(['run', 'scenarios/mm1.yaml', '--duration', '40s', '--set', 'duration=50s']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --set duration=50s: expected one of --duration 40s and this (both set duration), found both\n');
+  });
+
   it('refuses a --max-in-system that is not a whole number >= 1 (exit 2)', async () => {
     const r = await runCli(['run', 'scenarios/mm1.yaml', '--max-in-system', 'lots']);
     expect(r.code).toBe(2);

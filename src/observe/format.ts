@@ -16,6 +16,7 @@ export function formatMs(ms: number): string {
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return '-';
   const a = Math.abs(n);
+  if (a >= 1e12) return n.toExponential(2).replace('e+', 'e');
   if (a >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
   if (a >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
   if (a >= 1e4) return `${(n / 1e3).toFixed(1)}k`;

@@ -60,3 +60,14 @@ describe('Run: runs that cannot finish stop, with a report that says why', () =>
     expect(seen.every((e, i) => e === (i + 1) * 16_384)).toBe(true);
   });
 });
+
+describe('Run: progress', () => {
+  it('reports wall time and events while runToEnd is still running (progress lines showed 0 events/s)', () => {
+    const spec = loadScenarioText('name: p\nduration: 20s\nworkloads: [{ name: w, to: api, arrivals: poisson(5000/s) }]\nservices:\n  api: { cpu: 0.1ms }\n', 'p.yaml');
+    const seen: { wallSeconds: number; events: number }[] = [];
+    new Run(spec).runToEnd((p) => seen.push(p));
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen.at(-1)!.wallSeconds).toBeGreaterThan(0);
+    expect(seen.every((p, i) => i === 0 || p.wallSeconds >= seen[i - 1].wallSeconds)).toBe(true);
+  });
+});

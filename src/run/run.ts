@@ -91,6 +91,8 @@ export class Run {
   readonly endMs: number;
   private readonly pendingReplay: Intervention[];
   private wallMs = 0;
+  /** When the advance in progress began (wall clock), or -1 between advances: progress read during one includes it. */
+  private advanceStartedMs = -1;
   private stopped = false;
   private readonly listeners: ModelListener[];
   /** Set when the run had to stop before its end. */
@@ -135,6 +137,7 @@ export class Run {
     const sim = this.world.sim;
     const until = Math.min(this.endMs, sim.nowMs + sliceMs);
     const t0 = performance.now();
+    this.advanceStartedMs = t0;
     // replayed interventions split the slice at their exact times
     while (this.pendingReplay.length > 0 && this.pendingReplay[0].atMs <= until && this.truncation === null) {
       const iv = this.pendingReplay[0];
@@ -145,6 +148,7 @@ export class Run {
     }
     if (this.truncation === null) this.runGuarded(until, maxEvents);
     this.wallMs += performance.now() - t0;
+    this.advanceStartedMs = -1;
   }
 
   /**
@@ -232,7 +236,8 @@ export class Run {
   }
 
   progress(): Progress {
-    return { simulatedMs: this.world.sim.nowMs, durationMs: this.endMs, events: this.world.sim.eventCount, wallSeconds: this.wallMs / 1000 };
+    const inAdvanceMs = this.advanceStartedMs >= 0 ? performance.now() - this.advanceStartedMs : 0;
+    return { simulatedMs: this.world.sim.nowMs, durationMs: this.endMs, events: this.world.sim.eventCount, wallSeconds: (this.wallMs + inAdvanceMs) / 1000 };
   }
 
   /** Run to the end; onProgress is called at every health check (every 16,384 events). */

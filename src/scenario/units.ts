@@ -49,6 +49,8 @@ export function parseDuration(input: unknown): Parsed<number> {
   return ok(value);
 }
 
+export const MAX_RATE_PER_SEC = 1e12;
+
 /** A rate in events per second, > 0. */
 export function parseRate(input: unknown): Parsed<number> {
   if (typeof input !== 'string') return fail(RATE_HINT, describe(input));
@@ -57,6 +59,8 @@ export function parseRate(input: unknown): Parsed<number> {
   if (!m) return fail(RATE_HINT, JSON.stringify(text));
   const value = Number(m[1]) * RATE_UNITS_PER_SEC[m[2]];
   if (!(value > 0) || !Number.isFinite(value)) return fail('a rate > 0', JSON.stringify(text));
+  // a trillion a second is a nanosecond apart: finer, and the millisecond clock cannot tell arrivals apart
+  if (value > MAX_RATE_PER_SEC) return fail('a rate of at most 1e12/s (finer than a nanosecond apart, the clock cannot tell arrivals apart)', JSON.stringify(text));
   return ok(value);
 }
 
