@@ -22,7 +22,10 @@ export function keyGroups(count: number, popularity: PopularitySpec): KeyGroups 
   if (popularity.kind === 'hotset') {
     const hot = Math.min(count, Math.max(1, Math.round(popularity.keyShare * count)));
     if (hot === count) return { counts: Float64Array.of(count), p: Float64Array.of(1 / count) };
-    return { counts: Float64Array.of(hot, count - hot), p: Float64Array.of(popularity.requestShare / hot, (1 - popularity.requestShare) / (count - hot)) };
+    return {
+      counts: Float64Array.of(hot, count - hot),
+      p: Float64Array.of(popularity.requestShare / hot, (1 - popularity.requestShare) / (count - hot)),
+    };
   }
   const s = popularity.exponent;
   const counts: number[] = [];

@@ -59,7 +59,13 @@ services:
     );
     const e = estimateLoad(spec);
     // at the schedule's peak, 500/s
-    expect(e.services.gateway).toMatchObject({ offeredPerSec: 500, openPerSec: 500, cpuMsPerSec: 500, utilization: 500 / 4000, unboundedQueue: true });
+    expect(e.services.gateway).toMatchObject({
+      offeredPerSec: 500,
+      openPerSec: 500,
+      cpuMsPerSec: 500,
+      utilization: 500 / 4000,
+      unboundedQueue: true,
+    });
     expect(e.services.cart.offeredPerSec).toBeCloseTo(450, 9);
     expect(e.services.cart.utilization).toBeCloseTo(0.9, 9);
     expect(e.services.cart.unboundedQueue).toBe(false);
@@ -106,16 +112,27 @@ services:
     ]);
     // db sees only what api gets through: 500/s (api's capacity), 12.5% of its own
     expect(estimateLoad(spec).services.db.offeredPerSec).toBeCloseTo(500, 6);
-    const bounded = loadScenarioText('name: b\nworkloads: [{ name: w, to: db, arrivals: poisson(6000/s) }]\nservices:\n  db: { cpu: 0.5ms, replicas: 2, concurrency: 8, queue: 50 }\n', 'b.yaml');
-    expect(loadWarnings(bounded)).toEqual(['db: offered load is 150% of its capacity (6000 requests/s needing 500us of CPU each on 2 replicas x 1 core); its queue is bounded, so about 33% of its requests will be rejected']);
+    const bounded = loadScenarioText(
+      'name: b\nworkloads: [{ name: w, to: db, arrivals: poisson(6000/s) }]\nservices:\n  db: { cpu: 0.5ms, replicas: 2, concurrency: 8, queue: 50 }\n',
+      'b.yaml',
+    );
+    expect(loadWarnings(bounded)).toEqual([
+      'db: offered load is 150% of its capacity (6000 requests/s needing 500us of CPU each on 2 replicas x 1 core); its queue is bounded, so about 33% of its requests will be rejected',
+    ]);
   });
 });
 
 describe('loadWarnings: loops and lengths', () => {
-  const spec = (arrivals: string, cpu = '0', duration = '60s') => loadScenarioText(`name: z\nduration: ${duration}\nworkloads: [{ name: w, to: api, arrivals: "${arrivals}" }]\nservices:\n  api: { cpu: ${cpu} }\n`, 'z.yaml');
+  const spec = (arrivals: string, cpu = '0', duration = '60s') =>
+    loadScenarioText(
+      `name: z\nduration: ${duration}\nworkloads: [{ name: w, to: api, arrivals: "${arrivals}" }]\nservices:\n  api: { cpu: ${cpu} }\n`,
+      'z.yaml',
+    );
 
   it('names a closed loop with no think time and no CPU: it would spin at one instant', () => {
-    expect(loadWarnings(spec('closed(users=1, think=0)'))).toEqual(['workload w: a closed loop with no think time whose requests take no CPU: its users send again at the same instant, forever (the run stops when 10M events pass at one instant)']);
+    expect(loadWarnings(spec('closed(users=1, think=0)'))).toEqual([
+      'workload w: a closed loop with no think time whose requests take no CPU: its users send again at the same instant, forever (the run stops when 10M events pass at one instant)',
+    ]);
   });
 
   it('bounds a closed loop by users / (think + its CPU per request): no think time is not an infinite rate', () => {
@@ -125,7 +142,9 @@ describe('loadWarnings: loops and lengths', () => {
   });
 
   it('warns when a run will simulate more than half a billion requests', () => {
-    expect(loadWarnings(spec('poisson(1e9/s)', '0', '60s')).at(-1)).toBe('about 60.00G workload requests in 60.0s simulated: at a million a second of wall time (fast for msim) that takes 16.7 hours; a shorter --duration shows the same behaviour sooner');
+    expect(loadWarnings(spec('poisson(1e9/s)', '0', '60s')).at(-1)).toBe(
+      'about 60.00G workload requests in 60.0s simulated: at a million a second of wall time (fast for msim) that takes 16.7 hours; a shorter --duration shows the same behaviour sooner',
+    );
     expect(loadWarnings(spec('poisson(1000/s)', '0', '600s'))).toEqual([]);
   });
 

@@ -83,7 +83,11 @@ interface Source {
 }
 
 /** One pass of the estimate: each service passes on `pass` of what reaches it to the services it calls. */
-function estimateWith(spec: ScenarioSpec, pass: ReadonlyMap<string, number>, sources: readonly Source[]): Omit<LoadEstimate, 'zeroDelayLoops'> {
+function estimateWith(
+  spec: ScenarioSpec,
+  pass: ReadonlyMap<string, number>,
+  sources: readonly Source[],
+): Omit<LoadEstimate, 'zeroDelayLoops'> {
   const tallies = new Map<string, Tally>(Object.keys(spec.services).map((s) => [s, { offeredPerSec: 0, openPerSec: 0, cpuMsPerSec: 0 }]));
   const endpointsPerSec: Record<string, number> = {};
   const cacheHitRatios: Record<string, number> = {};
@@ -126,7 +130,9 @@ function estimateWith(spec: ScenarioSpec, pass: ReadonlyMap<string, number>, sou
       groups = level.missed;
     }
     const writes = ratePerSec * writeShare;
-    for (const name of ep.cache) if (spec.caches[name].kind === 'shared') arrive(name, (ep.onWrite ?? spec.caches[name].onWrite) === 'update' ? 'set' : 'del', writes, open, false);
+    for (const name of ep.cache)
+      if (spec.caches[name].kind === 'shared')
+        arrive(name, (ep.onWrite ?? spec.caches[name].onWrite) === 'update' ? 'set' : 'del', writes, open, false);
     origin(service, ep, reaching + writes, open, shm);
   };
 
@@ -182,8 +188,11 @@ function share(u: number): string {
  * service and its utilization.
  */
 export function loadWarnings(spec: ScenarioSpec, estimate: LoadEstimate = estimateLoad(spec)): string[] {
-  const out: string[] = estimate.zeroDelayLoops.map((w) => `workload ${w}: a closed loop with no think time whose requests take no CPU: its users send again at the same instant, forever (the run stops when 10M events pass at one instant)`);
-  const peak = spec.workloads.some((w) => w.schedule.length > 0) ? ' at the workloads\' peak rates' : '';
+  const out: string[] = estimate.zeroDelayLoops.map(
+    (w) =>
+      `workload ${w}: a closed loop with no think time whose requests take no CPU: its users send again at the same instant, forever (the run stops when 10M events pass at one instant)`,
+  );
+  const peak = spec.workloads.some((w) => w.schedule.length > 0) ? " at the workloads' peak rates" : '';
   for (const [name, s] of Object.entries(estimate.services)) {
     if (!(s.utilization >= 1) || s.offeredPerSec === Infinity) continue;
     const svc: ServiceSpec = spec.services[name];
@@ -191,17 +200,28 @@ export function loadWarnings(spec: ScenarioSpec, estimate: LoadEstimate = estima
       ? `${formatCount(s.offeredPerSec)} requests/s needing ${formatMs(s.cpuMsPerSec / Math.max(s.offeredPerSec, 1e-12))} of CPU each on ${svc.replicas} replica${svc.replicas === 1 ? '' : 's'} x ${svc.cores} core${svc.cores === 1 ? '' : 's'}`
       : 'its mean CPU demand is infinite (a heavy-tailed distribution without a mean)';
     if (s.unboundedQueue && s.openPerSec > 0) {
-      out.push(`${name}: offered load is ${share(s.utilization)}${peak} (${demand}) and its queue is unbounded: requests pile up for as long as that lasts (a run stops when the requests in the system pass --max-in-system)`);
+      out.push(
+        `${name}: offered load is ${share(s.utilization)}${peak} (${demand}) and its queue is unbounded: requests pile up for as long as that lasts (a run stops when the requests in the system pass --max-in-system)`,
+      );
     } else if (s.unboundedQueue) {
       out.push(`${name}: offered load is ${share(s.utilization)} (${demand}): its closed-loop users will wait in its queue`);
     } else {
-      out.push(`${name}: offered load is ${share(s.utilization)}${peak} (${demand}); its queue is bounded, so about ${formatPercent(1 - 1 / s.utilization, 0)} of its requests will be rejected`);
+      out.push(
+        `${name}: offered load is ${share(s.utilization)}${peak} (${demand}); its queue is bounded, so about ${formatPercent(1 - 1 / s.utilization, 0)} of its requests will be rejected`,
+      );
     }
   }
-  const requests = spec.workloads.reduce((sum, w) => sum + (w.arrivals.kind === 'closed' ? 0 : Math.max(w.arrivals.ratePerSec, ...w.schedule.map((p) => p.ratePerSec))), 0) * (spec.durationMs / 1000);
+  const requests =
+    spec.workloads.reduce(
+      (sum, w) => sum + (w.arrivals.kind === 'closed' ? 0 : Math.max(w.arrivals.ratePerSec, ...w.schedule.map((p) => p.ratePerSec))),
+      0,
+    ) *
+    (spec.durationMs / 1000);
   if (requests > LONG_RUN_REQUESTS) {
     const hours = requests / 1e6 / 3600;
-    out.push(`about ${formatCount(requests)} workload requests in ${formatCount(spec.durationMs / 1000)}s simulated: at a million a second of wall time (fast for msim) that takes ${hours >= 1 ? `${formatCount(hours)} hours` : `${formatCount(hours * 60)} minutes`}; a shorter --duration shows the same behaviour sooner`);
+    out.push(
+      `about ${formatCount(requests)} workload requests in ${formatCount(spec.durationMs / 1000)}s simulated: at a million a second of wall time (fast for msim) that takes ${hours >= 1 ? `${formatCount(hours)} hours` : `${formatCount(hours * 60)} minutes`}; a shorter --duration shows the same behaviour sooner`,
+    );
   }
   return out;
 }

@@ -4,7 +4,15 @@ import { RandomStreams } from '../engine/rng.js';
 import { type EventTarget, Simulation } from '../engine/simulation.js';
 import { Run } from '../run/run.js';
 import { loadScenarioText } from '../scenario/load.js';
-import { BREAKER_MODEL, type BenchModel, CACHE_MODEL, CALL_GRAPH_HOPS_MODEL, CALL_GRAPH_MODEL, MM1_MODEL, NO_BREAKER_MODEL } from './models.js';
+import {
+  BREAKER_MODEL,
+  type BenchModel,
+  CACHE_MODEL,
+  CALL_GRAPH_HOPS_MODEL,
+  CALL_GRAPH_MODEL,
+  MM1_MODEL,
+  NO_BREAKER_MODEL,
+} from './models.js';
 
 const models: BenchModel[] = [MM1_MODEL, CALL_GRAPH_MODEL, CALL_GRAPH_HOPS_MODEL, CACHE_MODEL, BREAKER_MODEL, NO_BREAKER_MODEL];
 
@@ -26,7 +34,9 @@ function bench(model: BenchModel, seed: number) {
 }
 
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
-console.log(`msim bench: node ${process.version}, ${repeats} runs each, best shown (wall times vary ~15% between runs on shared machines)\n`);
+console.log(
+  `msim bench: node ${process.version}, ${repeats} runs each, best shown (wall times vary ~15% between runs on shared machines)\n`,
+);
 const bestSeconds = new Map<BenchModel, number>();
 for (const model of models) {
   bench(model, 99); // warm the JIT
@@ -35,12 +45,16 @@ for (const model of models) {
   console.log(model.name);
   console.log(`  requests/s (whole run)   ${Math.round(best.requests / best.totalSeconds).toLocaleString('en-US')}`);
   console.log(`  requests/s (event loop)  ${Math.round(best.requests / best.loopSeconds).toLocaleString('en-US')}`);
-  console.log(`  events/s                 ${Math.round(best.events / best.loopSeconds).toLocaleString('en-US')}  (${(best.events / best.requests).toFixed(2)} events/request)`);
+  console.log(
+    `  events/s                 ${Math.round(best.events / best.loopSeconds).toLocaleString('en-US')}  (${(best.events / best.requests).toFixed(2)} events/request)`,
+  );
   console.log(`  mean ${best.meanMs} ms, p99 ${best.p99Ms} ms, heap after run ${best.heapMb.toFixed(0)} MB`);
   console.log(`  all runs (s): ${runs.map((r) => r.totalSeconds.toFixed(2)).join(', ')}\n`);
   bestSeconds.set(model, best.totalSeconds);
 }
-console.log(`breakers: ${(bestSeconds.get(BREAKER_MODEL)! / bestSeconds.get(NO_BREAKER_MODEL)!).toFixed(2)}x the time of the same calls without them (best runs)\n`);
+console.log(
+  `breakers: ${(bestSeconds.get(BREAKER_MODEL)! / bestSeconds.get(NO_BREAKER_MODEL)!).toFixed(2)}x the time of the same calls without them (best runs)\n`,
+);
 
 /**
  * The engine alone, on the classic "hold" model: each event reschedules itself after an
@@ -72,5 +86,7 @@ function hold(pending: number, events: number, closures: boolean): number {
 console.log('engine only, hold model (events/s, best of 3)');
 for (const pending of [1_000, 100_000]) {
   const best = (closures: boolean) => Math.max(...[0, 1, 2, 3].map(() => hold(pending, 2_000_000, closures)).slice(1));
-  console.log(`  ${pending.toLocaleString('en-US').padStart(7)} pending: integer-coded ${Math.round(best(false)).toLocaleString('en-US')}, closure per event ${Math.round(best(true)).toLocaleString('en-US')}`);
+  console.log(
+    `  ${pending.toLocaleString('en-US').padStart(7)} pending: integer-coded ${Math.round(best(false)).toLocaleString('en-US')}, closure per event ${Math.round(best(true)).toLocaleString('en-US')}`,
+  );
 }

@@ -79,5 +79,7 @@ services:
 /** The breaker model's calls without the breaker. */
 export const NO_BREAKER_MODEL: BenchModel = {
   name: 'the same calls without a breaker (10^6 requests)',
-  yaml: BREAKER_MODEL.yaml.replace('name: bench-breaker', 'name: bench-no-breaker').replace('{ to: backend, breaker: { preset: hystrix } }', 'backend'),
+  yaml: BREAKER_MODEL.yaml
+    .replace('name: bench-breaker', 'name: bench-no-breaker')
+    .replace('{ to: backend, breaker: { preset: hystrix } }', 'backend'),
 };

@@ -18,7 +18,11 @@ const parseRate = (text: string, re: RegExp): number => {
 
 function dashboard(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const p = pty.spawn(process.execPath, [bin, 'run', scenario, '--speed', 'max'], { cols: 100, rows: 30, env: { ...process.env, CI: '', MSIM_UI_STATS: '1' } as Record<string, string> });
+    const p = pty.spawn(process.execPath, [bin, 'run', scenario, '--speed', 'max'], {
+      cols: 100,
+      rows: 30,
+      env: { ...process.env, CI: '', MSIM_UI_STATS: '1' } as Record<string, string>,
+    });
     let out = '';
     p.onData((d) => (out += d));
     p.onExit(() => {

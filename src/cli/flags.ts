@@ -47,9 +47,18 @@ export function overridesFromFlags(flags: ScenarioFlags): { overrides: Override[
     if (!('label' in o)) problems.push(o);
     else if (o.path.length === 1 && (o.path[0] === 'duration' || o.path[0] === 'warmup') && flags[o.path[0]] !== undefined) {
       // both would set it, and the order of flags on the command line is not kept: say which to keep
-      problems.push({ path: [], expected: `one of --${o.path[0]} ${flags[o.path[0]]} and this (both set ${o.path[0]})`, found: 'both', where: o.label });
+      problems.push({
+        path: [],
+        expected: `one of --${o.path[0]} ${flags[o.path[0]]} and this (both set ${o.path[0]})`,
+        found: 'both',
+        where: o.label,
+      });
     } else overrides.push(o);
   }
-  if (problems.length) throw new UsageError(problems.map((p) => formatProblem(p).replace(/^(--[^:]+): \(top level\): /, '$1: ')), problems);
+  if (problems.length)
+    throw new UsageError(
+      problems.map((p) => formatProblem(p).replace(/^(--[^:]+): \(top level\): /, '$1: ')),
+      problems,
+    );
   return { overrides, seed };
 }

@@ -43,7 +43,9 @@ Examples:
 The dashboard's keys (on a terminal; --no-tui, a pipe or CI give a plain summary):
 ${GENERAL_KEYS.map(line).join('\n')}
 what-ifs on the selected service (recorded in the report; --replay repeats them):
-${Object.entries(WHAT_IF_KEYS).map(([k, v]) => line([k, v.help])).join('\n')}
+${Object.entries(WHAT_IF_KEYS)
+  .map(([k, v]) => line([k, v.help]))
+  .join('\n')}
 
 The scenario format is documented in README.md ("The scenario format"); \`msim validate\` checks a file.
 Off a terminal a progress line goes to stderr every 5 seconds.

@@ -11,10 +11,10 @@ const bin = new URL('../../bin/msim.js', import.meta.url).pathname;
 
 /**
  * A terminal (80x24 unless told) running msim, whose screen we can read like a
- * person would. With `then`, a shell runs msim and then prints `then`, as the
+ * person would. With `after`, a shell runs msim and then prints `after`, as the
  * prompt and the next command would appear.
  */
-function terminal(args: string[], opts: { cols?: number; rows?: number; then?: string } = {}) {
+function terminal(args: string[], opts: { cols?: number; rows?: number; after?: string } = {}) {
   const cols = opts.cols ?? 80;
   const rows = opts.rows ?? 24;
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
@@ -23,7 +23,10 @@ function terminal(args: string[], opts: { cols?: number; rows?: number; then?: s
   delete env.NO_COLOR;
   delete env.MSIM_UI_STATS;
   const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
-  const [file, argv] = opts.then === undefined ? [process.execPath, [bin, ...args]] : ['/bin/sh', ['-c', `${[process.execPath, bin, ...args].map(quote).join(' ')}; printf '%s\\n' ${quote(opts.then)}`]];
+  const [file, argv] =
+    opts.after === undefined
+      ? [process.execPath, [bin, ...args]]
+      : ['/bin/sh', ['-c', `${[process.execPath, bin, ...args].map(quote).join(' ')}; printf '%s\\n' ${quote(opts.after)}`]];
   const child = pty.spawn(file, argv, { name: 'xterm-256color', cols, rows, cwd: process.cwd(), env });
   child.onData((d) => term.write(d));
   // the last output can arrive after the exit, and xterm parses writes asynchronously: let both settle
@@ -56,7 +59,16 @@ function terminal(args: string[], opts: { cols?: number; rows?: number; then?: s
     }
     throw new Error(`timed out waiting for ${what} (${seconds}s simulated); the screen shows:\n${screen()}`);
   };
-  return { press: (keys: string) => child.write(keys), screen, view, waitFor, waitForSim, exited, kill: () => child.kill(), isAltScreen: () => term.buffer.active.type === 'alternate' };
+  return {
+    press: (keys: string) => child.write(keys),
+    screen,
+    view,
+    waitFor,
+    waitForSim,
+    exited,
+    kill: () => child.kill(),
+    isAltScreen: () => term.buffer.active.type === 'alternate',
+  };
 }
 
 describe('msim run in a real terminal', () => {
@@ -107,7 +119,23 @@ describe('msim run in a real terminal', () => {
 
   it('a full outage: the chart has a gap, not a crash; after q the summary stays on screen under the next command', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'msim-e2e-')), 'report.json');
-    const t = terminal(['run', 'scenarios/mm1.yaml', '--duration', '20s', '--warmup', '1s', '--speed', '10x', '--set', 'faults=[{at: 2s, for: 5s, kill: server}]', '--json', out], { then: '$ next-command' });
+    const t = terminal(
+      [
+        'run',
+        'scenarios/mm1.yaml',
+        '--duration',
+        '20s',
+        '--warmup',
+        '1s',
+        '--speed',
+        '10x',
+        '--set',
+        'faults=[{at: 2s, for: 5s, kill: server}]',
+        '--json',
+        out,
+      ],
+      { after: '$ next-command' },
+    );
     try {
       await t.waitFor(/fault: kill server begins/, 'the outage');
       await t.waitForSim(4, 'two seconds of outage on the chart');
@@ -155,7 +183,20 @@ describe('msim run in a real terminal', () => {
   }, 60_000);
 
   it('a service slower than a chart bucket (most buckets empty) runs to the end: summary printed, exit 0', async () => {
-    const t = terminal(['run', 'scenarios/mm1.yaml', '--duration', '24s', '--warmup', '1s', '--speed', '20x', '--set', 'services.server.cpu=300ms', '--set', 'workloads.clients.arrivals=poisson(2/s)']);
+    const t = terminal([
+      'run',
+      'scenarios/mm1.yaml',
+      '--duration',
+      '24s',
+      '--warmup',
+      '1s',
+      '--speed',
+      '20x',
+      '--set',
+      'services.server.cpu=300ms',
+      '--set',
+      'workloads.clients.arrivals=poisson(2/s)',
+    ]);
     try {
       await t.waitFor(/end-to-end latency/, 'the chart');
       expect(await t.exited).toBe(0);

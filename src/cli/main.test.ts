@@ -38,7 +38,18 @@ describe('msim run', () => {
   });
 
   it('applies --set what-ifs', async () => {
-    const r = await runCli(['run', 'scenarios/checkout.yaml', '--duration', '10s', '--json', '-', '--set', 'services.payment.replicas=8', '--set', 'workloads.shoppers.arrivals=poisson(100/s)']);
+    const r = await runCli([
+      'run',
+      'scenarios/checkout.yaml',
+      '--duration',
+      '10s',
+      '--json',
+      '-',
+      '--set',
+      'services.payment.replicas=8',
+      '--set',
+      'workloads.shoppers.arrivals=poisson(100/s)',
+    ]);
     const report = JSON.parse(r.stdout);
     expect(report.services.payment.replicas).toBe(8);
     expect(report.workloads.shoppers.throughputPerSec).toBeLessThan(130);
@@ -47,8 +58,19 @@ describe('msim run', () => {
   it('refuses a --set inside a service that does not exist (it silently added an idle service), and takes paths as errors print them', async () => {
     const r = await runCli(['run', 'scenarios/checkout.yaml', '--set', 'services.paymnet.replicas=3']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('error: --set services.paymnet.replicas=3: services: expected an existing service (gateway, catalog, cart, inventory, pricing, payment), found "paymnet"; did you mean "payment"?\n');
-    const ok = await runCli(['run', 'scenarios/checkout.yaml', '--duration', '10s', '--json', '-', '--set', 'workloads[0].arrivals=poisson(100/s)']);
+    expect(r.stderr).toBe(
+      'error: --set services.paymnet.replicas=3: services: expected an existing service (gateway, catalog, cart, inventory, pricing, payment), found "paymnet"; did you mean "payment"?\n',
+    );
+    const ok = await runCli([
+      'run',
+      'scenarios/checkout.yaml',
+      '--duration',
+      '10s',
+      '--json',
+      '-',
+      '--set',
+      'workloads[0].arrivals=poisson(100/s)',
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).workloads.shoppers.throughputPerSec).toBeLessThan(130);
   });
@@ -71,7 +93,10 @@ describe('msim run', () => {
   it('refuses a bad scenario with file:line:column for every problem, and writes nothing', async () => {
     const dir = tmp();
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'name: bad\nworkloads:\n  - { name: w, to: api, arrivals: poisson(0/s) }\nservices:\n  api: { replicas: 0, cpu: exp(mean=1ms), calls: [db] }\n');
+    writeFileSync(
+      file,
+      'name: bad\nworkloads:\n  - { name: w, to: api, arrivals: poisson(0/s) }\nservices:\n  api: { replicas: 0, cpu: exp(mean=1ms), calls: [db] }\n',
+    );
     const out = join(dir, 'report.json');
     const r = await runCli(['run', file, '--json', out]);
     expect(r.code).toBe(2);
@@ -151,26 +176,73 @@ describe('msim validate', () => {
 
   it('--json prints the problems as JSON on stdout (exit 2), each with file, line, column, path, expected, found, suggestion', async () => {
     const file = join(tmp(), 'bad.yaml');
-    writeFileSync(file, 'name: bad\nworkloads:\n  - { name: w, to: api, arrivals: poisson(0/s) }\nservices:\n  api: { replcias: 2, cpu: exp(mean=1ms) }\n');
+    writeFileSync(
+      file,
+      'name: bad\nworkloads:\n  - { name: w, to: api, arrivals: poisson(0/s) }\nservices:\n  api: { replcias: 2, cpu: exp(mean=1ms) }\n',
+    );
     const r = await runCli(['validate', file, '--json', '--set', 'services.api.cores=0', '--set', 'nonsense']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('');
     // flags are read first: a malformed --set alone
-    expect(JSON.parse(r.stdout)).toEqual({ ok: false, problems: [{ file: null, line: null, column: null, flag: '--set nonsense', path: '', expected: 'path=value, such as services.api.replicas=4', found: '"nonsense"', suggestion: null, message: '--set nonsense: expected path=value, such as services.api.replicas=4, found "nonsense"' }] });
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: false,
+      problems: [
+        {
+          file: null,
+          line: null,
+          column: null,
+          flag: '--set nonsense',
+          path: '',
+          expected: 'path=value, such as services.api.replicas=4',
+          found: '"nonsense"',
+          suggestion: null,
+          message: '--set nonsense: expected path=value, such as services.api.replicas=4, found "nonsense"',
+        },
+      ],
+    });
     const s = await runCli(['validate', file, '--json', '--set', 'services.api.cores=0']);
     expect(s.code).toBe(2);
     expect(JSON.parse(s.stdout)).toEqual({
       ok: false,
       problems: [
-        { file, line: 3, column: 43, flag: null, path: 'workloads[0].arrivals', expected: 'a rate > 0', found: '"0/s"', suggestion: null, message: `${file}:3:43: workloads[0].arrivals: expected a rate > 0, found "0/s"` },
-        expect.objectContaining({ file, line: 5, column: 10, flag: null, path: 'services.api.replcias', found: 'unknown field "replcias"', suggestion: 'replicas' }),
-        expect.objectContaining({ file: null, line: null, column: null, flag: '--set services.api.cores=0', path: 'services.api.cores', expected: 'a number >= 1', found: '0', suggestion: null }),
+        {
+          file,
+          line: 3,
+          column: 43,
+          flag: null,
+          path: 'workloads[0].arrivals',
+          expected: 'a rate > 0',
+          found: '"0/s"',
+          suggestion: null,
+          message: `${file}:3:43: workloads[0].arrivals: expected a rate > 0, found "0/s"`,
+        },
+        expect.objectContaining({
+          file,
+          line: 5,
+          column: 10,
+          flag: null,
+          path: 'services.api.replcias',
+          found: 'unknown field "replcias"',
+          suggestion: 'replicas',
+        }),
+        expect.objectContaining({
+          file: null,
+          line: null,
+          column: null,
+          flag: '--set services.api.cores=0',
+          path: 'services.api.cores',
+          expected: 'a number >= 1',
+          found: '0',
+          suggestion: null,
+        }),
       ],
     });
     const y = await runCli(['validate', 'package.json', '--json']);
     expect(JSON.parse(y.stdout).problems[0]).toMatchObject({ file: 'package.json', line: 1, column: 1, path: 'workloads' });
     const missing = await runCli(['validate', 'nope.yaml', '--json']);
-    expect(JSON.parse(missing.stdout).problems).toEqual([expect.objectContaining({ file: 'nope.yaml', line: null, found: 'no such file' })]);
+    expect(JSON.parse(missing.stdout).problems).toEqual([
+      expect.objectContaining({ file: 'nope.yaml', line: null, found: 'no such file' }),
+    ]);
   });
 });
 
@@ -209,7 +281,9 @@ describe('a scenario on standard input (-)', () => {
     expect(r.stderr).toBe('error: -: expected a scenario on standard input, found no standard input\n');
     const j = await runCli(['validate', '-', '--json']);
     expect(j.code).toBe(2);
-    expect(JSON.parse(j.stdout).problems).toEqual([expect.objectContaining({ file: '-', line: null, expected: 'a scenario on standard input', found: 'no standard input' })]);
+    expect(JSON.parse(j.stdout).problems).toEqual([
+      expect.objectContaining({ file: '-', line: null, expected: 'a scenario on standard input', found: 'no standard input' }),
+    ]);
   });
 });
 
@@ -217,10 +291,18 @@ describe('hostile scenario files', () => {
   it('refuses an alias bomb with exit 2 and one line (it was an internal error, exit 1)', async () => {
     const file = join(tmp(), 'bomb.yaml');
     const levels = 'abcdefgh'.split('');
-    writeFileSync(file, ['name: &a [x, x, x, x, x, x, x, x, x]', ...levels.slice(1).map((c, i) => `${c}: &${c} [${Array(9).fill(`*${levels[i]}`).join(', ')}]`)].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'name: &a [x, x, x, x, x, x, x, x, x]',
+        ...levels.slice(1).map((c, i) => `${c}: &${c} [${Array(9).fill(`*${levels[i]}`).join(', ')}]`),
+      ].join('\n'),
+    );
     const r = await runCli(['validate', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`error: ${file}:3:8: expected YAML whose aliases expand to at most 100 copies, found aliases that expand to more (an alias bomb)\n`);
+    expect(r.stderr).toBe(
+      `error: ${file}:3:8: expected YAML whose aliases expand to at most 100 copies, found aliases that expand to more (an alias bomb)\n`,
+    );
   });
 
   it('says a binary file is not text, briefly (it dumped kilobytes of escaped bytes)', async () => {
@@ -236,7 +318,10 @@ describe('the real executable (bin/msim.js, built by npm install)', () => {
   const bin = new URL('../../bin/msim.js', import.meta.url).pathname;
 
   it('runs a scenario with stdout piped (no TTY): plain summary, exit 0', () => {
-    const out = execFileSync(process.execPath, [bin, 'run', 'scenarios/mm1.yaml', '--duration', '40s'], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+    const out = execFileSync(process.execPath, [bin, 'run', 'scenarios/mm1.yaml', '--duration', '40s'], {
+      encoding: 'utf8',
+      env: { ...process.env, CI: '1' },
+    });
     expect(out).toMatch(/^mm1: 40s simulated/);
     expect(out).not.toMatch(/\x1b\[/); // no terminal control codes in a pipe
   });
@@ -285,7 +370,7 @@ describe('msim run --replay and --speed', () => {
     const wrong = await runCli(['run', 'scenarios/checkout.yaml', '--replay', other, '--seed', '5']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain(`error: --replay ${other}: expected a report of scenario "checkout", found one of "mm1"`);
-    expect(wrong.stderr).toContain('error: --seed 5: expected the replayed report\'s seed (1) or no --seed, found 5');
+    expect(wrong.stderr).toContain("error: --seed 5: expected the replayed report's seed (1) or no --seed, found 5");
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{"scenario": "checkout"}');
     const b = await runCli(['run', 'scenarios/checkout.yaml', '--replay', broken]);
@@ -296,10 +381,21 @@ describe('msim run --replay and --speed', () => {
     expect(s.stderr).toBe('error: --speed fast: expected a pace such as 1x, 10x, 0.5x or max, found "fast"\n');
   });
 
-  it('records the overrides and the scenario file\'s hash; a replay applies the overrides and reproduces the run', async () => {
+  it("records the overrides and the scenario file's hash; a replay applies the overrides and reproduces the run", async () => {
     const dir = tmp();
     const recorded = join(dir, 'recorded.json');
-    const first = await runCli(['run', 'scenarios/checkout.yaml', '--duration', '8s', '--warmup', '1s', '--set', 'services.payment.replicas=8', '--json', recorded]);
+    const first = await runCli([
+      'run',
+      'scenarios/checkout.yaml',
+      '--duration',
+      '8s',
+      '--warmup',
+      '1s',
+      '--set',
+      'services.payment.replicas=8',
+      '--json',
+      recorded,
+    ]);
     expect(first.code).toBe(0);
     const report = JSON.parse(readFileSync(recorded, 'utf8'));
     expect(report.overrides).toEqual(['--duration 8s', '--warmup 1s', '--set services.payment.replicas=8']);
@@ -319,7 +415,9 @@ describe('msim run --replay and --speed', () => {
     writeFileSync(file, `${readFileSync('scenarios/mm1.yaml', 'utf8')}# edited\n`);
     const changed = await runCli(['run', file, '--replay', recorded]);
     expect(changed.code).toBe(2);
-    expect(changed.stderr).toMatch(/^error: --replay .*recorded\.json: expected the scenario file it was made from \(SHA-256 [0-9a-f]{12}\.\.\.\), found .*mm1\.yaml with SHA-256 [0-9a-f]{12}\.\.\.: it changed since; --force replays it anyway\n$/);
+    expect(changed.stderr).toMatch(
+      /^error: --replay .*recorded\.json: expected the scenario file it was made from \(SHA-256 [0-9a-f]{12}\.\.\.\), found .*mm1\.yaml with SHA-256 [0-9a-f]{12}\.\.\.: it changed since; --force replays it anyway\n$/,
+    );
     expect((await runCli(['run', file, '--replay', recorded, '--force'])).code).toBe(0);
     const mixed = await runCli(['run', file, '--replay', recorded, '--duration', '10s', '--set', 'services.server.cores=2']);
     expect(mixed.code).toBe(2);
@@ -347,17 +445,25 @@ describe('msim machines', () => {
     const text = await runCli(['machines']);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^breaker\.hystrix {2}\(\{"windowKind":"time","windowSize":10000,"minCalls":20/);
-    expect(text.stdout).toMatch(/ {2}closed --RESULT \[tripsInClosed\]--> open\n {2}open --OPEN_ELAPSED--> halfOpen\n {2}halfOpen --RESULT \[lastProbeFails\]--> open\n {2}halfOpen --RESULT \[lastProbeSucceeds\]--> closed/);
+    expect(text.stdout).toMatch(
+      / {2}closed --RESULT \[tripsInClosed\]--> open\n {2}open --OPEN_ELAPSED--> halfOpen\n {2}halfOpen --RESULT \[lastProbeFails\]--> open\n {2}halfOpen --RESULT \[lastProbeSucceeds\]--> closed/,
+    );
     const json = JSON.parse((await runCli(['machines', '--json'])).stdout);
     expect(Object.keys(json)).toEqual(['breaker.hystrix', 'breaker.resilience4j', 'breaker.polly', 'breaker.opossum']);
-    expect(json['breaker.resilience4j']).toMatchObject({ id: 'breaker', initial: 'closed', states: { closed: {}, open: {}, halfOpen: {} } });
+    expect(json['breaker.resilience4j']).toMatchObject({
+      id: 'breaker',
+      initial: 'closed',
+      states: { closed: {}, open: {}, halfOpen: {} },
+    });
   });
 });
 
 describe('pipes', () => {
   it('stops quietly when the reader goes away (msim ... | head)', () => {
     const bin = new URL('../../bin/msim.js', import.meta.url).pathname;
-    const r = spawnSync('bash', ['-c', `node ${bin} machines | head -1; node ${bin} run scenarios/mm1.yaml --json - | head -1`], { encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', `node ${bin} machines | head -1; node ${bin} run scenarios/mm1.yaml --json - | head -1`], {
+      encoding: 'utf8',
+    });
     expect(r.stdout).toMatch(/^breaker\.hystrix[^\n]*\n\{\n$/);
     expect(r.stderr).not.toMatch(/EPIPE|Error/);
   });
@@ -370,7 +476,9 @@ describe('the summary of a run with faults and retries', () => {
     expect(r.stdout).toMatch(/call edge\s+calls\s+attempts\s+retries\s+timeouts\s+breaker\s+bulkhead\s+hedges\s+fallback\s+amp\n/);
     expect(r.stdout).toMatch(/\namp: attempts per call|; amp: attempts per call/);
     expect(r.stdout).toMatch(/client-naive->db-naive\s+\d+\s+\d+\s+\d+/);
-    expect(r.stdout).toMatch(/Faults \(workload requests whose calls reached the fault's target while it was\nactive; failed: failed or rejected\):\nwindow\s+fault\s+requests\s+failed\s+ok p99\n20\.0s-25\.0s\s+cpu db-naive\s+\d+/);
+    expect(r.stdout).toMatch(
+      /Faults \(workload requests whose calls reached the fault's target while it was\nactive; failed: failed or rejected\):\nwindow\s+fault\s+requests\s+failed\s+ok p99\n20\.0s-25\.0s\s+cpu db-naive\s+\d+/,
+    );
   });
 });
 
@@ -387,8 +495,12 @@ describe('runs that cannot finish', () => {
     const out = join(dir, 'report.json');
     const r = await runCli(['run', file, '--max-in-system', '2000', '--json', out]);
     expect(r.code).toBe(4);
-    expect(r.stderr).toMatch(/^warning: api: offered load is 2\.00Mx its capacity \(1\.00G requests\/s needing 2\.00ms of CPU each on 1 replica x 1 core\) and its queue is unbounded/);
-    expect(r.stderr).toMatch(/msim: the run stopped early, at [\d.]+(ms|us) of 1m00s simulated: more than 2000 requests in the system \(--max-in-system\); api holds [\d.]+k of them: its offered load is 2\.00Mx its capacity\n$/);
+    expect(r.stderr).toMatch(
+      /^warning: api: offered load is 2\.00Mx its capacity \(1\.00G requests\/s needing 2\.00ms of CPU each on 1 replica x 1 core\) and its queue is unbounded/,
+    );
+    expect(r.stderr).toMatch(
+      /msim: the run stopped early, at [\d.]+(ms|us) of 1m00s simulated: more than 2000 requests in the system \(--max-in-system\); api holds [\d.]+k of them: its offered load is 2\.00Mx its capacity\n$/,
+    );
     noStack(r.stderr);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(reportSchema.safeParse(report).success).toBe(true);

@@ -33,7 +33,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   registerValidate(program, io, (c) => (exitCode = c));
   registerSchema(program, io, (c) => (exitCode = c));
   registerMachines(program, io, (c) => (exitCode = c));
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  for (const cmd of program.commands)
+    cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   try {
     // -V, as earlier versions had it, still prints the version
@@ -66,7 +67,10 @@ function trapErrors(onError: (err: unknown) => void): () => void {
 
 /** All of standard input: a scenario piped in (`msim run - < s.yaml`); a terminal is refused rather than waited on. */
 async function readStdin(): Promise<Uint8Array> {
-  if (process.stdin.isTTY) throw new ScenarioError([{ path: [], expected: 'a scenario piped to standard input (msim run - < scenario.yaml)', found: 'a terminal', where: '-', file: '-' }]);
+  if (process.stdin.isTTY)
+    throw new ScenarioError([
+      { path: [], expected: 'a scenario piped to standard input (msim run - < scenario.yaml)', found: 'a terminal', where: '-', file: '-' },
+    ]);
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
@@ -87,7 +91,11 @@ export async function runFromProcess(): Promise<void> {
   if (terminal) {
     // whatever happens, give the terminal back (main screen, visible cursor) before anything is printed;
     // only if the dashboard has not already: leaving twice moves the cursor back over the summary
-    for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129], ['SIGINT', 130]] as const) {
+    for (const [signal, code] of [
+      ['SIGTERM', 143],
+      ['SIGHUP', 129],
+      ['SIGINT', 130],
+    ] as const) {
       process.once(signal, () => {
         leaveAltScreen();
         process.exit(code);
@@ -102,7 +110,14 @@ export async function runFromProcess(): Promise<void> {
     process.on('uncaughtException', (err) => (trapped ? trapped(err) : crash(err)));
     process.on('unhandledRejection', (err) => (trapped ? trapped(err) : crash(err)));
   }
-  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), terminal, readStdin });
+  const code = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    terminal,
+    readStdin,
+  });
   process.exitCode = code;
   // stdin in raw mode (the dashboard) can keep the process alive; nothing more is read from here on
   if (terminal) process.stdin.pause();

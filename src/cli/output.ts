@@ -7,7 +7,8 @@ import { UsageError } from './io.js';
 export function checkOutputPath(flag: string, file: string, cwd: string): string {
   const abs = resolve(cwd, file);
   const dir = dirname(abs);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError([`${flag} ${file}: expected a file in an existing directory, found no directory ${dir}`]);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UsageError([`${flag} ${file}: expected a file in an existing directory, found no directory ${dir}`]);
   if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError([`${flag} ${file}: expected a file path, found a directory`]);
   // write the temporary file the real write will use, once, so a path that cannot be written is found now, not after the run
   const probe = tempPath(abs);
@@ -16,7 +17,9 @@ export function checkOutputPath(flag: string, file: string, cwd: string): string
     unlinkSync(probe);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError([`${flag} ${file}: expected a file msim can write, found ${code === 'EACCES' || code === 'EPERM' ? 'no permission to write in' : code === 'EROFS' ? 'a read-only file system at' : `an error writing in (${code ?? String(err)})`} ${dir}`]);
+    throw new UsageError([
+      `${flag} ${file}: expected a file msim can write, found ${code === 'EACCES' || code === 'EPERM' ? 'no permission to write in' : code === 'EROFS' ? 'a read-only file system at' : `an error writing in (${code ?? String(err)})`} ${dir}`,
+    ]);
   }
   return abs;
 }

@@ -32,11 +32,24 @@ export function readReplay(file: string, cwd: string): ReplayInput {
     data = JSON.parse(readFileSync(resolve(cwd, file), 'utf8'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError([`--replay ${file}: expected a JSON report written by msim run --json, found ${code === 'ENOENT' ? 'no such file' : err instanceof SyntaxError ? 'text that is not JSON' : String(err)}`]);
+    throw new UsageError([
+      `--replay ${file}: expected a JSON report written by msim run --json, found ${code === 'ENOENT' ? 'no such file' : err instanceof SyntaxError ? 'text that is not JSON' : String(err)}`,
+    ]);
   }
   const r = replaySchema.safeParse(data);
   if (!r.success) {
-    throw new UsageError(r.error.issues.map((i) => `--replay ${file}: ${i.path.join('.') || '(top level)'}: expected ${i.message.replace(/^Invalid input: expected /, '')}`));
+    throw new UsageError(
+      r.error.issues.map(
+        (i) => `--replay ${file}: ${i.path.join('.') || '(top level)'}: expected ${i.message.replace(/^Invalid input: expected /, '')}`,
+      ),
+    );
   }
-  return { scenario: r.data.scenario, seed: r.data.seed, endMs: r.data.simulatedMs, interventions: r.data.interventions, scenarioSha256: r.data.scenarioSha256 ?? null, overrides: r.data.overrides ?? [] };
+  return {
+    scenario: r.data.scenario,
+    seed: r.data.seed,
+    endMs: r.data.simulatedMs,
+    interventions: r.data.interventions,
+    scenarioSha256: r.data.scenarioSha256 ?? null,
+    overrides: r.data.overrides ?? [],
+  };
 }

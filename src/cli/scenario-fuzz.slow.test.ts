@@ -61,7 +61,10 @@ function badOutput(code: number, stderr: string): string | undefined {
  * events a run may take, only on requests in the system, reached only when the system falls behind).
  */
 function runDuration(spec: ScenarioSpec): string {
-  const ratePerSec = spec.workloads.reduce((sum, w) => sum + (w.arrivals.kind === 'closed' ? 0 : Math.max(w.arrivals.ratePerSec, ...w.schedule.map((p) => p.ratePerSec))), 0);
+  const ratePerSec = spec.workloads.reduce(
+    (sum, w) => sum + (w.arrivals.kind === 'closed' ? 0 : Math.max(w.arrivals.ratePerSec, ...w.schedule.map((p) => p.ratePerSec))),
+    0,
+  );
   return `${Math.min(RUN_MS, (1000 * RUN_REQUESTS) / ratePerSec)}ms`;
 }
 
@@ -97,7 +100,10 @@ async function fuzz(cases: number, seedPrefix: string) {
       else if (r.code === 2) counts.refused++;
       else {
         counts.valid++;
-        const spec = loadScenarioFile(file, sets.map((f) => parseSetFlag(f) as Override));
+        const spec = loadScenarioFile(
+          file,
+          sets.map((f) => parseSetFlag(f) as Override),
+        );
         const key = JSON.stringify(spec);
         if (ranSpecs.has(key)) counts.sameAsBefore++;
         else {
@@ -105,7 +111,16 @@ async function fuzz(cases: number, seedPrefix: string) {
           // the run may stop early (exit 4, a truncated report) when requests pile up
           // as --set flags after the case's own, which win over --duration and --warmup
           const short = [`duration=${runDuration(spec)}`, 'warmup=0'];
-          const run = await runCli(['run', file, ...[...sets, ...short].flatMap((f) => ['--set', f]), '--no-tui', '--max-in-system', String(RUN_IN_SYSTEM), '--json', '-']);
+          const run = await runCli([
+            'run',
+            file,
+            ...[...sets, ...short].flatMap((f) => ['--set', f]),
+            '--no-tui',
+            '--max-in-system',
+            String(RUN_IN_SYSTEM),
+            '--json',
+            '-',
+          ]);
           const badRun = run.code === 0 || run.code === 4 ? undefined : badOutput(run.code, run.stderr);
           if (badRun) fail(`run: ${badRun}\n${run.stderr.slice(0, 2000)}`);
           else if (run.code === 2) counts.runRefused++;
@@ -120,7 +135,8 @@ async function fuzz(cases: number, seedPrefix: string) {
       fail(`threw ${(err as Error).stack}`);
     }
     watchdog.stop();
-    if (SOAK && i % 1000 === 999) console.log(`fuzz: ${i + 1} cases, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB: ${JSON.stringify(counts)}`);
+    if (SOAK && i % 1000 === 999)
+      console.log(`fuzz: ${i + 1} cases, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB: ${JSON.stringify(counts)}`);
     const ms = cpuMs() - t0;
     if (ms > CASE_CPU_MS) fail(`took ${ms.toFixed(0)} ms of CPU (budget ${CASE_CPU_MS})`);
     const heap = process.memoryUsage().heapUsed;
@@ -130,10 +146,14 @@ async function fuzz(cases: number, seedPrefix: string) {
 }
 
 const describeFailures = (failures: Failure[]) =>
-  failures.map((f) => `--- seed ${f.seed} (${f.source}): ${f.steps.join('; ')}\n${f.problem}\n--- text:\n${f.text.slice(0, 3000)}`).join('\n\n');
+  failures
+    .map((f) => `--- seed ${f.seed} (${f.source}): ${f.steps.join('; ')}\n${f.problem}\n--- text:\n${f.text.slice(0, 3000)}`)
+    .join('\n\n');
 
 describe('fuzz: mutated scenarios are accepted or refused with error lines, never a crash, a hang or a stack', () => {
-  it(`${CASES} seeded mutations of ${SOURCES.length} scenarios through validate and a short run`, { timeout: SOAK ? 24 * 3600_000 : 120_000 }, async () => {
+  it(`${CASES} seeded mutations of ${SOURCES.length} scenarios through validate and a short run`, {
+    timeout: SOAK ? 24 * 3600_000 : 120_000,
+  }, async () => {
     const { failures, counts } = await fuzz(CASES, SOAK ? `soak:${process.env.MSIM_FUZZ_SEED ?? ''}:` : 'fuzz:');
     if (SOAK) console.log(`fuzz: ${CASES} cases: ${JSON.stringify(counts)}`);
     expect(failures.length, describeFailures(failures)).toBe(0);

@@ -17,25 +17,43 @@ export interface ScenarioInput {
 }
 
 /** The scenario `file` (relative to io.cwd), or standard input for `-`, loaded with the overrides. */
-export async function loadForCli(file: string, io: Pick<CliIo, 'cwd' | 'readStdin'>, overrides: readonly Override[]): Promise<ScenarioSpec> {
+export async function loadForCli(
+  file: string,
+  io: Pick<CliIo, 'cwd' | 'readStdin'>,
+  overrides: readonly Override[],
+): Promise<ScenarioSpec> {
   return (await readScenarioInput(file, io, overrides)).spec;
 }
 
 /** The scenario `file` (or standard input for `-`), read once: its spec with the overrides, and the hash of its bytes. */
-export async function readScenarioInput(file: string, io: Pick<CliIo, 'cwd' | 'readStdin'>, overrides: readonly Override[]): Promise<ScenarioInput> {
+export async function readScenarioInput(
+  file: string,
+  io: Pick<CliIo, 'cwd' | 'readStdin'>,
+  overrides: readonly Override[],
+): Promise<ScenarioInput> {
   const abs = file === '-' ? STDIN_NAME : resolve(io.cwd, file);
   try {
     let bytes: Uint8Array;
     if (file === '-') {
-      if (!io.readStdin) throw new ScenarioError([{ path: [], expected: 'a scenario on standard input', found: 'no standard input', where: '-', file: '-' }]);
+      if (!io.readStdin)
+        throw new ScenarioError([
+          { path: [], expected: 'a scenario on standard input', found: 'no standard input', where: '-', file: '-' },
+        ]);
       bytes = await io.readStdin();
     } else bytes = readScenarioFile(abs);
     return { spec: loadScenarioBytes(bytes, abs, overrides), sha256: createHash('sha256').update(bytes).digest('hex') };
   } catch (err) {
     if (err instanceof ScenarioError) {
       // name the file as the user wrote it
-      const problems = err.problems.map((p) => ({ ...p, where: p.where?.startsWith(abs) ? (file === '-' ? STDIN_NAME : file) + p.where.slice(abs.length) : p.where, file: p.file === abs ? (file === '-' ? STDIN_NAME : file) : p.file }));
-      throw new UsageError(problems.map((p) => formatProblem(p).replace(/: \(top level\): /, ': ')), problems);
+      const problems = err.problems.map((p) => ({
+        ...p,
+        where: p.where?.startsWith(abs) ? (file === '-' ? STDIN_NAME : file) + p.where.slice(abs.length) : p.where,
+        file: p.file === abs ? (file === '-' ? STDIN_NAME : file) : p.file,
+      }));
+      throw new UsageError(
+        problems.map((p) => formatProblem(p).replace(/: \(top level\): /, ': ')),
+        problems,
+      );
     }
     throw err;
   }

@@ -36,8 +36,27 @@ describe('distributions: sample mean agrees with the analytic mean', () => {
     ['gamma shape 2.5', { kind: 'gamma', shape: 2.5, scaleMs: 2 }],
     ['gamma shape 0.5', { kind: 'gamma', shape: 0.5, scaleMs: 4 }],
     ['pareto shape 3', { kind: 'pareto', scaleMs: 1, shape: 3 }],
-    ['percentiles', { kind: 'percentiles', points: [{ q: 0.5, valueMs: 1 }, { q: 0.9, valueMs: 3 }, { q: 0.99, valueMs: 12 }] }],
-    ['mix', { kind: 'mix', parts: [{ weight: 0.98, dist: { kind: 'exponential', meanMs: 8 } }, { weight: 0.02, dist: { kind: 'constant', valueMs: 150 } }] }],
+    [
+      'percentiles',
+      {
+        kind: 'percentiles',
+        points: [
+          { q: 0.5, valueMs: 1 },
+          { q: 0.9, valueMs: 3 },
+          { q: 0.99, valueMs: 12 },
+        ],
+      },
+    ],
+    [
+      'mix',
+      {
+        kind: 'mix',
+        parts: [
+          { weight: 0.98, dist: { kind: 'exponential', meanMs: 8 } },
+          { weight: 0.02, dist: { kind: 'constant', valueMs: 150 } },
+        ],
+      },
+    ],
   ];
   for (const [name, spec] of cases) {
     it(name, () => {
@@ -70,24 +89,52 @@ describe('distribution shapes', () => {
   });
 
   it('percentiles hit the given points and reproduce an exponential from two of its percentiles', () => {
-    const p = new PercentileSampler([{ q: 0.5, valueMs: 2 }, { q: 0.9, valueMs: 5 }, { q: 0.99, valueMs: 20 }], null);
+    const p = new PercentileSampler(
+      [
+        { q: 0.5, valueMs: 2 },
+        { q: 0.9, valueMs: 5 },
+        { q: 0.99, valueMs: 20 },
+      ],
+      null,
+    );
     expect(p.quantile(0.5)).toBeCloseTo(2, 12);
     expect(p.quantile(0.9)).toBeCloseTo(5, 12);
     expect(p.quantile(0.99)).toBeCloseTo(20, 12);
     expect(p.quantile(0.995)).toBeGreaterThan(20); // exponential tail beyond the last point
     const mean = 7;
-    const e = new PercentileSampler([{ q: 0.5, valueMs: mean * Math.log(2) }, { q: 0.99, valueMs: mean * Math.log(100) }], null);
+    const e = new PercentileSampler(
+      [
+        { q: 0.5, valueMs: mean * Math.log(2) },
+        { q: 0.99, valueMs: mean * Math.log(100) },
+      ],
+      null,
+    );
     for (const q of [0.1, 0.5, 0.75, 0.999]) expect(e.quantile(q)).toBeCloseTo(-mean * Math.log(1 - q), 9);
     expect(e.meanMs()).toBeCloseTo(mean, 9);
   });
 
   it('percentiles with p100 are bounded by it', () => {
-    const xs = draws({ kind: 'percentiles', points: [{ q: 0.5, valueMs: 1 }, { q: 1, valueMs: 4 }] }, 50_000);
+    const xs = draws(
+      {
+        kind: 'percentiles',
+        points: [
+          { q: 0.5, valueMs: 1 },
+          { q: 1, valueMs: 4 },
+        ],
+      },
+      50_000,
+    );
     expect(Math.max(...xs)).toBeLessThanOrEqual(4);
   });
 
   it('mixture picks components by weight', () => {
-    const xs = draws({ kind: 'mix', parts: [{ weight: 0.9, dist: { kind: 'constant', valueMs: 1 } }, { weight: 0.1, dist: { kind: 'constant', valueMs: 100 } }] });
+    const xs = draws({
+      kind: 'mix',
+      parts: [
+        { weight: 0.9, dist: { kind: 'constant', valueMs: 1 } },
+        { weight: 0.1, dist: { kind: 'constant', valueMs: 100 } },
+      ],
+    });
     const share = xs.filter((x) => x === 100).length / N;
     // binomial SE sqrt(0.09/N) = 0.00067; 4 SE = 0.0027
     expect(Math.abs(share - 0.1)).toBeLessThan(0.0027);

@@ -37,7 +37,10 @@ export function normalQuantile(q: number): number {
   if (q > 1 - lo) return -normalQuantile(1 - q);
   const r = q - 0.5;
   const s = r * r;
-  return ((((((a[0] * s + a[1]) * s + a[2]) * s + a[3]) * s + a[4]) * s + a[5]) * r) / (((((b[0] * s + b[1]) * s + b[2]) * s + b[3]) * s + b[4]) * s + 1);
+  return (
+    ((((((a[0] * s + a[1]) * s + a[2]) * s + a[3]) * s + a[4]) * s + a[5]) * r) /
+    (((((b[0] * s + b[1]) * s + b[2]) * s + b[3]) * s + b[4]) * s + 1)
+  );
 }
 
 /** Standard normal CDF (Abramowitz-Stegun 7.1.26 via erf; abs. error < 1.5e-7). */
@@ -108,14 +111,21 @@ class ConstantSampler implements Sampler {
 }
 
 class UniformSampler implements Sampler {
-  constructor(private readonly minMs: number, private readonly maxMs: number, private readonly rng: RandomStream) {}
+  constructor(
+    private readonly minMs: number,
+    private readonly maxMs: number,
+    private readonly rng: RandomStream,
+  ) {}
   sample(): number {
     return this.minMs + (this.maxMs - this.minMs) * this.rng.next();
   }
 }
 
 class ExponentialSampler implements Sampler {
-  constructor(private readonly meanMs: number, private readonly rng: RandomStream) {}
+  constructor(
+    private readonly meanMs: number,
+    private readonly rng: RandomStream,
+  ) {}
   sample(): number {
     // 1 - U is in (0, 1], so the log is finite.
     return -this.meanMs * Math.log(1 - this.rng.next());
@@ -142,7 +152,11 @@ class StandardNormal {
 
 class NormalSampler implements Sampler {
   private readonly z: StandardNormal;
-  constructor(private readonly meanMs: number, private readonly sdMs: number, rng: RandomStream) {
+  constructor(
+    private readonly meanMs: number,
+    private readonly sdMs: number,
+    rng: RandomStream,
+  ) {
     this.z = new StandardNormal(rng);
   }
   sample(): number {
@@ -156,7 +170,11 @@ class NormalSampler implements Sampler {
 
 class LognormalSampler implements Sampler {
   private readonly z: StandardNormal;
-  constructor(private readonly mu: number, private readonly sigma: number, rng: RandomStream) {
+  constructor(
+    private readonly mu: number,
+    private readonly sigma: number,
+    rng: RandomStream,
+  ) {
     this.z = new StandardNormal(rng);
   }
   sample(): number {
@@ -170,7 +188,11 @@ class GammaSampler implements Sampler {
   private readonly d: number;
   private readonly c: number;
   private readonly boost: number;
-  constructor(shape: number, private readonly scaleMs: number, private readonly rng: RandomStream) {
+  constructor(
+    shape: number,
+    private readonly scaleMs: number,
+    private readonly rng: RandomStream,
+  ) {
     this.z = new StandardNormal(rng);
     const a = shape < 1 ? shape + 1 : shape;
     this.boost = shape < 1 ? 1 / shape : 0;
@@ -190,18 +212,22 @@ class GammaSampler implements Sampler {
         break;
       }
     }
-    if (this.boost !== 0) x *= Math.pow(1 - this.rng.next(), this.boost);
+    if (this.boost !== 0) x *= (1 - this.rng.next()) ** this.boost;
     return x * this.scaleMs;
   }
 }
 
 class ParetoSampler implements Sampler {
   private readonly invShape: number;
-  constructor(private readonly scaleMs: number, shape: number, private readonly rng: RandomStream) {
+  constructor(
+    private readonly scaleMs: number,
+    shape: number,
+    private readonly rng: RandomStream,
+  ) {
     this.invShape = 1 / shape;
   }
   sample(): number {
-    return this.scaleMs / Math.pow(1 - this.rng.next(), this.invShape);
+    return this.scaleMs / (1 - this.rng.next()) ** this.invShape;
   }
 }
 
@@ -220,7 +246,10 @@ export class PercentileSampler implements Sampler {
   private readonly tailSlope: number;
   private readonly bounded: boolean;
 
-  constructor(points: readonly { q: number; valueMs: number }[], private readonly rng: RandomStream | null) {
+  constructor(
+    points: readonly { q: number; valueMs: number }[],
+    private readonly rng: RandomStream | null,
+  ) {
     const sorted = [...points].sort((a, b) => a.q - b.q);
     if (sorted.length === 0 || sorted[0].q > 0) sorted.unshift({ q: 0, valueMs: 0 });
     this.qs = sorted.map((p) => p.q);
@@ -277,7 +306,10 @@ export class PercentileSampler implements Sampler {
 class MixSampler implements Sampler {
   private readonly cumulative: Float64Array;
   private readonly samplers: Sampler[];
-  constructor(parts: readonly { weight: number; dist: DistSpec }[], private readonly rng: RandomStream) {
+  constructor(
+    parts: readonly { weight: number; dist: DistSpec }[],
+    private readonly rng: RandomStream,
+  ) {
     const total = parts.reduce((s, p) => s + p.weight, 0);
     this.cumulative = new Float64Array(parts.length);
     let acc = 0;

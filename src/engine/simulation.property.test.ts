@@ -93,7 +93,8 @@ class Reference implements Scheduler {
       this.fire();
       n++;
     }
-    if (!this.stopped && untilMs !== Infinity && untilMs > this.nowMs && (this.queue.length === 0 || this.queue[0].timeMs > untilMs)) this.nowMs = untilMs;
+    if (!this.stopped && untilMs !== Infinity && untilMs > this.nowMs && (this.queue.length === 0 || this.queue[0].timeMs > untilMs))
+      this.nowMs = untilMs;
     return n;
   }
   step() {
@@ -136,7 +137,14 @@ type Op =
 const delay = fc.integer({ min: 0, max: 40 }).map((x) => x / 2);
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('bulk' as const), n: fc.integer({ min: 200, max: 3000 }), spread: fc.integer({ min: 1, max: 200 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('bulk' as const),
+      n: fc.integer({ min: 200, max: 3000 }),
+      spread: fc.integer({ min: 1, max: 200 }),
+    }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ kind: fc.constant('schedule' as const), delay }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('scheduleAt' as const), offset: delay }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }), weight: 3 },
@@ -144,7 +152,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   {
     arbitrary: fc.record({
       kind: fc.constant('run' as const),
-      slice: fc.oneof(fc.integer({ min: 0, max: 60 }).map((x) => x / 4), fc.constant(Infinity)),
+      slice: fc.oneof(
+        fc.integer({ min: 0, max: 60 }).map((x) => x / 4),
+        fc.constant(Infinity),
+      ),
       maxEvents: fc.option(fc.integer({ min: 0, max: 500 }), { nil: null }),
     }),
     weight: 4,
@@ -216,11 +227,16 @@ describe('Simulation against a sorted-array reference', () => {
   it('dispatches the same events at the same times, with the same clock and counts, under any interleaving', () => {
     fc.assert(
       // compaction of cancelled events: at the default threshold, or after every few cancellations
-      fc.property(fc.array(op, { minLength: 1, maxLength: 60 }), fc.integer(), fc.option(fc.integer({ min: 0, max: 16 }), { nil: undefined }), (ops, salt, compactMin) => {
-        const real = execute(new Real(compactMin), ops, salt);
-        const reference = execute(new Reference(), ops, salt);
-        expect(real).toEqual(reference);
-      }),
+      fc.property(
+        fc.array(op, { minLength: 1, maxLength: 60 }),
+        fc.integer(),
+        fc.option(fc.integer({ min: 0, max: 16 }), { nil: undefined }),
+        (ops, salt, compactMin) => {
+          const real = execute(new Real(compactMin), ops, salt);
+          const reference = execute(new Reference(), ops, salt);
+          expect(real).toEqual(reference);
+        },
+      ),
       { numRuns: 60, seed: 20261130 },
     );
   });

@@ -75,7 +75,11 @@ describe('Simulation', () => {
     expect(sim.runUntil(100, 0)).toBe(0); // maxEvents
     expect(sim.nowMs).toBe(20);
     sim.runUntil(100);
-    expect(r.log).toEqual([[10, 1, null], [20, 2, null], [25, 3, null]]);
+    expect(r.log).toEqual([
+      [10, 1, null],
+      [20, 2, null],
+      [25, 3, null],
+    ]);
     expect(sim.nowMs).toBe(100);
   });
 

@@ -13,7 +13,11 @@ export class ZipfSampler {
   private readonly hIntegralN: number;
   private readonly s: number;
 
-  constructor(readonly n: number, readonly exponent: number, private readonly rng: RandomStream) {
+  constructor(
+    readonly n: number,
+    readonly exponent: number,
+    private readonly rng: RandomStream,
+  ) {
     if (!(n >= 1) || !Number.isInteger(n)) throw new Error(`zipf: n must be a whole number >= 1, not ${n}`);
     if (!(exponent > 0)) throw new Error(`zipf: exponent must be > 0, not ${exponent}`);
     this.hIntegralX1 = this.hIntegral(1.5) - 1;
@@ -64,7 +68,7 @@ function helper2(x: number): number {
 export function zipfProbabilities(n: number, exponent: number): Float64Array {
   const p = new Float64Array(n);
   let sum = 0;
-  for (let k = 1; k <= n; k++) sum += p[k - 1] = Math.pow(k, -exponent);
+  for (let k = 1; k <= n; k++) sum += p[k - 1] = k ** -exponent;
   for (let i = 0; i < n; i++) p[i] /= sum;
   return p;
 }

@@ -76,7 +76,10 @@ class LeastRequests implements Balancer {
 
 /** Two distinct replicas drawn at random; the cheaper one wins (Mitzenmacher's power of two choices). */
 class PowerOfTwo implements Balancer {
-  constructor(private readonly rng: RandomStream, private readonly cost: (r: Balanced) => number) {}
+  constructor(
+    private readonly rng: RandomStream,
+    private readonly cost: (r: Balanced) => number,
+  ) {}
   pick<R extends Balanced>(rs: readonly R[]): R {
     const n = rs.length;
     if (n === 1) return rs[0];

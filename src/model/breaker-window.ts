@@ -107,7 +107,16 @@ export class OutcomeWindow implements OutcomeCounts {
       log.atMs.push(atMs);
       log.flags.push(flags);
     }
-    return new OutcomeWindow(this.kind, this.size, log, start, end + 1, end + 1 - start, failed + (flags & FAILED), slow + ((flags & SLOW) >> 1));
+    return new OutcomeWindow(
+      this.kind,
+      this.size,
+      log,
+      start,
+      end + 1,
+      end + 1 - start,
+      failed + (flags & FAILED),
+      slow + ((flags & SLOW) >> 1),
+    );
   }
 
   /** For `msim machines --json`: the counts, not the log. */

@@ -59,7 +59,8 @@ const newProbes = (c: BreakerConfig) => OutcomeWindow.empty('count', c.halfOpenC
 /** The breaker statechart for one configuration. Pure: drive it with `transition` from xstate. */
 export function createBreakerMachine(config: BreakerConfig) {
   /** The outcomes judged with a result: the ones it joins, and it. */
-  const judged = (context: BreakerContext, e: ResultEvent) => (e.outcomes ?? context.outcomes).add(e.atMs, outcomeFlags(context.config, e.failed, e.durationMs));
+  const judged = (context: BreakerContext, e: ResultEvent) =>
+    (e.outcomes ?? context.outcomes).add(e.atMs, outcomeFlags(context.config, e.failed, e.durationMs));
   return setup({
     types: { context: {} as BreakerContext, events: {} as BreakerEvent },
     guards: {

@@ -18,7 +18,10 @@ type Result = Extract<BreakerEvent, { type: 'RESULT' }>;
 
 function record(c: BreakerConfig, outcomes: readonly Outcome[], e: Result): Outcome[] {
   const o = { atMs: e.atMs, failed: e.failed, slow: c.slowCallMs !== null && e.durationMs > c.slowCallMs };
-  const kept = c.windowKind === 'count' ? outcomes.slice(Math.max(0, outcomes.length - c.windowSize + 1)) : outcomes.filter((x) => x.atMs > e.atMs - c.windowSize);
+  const kept =
+    c.windowKind === 'count'
+      ? outcomes.slice(Math.max(0, outcomes.length - c.windowSize + 1))
+      : outcomes.filter((x) => x.atMs > e.atMs - c.windowSize);
   return [...kept, o];
 }
 
@@ -64,12 +67,21 @@ const randomConfig: fc.Arbitrary<BreakerConfig> = fc.record({
   halfOpenCalls: fc.integer({ min: 1, max: 6 }),
 });
 /** A config, with its time window scaled to the gaps between results (time windows in ms of 1..30 gaps). */
-const scaled = (c: BreakerConfig, gapMs: number): BreakerConfig => (c.windowKind === 'time' ? { ...c, windowSize: c.windowSize * gapMs } : c);
+const scaled = (c: BreakerConfig, gapMs: number): BreakerConfig =>
+  c.windowKind === 'time' ? { ...c, windowSize: c.windowSize * gapMs } : c;
 
-const step = fc.record({ kind: fc.integer({ min: 0, max: 99 }), roll: fc.integer({ min: 0, max: 99 }), durationMs: fc.integer({ min: 0, max: 200 }), gap: fc.integer({ min: 0, max: 4 }) });
+const step = fc.record({
+  kind: fc.integer({ min: 0, max: 99 }),
+  roll: fc.integer({ min: 0, max: 99 }),
+  durationMs: fc.integer({ min: 0, max: 200 }),
+  gap: fc.integer({ min: 0, max: 4 }),
+});
 
 /** Events from random steps: mostly results (failing with probability failPercent), some probes and open timeouts; times never go back. */
-function events(steps: fc.Arbitrary<{ kind: number; roll: number; durationMs: number; gap: number }[]>, gapMs: number): fc.Arbitrary<BreakerEvent[]> {
+function events(
+  steps: fc.Arbitrary<{ kind: number; roll: number; durationMs: number; gap: number }[]>,
+  gapMs: number,
+): fc.Arbitrary<BreakerEvent[]> {
   return fc.record({ failPercent: fc.integer({ min: 0, max: 100 }), steps }).map(({ failPercent, steps }) => {
     let atMs = 0;
     return steps.map((s): BreakerEvent => {
@@ -110,7 +122,9 @@ describe('breaker against the list-based original (property)', () => {
   it('random configurations, count and time windows: the same state after every event', () => {
     fc.assert(
       fc.property(
-        randomConfig.chain((c) => fc.tuple(fc.constant(c), fc.integer({ min: 1, max: 50 }))).chain(([c, gapMs]) => fc.tuple(fc.constant(scaled(c, gapMs)), events(fc.array(step, { maxLength: 150, size: 'max' }), gapMs))),
+        randomConfig
+          .chain((c) => fc.tuple(fc.constant(c), fc.integer({ min: 1, max: 50 })))
+          .chain(([c, gapMs]) => fc.tuple(fc.constant(scaled(c, gapMs)), events(fc.array(step, { maxLength: 150, size: 'max' }), gapMs))),
         ([config, evs]) => check(config, evs),
       ),
       { numRuns: 300, interruptAfterTimeLimit: 20_000 },
@@ -121,7 +135,9 @@ describe('breaker against the list-based original (property)', () => {
     const preset = fc.constantFrom(...(Object.keys(BREAKER_PRESETS) as (keyof typeof BREAKER_PRESETS)[]));
     fc.assert(
       fc.property(
-        preset.chain((p) => fc.tuple(fc.constant(BREAKER_PRESETS[p]), events(fc.array(step, { minLength: 100, maxLength: 400, size: 'max' }), 100))),
+        preset.chain((p) =>
+          fc.tuple(fc.constant(BREAKER_PRESETS[p]), events(fc.array(step, { minLength: 100, maxLength: 400, size: 'max' }), 100)),
+        ),
         ([config, evs]) => check(config, evs),
       ),
       { numRuns: 40, interruptAfterTimeLimit: 20_000 },
@@ -134,32 +150,37 @@ describe('outcome window', () => {
     // a tree of windows: each new one is made from a random earlier one, as if snapshots were reused
     const op = fc.record({ from: fc.nat(), gapMs: fc.integer({ min: 0, max: 30 }), flags: fc.integer({ min: 0, max: 3 }) });
     fc.assert(
-      fc.property(fc.constantFrom('count' as const, 'time' as const), fc.integer({ min: 1, max: 40 }), fc.array(op, { maxLength: 300 }), (kind, size, ops) => {
-        const windows = [OutcomeWindow.empty(kind, size)];
-        const lists: { atMs: number; flags: number }[][] = [[]];
-        for (const o of ops) {
-          const i = o.from % windows.length;
-          const list = lists[i];
-          const atMs = (list.at(-1)?.atMs ?? 0) + o.gapMs;
-          const kept = kind === 'count' ? list.slice(Math.max(0, list.length - size + 1)) : list.filter((x) => x.atMs > atMs - size);
-          const next = [...kept, { atMs, flags: o.flags }];
-          windows.push(windows[i].add(atMs, o.flags));
-          lists.push(next);
-        }
-        windows.forEach((w, i) => {
-          expect(w.calls).toBe(lists[i].length);
-          expect(w.failed).toBe(lists[i].filter((x) => x.flags & FAILED).length);
-          expect(w.slow).toBe(lists[i].filter((x) => x.flags & SLOW).length);
-        });
-        // and adding to any of them again still agrees (its stretch of the log was not disturbed)
-        windows.forEach((w, i) => {
-          const list = lists[i];
-          const atMs = (list.at(-1)?.atMs ?? 0) + 1;
-          const kept = kind === 'count' ? list.slice(Math.max(0, list.length - size + 1)) : list.filter((x) => x.atMs > atMs - size);
-          expect(w.add(atMs, FAILED).calls).toBe(kept.length + 1);
-          expect(w.add(atMs, FAILED).failed).toBe(kept.filter((x) => x.flags & FAILED).length + 1);
-        });
-      }),
+      fc.property(
+        fc.constantFrom('count' as const, 'time' as const),
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(op, { maxLength: 300 }),
+        (kind, size, ops) => {
+          const windows = [OutcomeWindow.empty(kind, size)];
+          const lists: { atMs: number; flags: number }[][] = [[]];
+          for (const o of ops) {
+            const i = o.from % windows.length;
+            const list = lists[i];
+            const atMs = (list.at(-1)?.atMs ?? 0) + o.gapMs;
+            const kept = kind === 'count' ? list.slice(Math.max(0, list.length - size + 1)) : list.filter((x) => x.atMs > atMs - size);
+            const next = [...kept, { atMs, flags: o.flags }];
+            windows.push(windows[i].add(atMs, o.flags));
+            lists.push(next);
+          }
+          windows.forEach((w, i) => {
+            expect(w.calls).toBe(lists[i].length);
+            expect(w.failed).toBe(lists[i].filter((x) => x.flags & FAILED).length);
+            expect(w.slow).toBe(lists[i].filter((x) => x.flags & SLOW).length);
+          });
+          // and adding to any of them again still agrees (its stretch of the log was not disturbed)
+          windows.forEach((w, i) => {
+            const list = lists[i];
+            const atMs = (list.at(-1)?.atMs ?? 0) + 1;
+            const kept = kind === 'count' ? list.slice(Math.max(0, list.length - size + 1)) : list.filter((x) => x.atMs > atMs - size);
+            expect(w.add(atMs, FAILED).calls).toBe(kept.length + 1);
+            expect(w.add(atMs, FAILED).failed).toBe(kept.filter((x) => x.flags & FAILED).length + 1);
+          });
+        },
+      ),
       { numRuns: 300 },
     );
   });

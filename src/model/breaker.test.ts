@@ -74,19 +74,39 @@ describe('circuit breakers in the model', () => {
   it('the issue example breaker settings load (resilience4j preset with overrides)', () => {
     const spec = loadScenarioText(yaml('{ preset: resilience4j, failureRate: 50%, window: 20, open: 5s, halfOpenCalls: 3 }'), 'b.yaml');
     const cfg = spec.services.a.endpoints.default.steps[0][0].breaker!.config;
-    expect(cfg).toEqual({ windowKind: 'count', windowSize: 20, minCalls: 20, failureRate: 0.5, slowCallMs: 60_000, slowCallRate: 1, openMs: 5000, halfOpenCalls: 3 });
-    expect(() => loadScenarioText(yaml('{ preset: resilience5j, window: 10x }'), 'b.yaml')).toThrow(/preset: expected one of hystrix, resilience4j, polly, opossum, found "resilience5j"; did you mean "resilience4j"\?[\s\S]*window: expected a number of calls/);
+    expect(cfg).toEqual({
+      windowKind: 'count',
+      windowSize: 20,
+      minCalls: 20,
+      failureRate: 0.5,
+      slowCallMs: 60_000,
+      slowCallRate: 1,
+      openMs: 5000,
+      halfOpenCalls: 3,
+    });
+    expect(() => loadScenarioText(yaml('{ preset: resilience5j, window: 10x }'), 'b.yaml')).toThrow(
+      /preset: expected one of hystrix, resilience4j, polly, opossum, found "resilience5j"; did you mean "resilience4j"\?[\s\S]*window: expected a number of calls/,
+    );
   });
 
   it('the report lists every breaker, also the ones that never changed state, and those of added replicas', () => {
-    const run = new Run(loadScenarioText(yaml('{ preset: hystrix }').replace('a: { cores: 8', 'a: { replicas: 2, cores: 8').replace('calls: [{ to: b,', 'calls: [{ to: c, breaker: { preset: opossum, scope: service } }, { to: b,') + '  c: { cores: 8, cpu: 1ms }\n', 'b.yaml'));
+    const run = new Run(
+      loadScenarioText(
+        `${yaml('{ preset: hystrix }').replace('a: { cores: 8', 'a: { replicas: 2, cores: 8').replace('calls: [{ to: b,', 'calls: [{ to: c, breaker: { preset: opossum, scope: service } }, { to: b,')}  c: { cores: 8, cpu: 1ms }\n`,
+        'b.yaml',
+      ),
+    );
     run.advance(10_000);
     run.intervene('add-replica', 'a');
     run.intervene('kill-replica', 'c'); // a->c opens once half the calls of its 10 s window failed
     const r = run.runToEnd();
     const never = { preset: 'hystrix', scope: 'replica', state: 'closed', transitions: [], transitionCount: 0, openMs: 0 };
     expect(r.breakers).toEqual({
-      'a->c': expect.objectContaining({ preset: 'opossum', scope: 'service', transitions: expect.arrayContaining([{ atMs: expect.any(Number), from: 'closed', to: 'open' }]) }),
+      'a->c': expect.objectContaining({
+        preset: 'opossum',
+        scope: 'service',
+        transitions: expect.arrayContaining([{ atMs: expect.any(Number), from: 'closed', to: 'open' }]),
+      }),
       'a#0->b': never,
       'a#1->b': never,
       'a#2->b': never,

@@ -93,7 +93,12 @@ export class Breaker extends BreakerCore implements EventTarget {
   disabled = false;
 
   /** `caller` is the calling service (its replica's, or its own with scope: service). */
-  constructor(readonly name: string, readonly caller: Service, readonly spec: BreakerSpec, private readonly world: World) {
+  constructor(
+    readonly name: string,
+    readonly caller: Service,
+    readonly spec: BreakerSpec,
+    private readonly world: World,
+  ) {
     super(spec.config);
   }
 

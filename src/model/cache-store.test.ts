@@ -9,7 +9,10 @@ class ReferenceCache {
   evictions = 0;
   expirations = 0;
   private clock = 0;
-  constructor(readonly capacity: number, readonly eviction: Eviction) {}
+  constructor(
+    readonly capacity: number,
+    readonly eviction: Eviction,
+  ) {}
   get(key: number, now: number): boolean {
     const i = this.entries.findIndex((e) => e.key === key);
     if (i < 0) return false;
@@ -30,7 +33,8 @@ class ReferenceCache {
       return;
     }
     if (this.entries.length === this.capacity) {
-      const rank = (x: (typeof this.entries)[number]) => (this.eviction === 'lru' ? [x.lastUse] : this.eviction === 'fifo' ? [x.inserted] : [x.uses, x.lastUse]);
+      const rank = (x: (typeof this.entries)[number]) =>
+        this.eviction === 'lru' ? [x.lastUse] : this.eviction === 'fifo' ? [x.inserted] : [x.uses, x.lastUse];
       let victim = 0;
       for (let i = 1; i < this.entries.length; i++) {
         const a = rank(this.entries[i]);
@@ -55,7 +59,7 @@ describe('CacheStore', () => {
       const store = new CacheStore(50, eviction);
       const ref = new ReferenceCache(50, eviction);
       for (let i = 0; i < 20_000; i++) {
-        const key = Math.floor(Math.pow(rng.next(), 2) * 200); // skewed, so hits and evictions both happen
+        const key = Math.floor(rng.next() ** 2 * 200); // skewed, so hits and evictions both happen
         const op = rng.next();
         if (op < 0.6) {
           const hit = store.get(key, 0) >= 0;
@@ -76,7 +80,13 @@ describe('CacheStore', () => {
       expect(store.evictions).toBe(ref.evictions);
       // the eviction order itself
       const expected = [...ref.entries]
-        .sort((a, b) => (eviction === 'lru' ? a.lastUse - b.lastUse : eviction === 'fifo' ? a.inserted - b.inserted : a.uses - b.uses || a.lastUse - b.lastUse))
+        .sort((a, b) =>
+          eviction === 'lru'
+            ? a.lastUse - b.lastUse
+            : eviction === 'fifo'
+              ? a.inserted - b.inserted
+              : a.uses - b.uses || a.lastUse - b.lastUse,
+        )
         .map((e) => e.key);
       expect(store.order()).toEqual(expected);
     });

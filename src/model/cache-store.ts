@@ -41,7 +41,11 @@ export class CacheStore {
   private readonly mask: number;
   private readonly shift: number;
 
-  constructor(readonly capacity: number, readonly eviction: Eviction, private readonly rng: RandomStream | null = null) {
+  constructor(
+    readonly capacity: number,
+    readonly eviction: Eviction,
+    private readonly rng: RandomStream | null = null,
+  ) {
     if (!(capacity >= 1) || !Number.isInteger(capacity)) throw new Error(`cache capacity must be a whole number >= 1, not ${capacity}`);
     if (eviction === 'random' && rng === null) throw new Error('random eviction needs a random stream');
     this.keys = new Int32Array(capacity);

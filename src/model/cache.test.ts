@@ -55,7 +55,10 @@ describe('multi-level lookup', () => {
   });
 
   it('TTL: the one key expires every 2 s and is fetched again (5 origin runs in 10 s)', () => {
-    const r = run(oneKey().replace('l1: { kind: local, capacity: 10, hit: 10us }', 'l1: { kind: local, capacity: 10, hit: 10us, ttl: 2s }'), 1);
+    const r = run(
+      oneKey().replace('l1: { kind: local, capacity: 10, hit: 10us }', 'l1: { kind: local, capacity: 10, hit: 10us, ttl: 2s }'),
+      1,
+    );
     expect(r.caches.l1.expirations).toBe(4);
     expect(r.caches.l1.misses).toBe(5);
     // l2 has no TTL: after the first fill, L1's refills come from it
@@ -65,7 +68,9 @@ describe('multi-level lookup', () => {
 
 describe('writes', () => {
   const twoKeysWrites = (onWrite: string) =>
-    oneKey('', 'cache: [l1, l2]', '{ count: 1, writes: 10% }').replace('l2: { kind: shared, capacity: 10, hit: 50us }', `l2: { kind: shared, capacity: 10, hit: 50us, onWrite: ${onWrite} }`).replace('l1: { kind: local, capacity: 10, hit: 10us }', `l1: { kind: local, capacity: 10, hit: 10us, onWrite: ${onWrite} }`);
+    oneKey('', 'cache: [l1, l2]', '{ count: 1, writes: 10% }')
+      .replace('l2: { kind: shared, capacity: 10, hit: 50us }', `l2: { kind: shared, capacity: 10, hit: 50us, onWrite: ${onWrite} }`)
+      .replace('l1: { kind: local, capacity: 10, hit: 10us }', `l1: { kind: local, capacity: 10, hit: 10us, onWrite: ${onWrite} }`);
 
   it('invalidate: every write goes to the origin and drops the key from every level, so the next read misses', () => {
     const r = run(twoKeysWrites('invalidate'));
@@ -90,14 +95,17 @@ describe('writes', () => {
   });
 
   it("an endpoint's onWrite overrides its caches': update through an invalidating cache", () => {
-    const r = run(twoKeysWrites('invalidate').replace('get: { keys: k, cache: [l1, l2],', 'get: { keys: k, cache: [l1, l2], onWrite: update,'));
+    const r = run(
+      twoKeysWrites('invalidate').replace('get: { keys: k, cache: [l1, l2],', 'get: { keys: k, cache: [l1, l2], onWrite: update,'),
+    );
     expect(r.caches.l1.misses).toBeLessThanOrEqual(1);
     expect(r.caches.l1.writes).toBe(r.cachedEndpoints['api.get'].writes);
     expect(r.edges['api->l2'].attempts).toBe(r.caches.l2.lookups + r.caches.l2.fills); // sets only, no dels
   });
 
   it("a local cache is per replica: a write drops the key from the writing replica's copy only", () => {
-    const world = new Run(spec(twoKeysWrites('invalidate').replace('replicas: 1', 'replicas: 2').replace('cache: [l1, l2]', 'cache: l1'))).world;
+    const world = new Run(spec(twoKeysWrites('invalidate').replace('replicas: 1', 'replicas: 2').replace('cache: [l1, l2]', 'cache: l1')))
+      .world;
     const [a, b] = world.service('api').replicas;
     const holds = (r: typeof a) => r.cacheCopies[0]?.store.has(0, world.sim.nowMs) ?? false;
     let writes = 0;
@@ -160,7 +168,12 @@ faults:
   });
 
   it('with a timeout, lookups of a node that dies under them fail fast to the origin, counted as errors', () => {
-    const r = run(yaml.replace('l2: { kind: shared, replicas: 2, capacity: 1000 }', 'l2: { kind: shared, replicas: 2, capacity: 1000, timeout: 5ms }').replace('faults:', 'discovery: { delay: 2s }\nfaults:').replace('  - { at: 10s, for: 1s, kill: api#0 }\n', ''));
+    const r = run(
+      yaml
+        .replace('l2: { kind: shared, replicas: 2, capacity: 1000 }', 'l2: { kind: shared, replicas: 2, capacity: 1000, timeout: 5ms }')
+        .replace('faults:', 'discovery: { delay: 2s }\nfaults:')
+        .replace('  - { at: 10s, for: 1s, kill: api#0 }\n', ''),
+    );
     expect(r.caches.l2.errors).toBeGreaterThan(0);
     expect(r.requests.failed).toBe(0); // a cache failure is a miss, not an error
   });

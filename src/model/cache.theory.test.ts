@@ -41,7 +41,7 @@ function simulateHitRatio(n: number, exponent: number, capacity: number, evictio
   return estimate(means);
 }
 
-describe('LRU under Zipf popularity agrees with Che\'s approximation (within 1.5 points)', () => {
+describe("LRU under Zipf popularity agrees with Che's approximation (within 1.5 points)", () => {
   const cases: [number, number, number][] = [
     [100_000, 0.8, 1_000],
     [100_000, 0.8, 10_000],
@@ -59,7 +59,7 @@ describe('LRU under Zipf popularity agrees with Che\'s approximation (within 1.5
     });
   }
 
-  it("the solver reproduces the published Che values (100,000 objects: 20%/47% at alpha 0.8, 51%/74% at 1.0)", () => {
+  it('the solver reproduces the published Che values (100,000 objects: 20%/47% at alpha 0.8, 51%/74% at 1.0)', () => {
     const p08 = zipfProbabilities(100_000, 0.8);
     const p10 = zipfProbabilities(100_000, 1.0);
     expect(cheLruHitRatio(p08, 1_000)).toBeCloseTo(0.2, 1);
@@ -135,7 +135,8 @@ describe('TTL caches: a key requested as a Poisson process at rate lambda hits l
 describe('end to end: a scenario with an in-process LRU cache', () => {
   it("reports a hit ratio within 1.5 points of Che's approximation", () => {
     // one replica, 2,000 requests/s for 300 s; the first 60 s (120,000 requests, 120x the capacity) are warm-up
-    const [report] = replicate(`
+    const [report] = replicate(
+      `
 name: che
 duration: 300s
 warmup: 60s
@@ -150,7 +151,9 @@ services:
     cores: 4
     endpoints:
       get: { keys: items, cache: l1, cpu: exp(mean=0.5ms) }
-`, [1]);
+`,
+      [1],
+    );
     const che = cheLruHitRatio(zipfProbabilities(100_000, 0.8), 1_000);
     const c = report.caches.l1;
     expect(c.lookups).toBeGreaterThan(450_000);

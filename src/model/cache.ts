@@ -107,7 +107,12 @@ export class CacheLevel {
   readonly service: Service | null;
   private readonly sharedFetches = new Map<number, Fetches>();
 
-  constructor(readonly index: number, readonly spec: CacheSpec, private readonly world: World, private readonly streams: RandomStreams) {
+  constructor(
+    readonly index: number,
+    readonly spec: CacheSpec,
+    private readonly world: World,
+    private readonly streams: RandomStreams,
+  ) {
     this.ttlMs = spec.ttlMs ?? Infinity;
     this.refreshAheadMs = spec.refreshAhead !== null && spec.ttlMs !== null ? spec.refreshAhead * spec.ttlMs : 0;
     this.hitCpu = createSampler(spec.hit, streams.stream(`cache:${spec.name}:hit`));
@@ -153,7 +158,8 @@ export class CacheLevel {
     const counted = !work.again;
     if (slot >= 0) {
       if (counted) this.emit(CacheEvent.Hit, work.key);
-      if (this.refreshAheadMs > 0 && store.expiresAt(slot) - now <= this.refreshAheadMs && store.markRefreshing(slot)) return Found.HitRefresh;
+      if (this.refreshAheadMs > 0 && store.expiresAt(slot) - now <= this.refreshAheadMs && store.markRefreshing(slot))
+        return Found.HitRefresh;
       return Found.Hit;
     }
     const fetches = this.fetchesOf(requester);
@@ -382,7 +388,7 @@ export class CacheFlow {
         } else {
           // a shared cache's fill or write takes effect as it is sent; its message and the node's work follow, unawaited
           const node = level.nodeFor(w.key, replica.location);
-          const copy = node !== null && node.up ? level.copyOf(node) : null;
+          const copy = node?.up ? level.copyOf(node) : null;
           if (w.write) level.write(copy, w.key, onWrite);
           else if (copy !== null) level.fill(copy, w.key);
           const calls = ep.cacheCalls[i]!;

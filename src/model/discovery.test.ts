@@ -17,7 +17,10 @@ services:
 function connectionErrors(delay: string): { times: number[]; report: ReturnType<Run['report']> } {
   const run = new Run(loadScenarioText(yaml(delay), 'd.yaml'));
   const times: number[] = [];
-  run.addListener({ ...nullListener, spanRefused: (s) => s.outcome === Outcome.Unavailable && s.replica !== null && times.push(run.world.sim.nowMs) });
+  run.addListener({
+    ...nullListener,
+    spanRefused: (s) => s.outcome === Outcome.Unavailable && s.replica !== null && times.push(run.world.sim.nowMs),
+  });
   run.advance(10_000);
   run.intervene('kill-replica', 'back');
   run.runToEnd();

@@ -20,7 +20,11 @@ function sentTimes(yaml: string) {
   const run = new Run(loadScenarioText(yaml, 'f.yaml'));
   const failed: number[] = [];
   const ok: { t: number; ms: number }[] = [];
-  run.addListener({ ...nullListener, requestFinished: (r) => (r.outcome === Outcome.Ok ? ok.push({ t: r.intendedMs, ms: r.endMs - r.intendedMs }) : failed.push(r.intendedMs)) });
+  run.addListener({
+    ...nullListener,
+    requestFinished: (r) =>
+      r.outcome === Outcome.Ok ? ok.push({ t: r.intendedMs, ms: r.endMs - r.intendedMs }) : failed.push(r.intendedMs),
+  });
   const report = run.runToEnd();
   return { failed, ok, report };
 }
@@ -71,7 +75,9 @@ services:
   });
 
   it('pause: stop-the-world pauses every 2 s for 150 ms stretch the tail', () => {
-    const r = runScenario(loadScenarioText(base('  - { at: 0s, pause: back, every: 2s, duration: 150ms }').replace('timeout: 500ms', 'timeout: 5s'), 'f.yaml'));
+    const r = runScenario(
+      loadScenarioText(base('  - { at: 0s, pause: back, every: 2s, duration: 150ms }').replace('timeout: 500ms', 'timeout: 5s'), 'f.yaml'),
+    );
     expect(r.latencyMs.p50!).toBeCloseTo(11, 0);
     expect(r.latencyMs.max!).toBeGreaterThan(150);
     expect(r.latencyMs.max!).toBeLessThan(11 + 150 + 20);
@@ -110,7 +116,12 @@ faults:
   });
 
   it('validates kinds and targets with the rest of the file', () => {
-    expect(() => loadScenarioText(base('  - { at: 1s, kill: bak }\n  - { at: 2s, errors: back }\n  - { at: 3s, cpu: back, kill: back, factor: 2 }'), 'f.yaml')).toThrow(
+    expect(() =>
+      loadScenarioText(
+        base('  - { at: 1s, kill: bak }\n  - { at: 2s, errors: back }\n  - { at: 3s, cpu: back, kill: back, factor: 2 }'),
+        'f.yaml',
+      ),
+    ).toThrow(
       /faults\[0\]\.kill: expected a replica \(payment#0\), a service, a datacenter \(region\/dc\) or a region, found "bak"; did you mean "back"\?[\s\S]*faults\[1\]: expected rate: <probability>, found no rate[\s\S]*faults\[2\]: expected exactly one of kill, latency, errors, partition, cpu, pause, found kill and cpu/,
     );
   });
@@ -118,7 +129,8 @@ faults:
 
 describe('what a fault means', () => {
   const run = (yaml: string) => new Run(loadScenarioText(yaml, 'f.yaml')).runToEnd();
-  const one = (fault: string) => `name: l\nduration: 20s\nfaults: [${fault}]\nworkloads: [{ name: w, to: a, arrivals: constant(20/s) }]\nservices: { a: { cpu: 10ms } }\n`;
+  const one = (fault: string) =>
+    `name: l\nduration: 20s\nfaults: [${fault}]\nworkloads: [{ name: w, to: a, arrivals: constant(20/s) }]\nservices: { a: { cpu: 10ms } }\n`;
 
   it('latency multiply: each request waits (factor - 1) x its CPU time, holding its slot; the CPU (and utilization) is unchanged', () => {
     const r = run(one('{ at: 0s, latency: a, multiply: 3 }'));
@@ -134,7 +146,9 @@ describe('what a fault means', () => {
     expect(r.services.a.utilization).toBe(0.5985); // 399 x 30 ms in 20 s
     // one key: every lookup after the first hits the local cache (1 ms of CPU); rpc messages cost 0.5 ms each end
     const cached = (fault: string) =>
-      run(`name: c\nduration: 20s\nfaults: [${fault}]\nrpc: { overhead: 0.5ms }\nkeys: { k: { count: 1 } }\ncaches: { l1: { kind: local, capacity: 10, hit: 1ms } }\nworkloads: [{ name: w, to: a, arrivals: constant(20/s) }]\nservices: { a: { keys: k, cache: l1, cpu: 10ms } }\n`);
+      run(
+        `name: c\nduration: 20s\nfaults: [${fault}]\nrpc: { overhead: 0.5ms }\nkeys: { k: { count: 1 } }\ncaches: { l1: { kind: local, capacity: 10, hit: 1ms } }\nworkloads: [{ name: w, to: a, arrivals: constant(20/s) }]\nservices: { a: { keys: k, cache: l1, cpu: 10ms } }\n`,
+      );
     const base = cached('{ at: 100s, cpu: a, factor: 3 }');
     const slow = cached('{ at: 0s, cpu: a, factor: 3 }');
     // percentiles come from the histogram, within 0.05%
@@ -144,7 +158,9 @@ describe('what a fault means', () => {
   });
 
   it('refuses a latency multiply below 1 on a service (a wait cannot make it faster)', () => {
-    expect(() => loadScenarioText(one('{ at: 0s, latency: a, multiply: 0.5 }'), 'f.yaml')).toThrow(/faults\[0\]\.multiply: expected a factor >= 1 on a service/);
+    expect(() => loadScenarioText(one('{ at: 0s, latency: a, multiply: 0.5 }'), 'f.yaml')).toThrow(
+      /faults\[0\]\.multiply: expected a factor >= 1 on a service/,
+    );
   });
 
   it('counts, for each fault, the requests whose calls reached its target while it was active', () => {

@@ -24,12 +24,18 @@ export function replicasOf(world: World, target: string): Replica[] {
 export class FaultSchedule implements EventTarget {
   private readonly active: boolean[];
 
-  constructor(private readonly world: World, readonly faults: readonly FaultSpec[], private readonly streams: RandomStreams) {
+  constructor(
+    private readonly world: World,
+    readonly faults: readonly FaultSpec[],
+    private readonly streams: RandomStreams,
+  ) {
     this.active = faults.map(() => false);
   }
 
   start(): void {
-    this.faults.forEach((f, i) => this.world.sim.scheduleAt(f.atMs, this, START, i));
+    this.faults.forEach((f, i) => {
+      this.world.sim.scheduleAt(f.atMs, this, START, i);
+    });
   }
 
   handleEvent(code: number, ref: unknown): void {
@@ -69,7 +75,11 @@ export class FaultSchedule implements EventTarget {
         return;
       case 'latency': {
         if (f.target.includes('~')) {
-          world.network?.setLinkFault(f.target, on ? (f.add ? createSampler(f.add, this.streams.stream(`fault:${i}:latency`)) : null) : null, on ? f.multiply : 1);
+          world.network?.setLinkFault(
+            f.target,
+            on ? (f.add ? createSampler(f.add, this.streams.stream(`fault:${i}:latency`)) : null) : null,
+            on ? f.multiply : 1,
+          );
           return;
         }
         const s: Service = world.service(f.target);

@@ -95,7 +95,14 @@ describe('replay', () => {
     // the "live" run: odd slices, interventions between them, quit early
     const live = new Run(spec, { seed: 5 });
     const slices = [333.3, 1000, 17, 2500.25, 640, 5, 1200];
-    const actions: [number, Parameters<Run['intervene']>[0], string][] = [[1, 'add-replica', 'back'], [3, 'kill-replica', 'back'], [4, 'toggle-slow', 'front'], [4, 'double-load', 'front'], [5, 'toggle-errors', 'back'], [6, 'kill-replica', 'front']];
+    const actions: [number, Parameters<Run['intervene']>[0], string][] = [
+      [1, 'add-replica', 'back'],
+      [3, 'kill-replica', 'back'],
+      [4, 'toggle-slow', 'front'],
+      [4, 'double-load', 'front'],
+      [5, 'toggle-errors', 'back'],
+      [6, 'kill-replica', 'front'],
+    ];
     slices.forEach((ms, i) => {
       live.advance(ms, i === 2 ? 50 : Infinity); // one slice cut by an event budget, mid-time
       for (const [at, intent, svc] of actions) if (at === i) live.intervene(intent, svc);

@@ -3,7 +3,18 @@ import type { Service } from './service.js';
 import type { Workload } from './workload.js';
 import type { World } from './world.js';
 
-export const INTERVENTION_ACTIONS = ['add-replica', 'remove-replica', 'kill-replica', 'slow-on', 'slow-off', 'errors-on', 'errors-off', 'breakers-toggle', 'double-load', 'flush-caches'] as const;
+export const INTERVENTION_ACTIONS = [
+  'add-replica',
+  'remove-replica',
+  'kill-replica',
+  'slow-on',
+  'slow-off',
+  'errors-on',
+  'errors-off',
+  'breakers-toggle',
+  'double-load',
+  'flush-caches',
+] as const;
 export type InterventionAction = (typeof INTERVENTION_ACTIONS)[number];
 
 /** A concrete intervention, as recorded in the report and replayed by `--replay`. */
@@ -15,7 +26,15 @@ export interface Intervention {
 }
 
 /** What the user asked for on a service; `resolve` turns it into a concrete intervention. */
-export type InterventionIntent = 'add-replica' | 'remove-replica' | 'kill-replica' | 'toggle-slow' | 'toggle-errors' | 'toggle-breakers' | 'double-load' | 'flush-caches';
+export type InterventionIntent =
+  | 'add-replica'
+  | 'remove-replica'
+  | 'kill-replica'
+  | 'toggle-slow'
+  | 'toggle-errors'
+  | 'toggle-breakers'
+  | 'double-load'
+  | 'flush-caches';
 
 export const SLOW_FACTOR = 3;
 export const INJECTED_ERROR_RATE = 0.2;
@@ -31,7 +50,9 @@ export function resolveIntervention(world: World, intent: InterventionIntent, se
     case 'add-replica':
       return ok('add-replica');
     case 'remove-replica':
-      return svc.upReplicas().length > 1 ? ok('remove-replica') : { ok: false, message: `${serviceName}: cannot remove its last replica (k kills it)` };
+      return svc.upReplicas().length > 1
+        ? ok('remove-replica')
+        : { ok: false, message: `${serviceName}: cannot remove its last replica (k kills it)` };
     case 'kill-replica': {
       const victim = svc.upReplicas()[0];
       return victim ? ok('kill-replica', victim.id) : { ok: false, message: `${serviceName}: no replica is up` };
@@ -43,9 +64,13 @@ export function resolveIntervention(world: World, intent: InterventionIntent, se
     case 'toggle-breakers':
       return ok('breakers-toggle');
     case 'double-load':
-      return workloadsReaching(world, svc).length > 0 ? ok('double-load') : { ok: false, message: `${serviceName}: no workload reaches it` };
+      return workloadsReaching(world, svc).length > 0
+        ? ok('double-load')
+        : { ok: false, message: `${serviceName}: no workload reaches it` };
     case 'flush-caches':
-      return svc.replicas.some((r) => r.cacheCopies.some((c) => c !== undefined)) ? ok('flush-caches') : { ok: false, message: `${serviceName}: it holds no cache (a shared cache's nodes, or replicas with a local cache)` };
+      return svc.replicas.some((r) => r.cacheCopies.some((c) => c !== undefined))
+        ? ok('flush-caches')
+        : { ok: false, message: `${serviceName}: it holds no cache (a shared cache's nodes, or replicas with a local cache)` };
   }
 }
 

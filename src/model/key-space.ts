@@ -33,7 +33,12 @@ export class KeySource {
   private readonly writeRng: RandomStream;
   readonly writeShare: number;
 
-  constructor(readonly space: KeySpaceSpec, offset: number, streams: RandomStreams, endpointId: string) {
+  constructor(
+    readonly space: KeySpaceSpec,
+    offset: number,
+    streams: RandomStreams,
+    endpointId: string,
+  ) {
     this.keys = createKeySampler(space, offset, streams.stream(`keys:${space.name}:${endpointId}`));
     this.writeRng = streams.stream(`keys:${space.name}:${endpointId}:writes`);
     this.writeShare = space.writes;

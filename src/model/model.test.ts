@@ -126,7 +126,10 @@ services:
   });
 
   it('rate schedule: steps and linear ramps', () => {
-    const schedule = [{ atMs: 10_000, ratePerSec: 200, rampMs: 0 }, { atMs: 20_000, ratePerSec: 100, rampMs: 10_000 }];
+    const schedule = [
+      { atMs: 10_000, ratePerSec: 200, rampMs: 0 },
+      { atMs: 20_000, ratePerSec: 100, rampMs: 10_000 },
+    ];
     expect(rateAt(50, schedule, 5_000)).toBe(50);
     expect(rateAt(50, schedule, 10_000)).toBe(200);
     expect(rateAt(50, schedule, 25_000)).toBe(150);

@@ -186,7 +186,9 @@ services:
   });
 
   it('refuses unknown loss keys', () => {
-    expect(() => loadScenarioText(wire('{ loss: { crossRegon: 1% } }'), 'w.yaml')).toThrow(/network\.loss\.crossRegon: expected a hop class \(sameDatacenter, crossDatacenter, crossRegion\) or a region pair such as us~eu, found "crossRegon"; did you mean "crossRegion"\?/);
+    expect(() => loadScenarioText(wire('{ loss: { crossRegon: 1% } }'), 'w.yaml')).toThrow(
+      /network\.loss\.crossRegon: expected a hop class \(sameDatacenter, crossDatacenter, crossRegion\) or a region pair such as us~eu, found "crossRegon"; did you mean "crossRegion"\?/,
+    );
   });
 });
 

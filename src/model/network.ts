@@ -50,7 +50,11 @@ export class Network {
   private readonly linkFaults: ({ add: Sampler | null; multiply: number } | null)[][];
   private readonly regionIndex: Map<string, number>;
 
-  constructor(readonly spec: NetworkSpec, regions: readonly string[], streams: RandomStreams) {
+  constructor(
+    readonly spec: NetworkSpec,
+    regions: readonly string[],
+    streams: RandomStreams,
+  ) {
     this.byClass = HOP_CLASSES.map((c) => createSampler(spec.delay[c], streams.stream(`network:${c}`)));
     const links = new Map<string, Sampler>();
     for (const [key, d] of Object.entries(spec.links)) links.set(key, createSampler(d, streams.stream(`network:link:${key}`)));

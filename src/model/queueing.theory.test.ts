@@ -18,8 +18,11 @@ const HIST_REL = 0.0005; // histogram percentile error bound
 function expectAgrees(samples: number[], theory: number, opts: { maxRelSe: number; percentile?: boolean }) {
   const e = estimate(samples);
   const slack = e.halfWidth999 + (opts.percentile ? HIST_REL * theory : 0);
-  expect(e.se / theory, `relative SE ${(100 * e.se / theory).toFixed(2)}% too large for a meaningful test`).toBeLessThan(opts.maxRelSe);
-  expect(Math.abs(e.mean - theory), `estimate ${e.mean.toFixed(3)} vs theory ${theory.toFixed(3)} (99.9% half-width ${slack.toFixed(3)})`).toBeLessThanOrEqual(slack);
+  expect(e.se / theory, `relative SE ${((100 * e.se) / theory).toFixed(2)}% too large for a meaningful test`).toBeLessThan(opts.maxRelSe);
+  expect(
+    Math.abs(e.mean - theory),
+    `estimate ${e.mean.toFixed(3)} vs theory ${theory.toFixed(3)} (99.9% half-width ${slack.toFixed(3)})`,
+  ).toBeLessThanOrEqual(slack);
 }
 
 const mm = (rate: number, cpu: string, cores = 1, measureS: number, warmupS: number) => `
@@ -39,10 +42,22 @@ describe('M/M/1 (service rate 100/s): response time is exponential with rate mu 
       const lambda = 100 * rho;
       const reports = replicate(mm(lambda, 'exp(mean=10ms)', 1, (SCALE * 200_000) / lambda, 100), seedsUpTo(R));
       const meanMs = 1000 / (100 - lambda);
-      expectAgrees(reports.map((r) => r.latencyMs.mean!), meanMs, { maxRelSe: 0.02 });
-      expectAgrees(reports.map((r) => r.latencyMs.p99!), Math.log(100) * meanMs, { maxRelSe: 0.03, percentile: true });
+      expectAgrees(
+        reports.map((r) => r.latencyMs.mean!),
+        meanMs,
+        { maxRelSe: 0.02 },
+      );
+      expectAgrees(
+        reports.map((r) => r.latencyMs.p99!),
+        Math.log(100) * meanMs,
+        { maxRelSe: 0.03, percentile: true },
+      );
       // utilization is rho, and Little's law holds at the service
-      expectAgrees(reports.map((r) => r.services.s.utilization!), rho, { maxRelSe: 0.01 });
+      expectAgrees(
+        reports.map((r) => r.services.s.utilization!),
+        rho,
+        { maxRelSe: 0.01 },
+      );
     });
   }
 });
@@ -57,7 +72,11 @@ describe('M/M/c: mean wait against Erlang C (rho 0.8, 10 ms service per core)', 
     });
   }
   function reportsCheck(reports: ReturnType<typeof replicate>, theory: number) {
-    expectAgrees(reports.map((r) => r.latencyMs.mean!), theory, { maxRelSe: 0.02 });
+    expectAgrees(
+      reports.map((r) => r.latencyMs.mean!),
+      theory,
+      { maxRelSe: 0.02 },
+    );
   }
   it('Erlang C helper matches published values (0.711, 0.596, 0.458 at rho 0.8)', () => {
     expect(erlangC(2, 1.6)).toBeCloseTo(0.711, 3);
@@ -69,7 +88,11 @@ describe('M/M/c: mean wait against Erlang C (rho 0.8, 10 ms service per core)', 
 describe('M/D/1: Pollaczek-Khinchine', () => {
   it('rho 0.8, 10 ms constant service: W = 1/mu + rho/(2 mu (1 - rho)) = 30 ms', () => {
     const reports = replicate(mm(80, '10ms', 1, SCALE * 2500, 60), seedsUpTo(R));
-    expectAgrees(reports.map((r) => r.latencyMs.mean!), 30, { maxRelSe: 0.02 });
+    expectAgrees(
+      reports.map((r) => r.latencyMs.mean!),
+      30,
+      { maxRelSe: 0.02 },
+    );
   });
 });
 
@@ -86,10 +109,22 @@ services:
 `;
     const reports = replicate(yaml, seedsUpTo(R));
     // Erlang-2 quantile: 1 - e^-x (1 + x) = 0.99  =>  x = 6.638352
-    expectAgrees(reports.map((r) => r.latencyMs.mean!), 100, { maxRelSe: 0.02 });
-    expectAgrees(reports.map((r) => r.latencyMs.p99!), (6.638352 / 20) * 1000, { maxRelSe: 0.03, percentile: true });
+    expectAgrees(
+      reports.map((r) => r.latencyMs.mean!),
+      100,
+      { maxRelSe: 0.02 },
+    );
+    expectAgrees(
+      reports.map((r) => r.latencyMs.p99!),
+      (6.638352 / 20) * 1000,
+      { maxRelSe: 0.03, percentile: true },
+    );
     // each stage on its own is M/M/1 with mean 50 ms
-    expectAgrees(reports.map((r) => r.services.b.latencyMs.mean!), 50, { maxRelSe: 0.02 });
+    expectAgrees(
+      reports.map((r) => r.services.b.latencyMs.mean!),
+      50,
+      { maxRelSe: 0.02 },
+    );
   });
 });
 
@@ -106,8 +141,16 @@ services:
 `;
     const exact = mva(10, [10, 5], 50);
     const reports = replicate(yaml, seedsUpTo(R));
-    expectAgrees(reports.map((r) => r.latencyMs.mean!), exact.responseMs, { maxRelSe: 0.01 });
-    expectAgrees(reports.map((r) => r.workloads.users.throughputPerSec), exact.throughputPerMs * 1000, { maxRelSe: 0.01 });
+    expectAgrees(
+      reports.map((r) => r.latencyMs.mean!),
+      exact.responseMs,
+      { maxRelSe: 0.01 },
+    );
+    expectAgrees(
+      reports.map((r) => r.workloads.users.throughputPerSec),
+      exact.throughputPerMs * 1000,
+      { maxRelSe: 0.01 },
+    );
   });
 });
 

@@ -22,9 +22,39 @@ services:
     expect(n).toBe(100);
     expect(r.requests.failed).toBe(n);
     expect(r.services.d.requests.started).toBe(27 * n);
-    expect(r.edges['a->b']).toEqual({ calls: n, attempts: 3 * n, retries: 2 * n, hedges: 0, timeouts: 0, breakerRejected: 0, bulkheadRejected: 0, fallbacks: 0, amplification: 3 });
-    expect(r.edges['b->c']).toEqual({ calls: 3 * n, attempts: 9 * n, retries: 6 * n, hedges: 0, timeouts: 0, breakerRejected: 0, bulkheadRejected: 0, fallbacks: 0, amplification: 3 });
-    expect(r.edges['c->d']).toEqual({ calls: 9 * n, attempts: 27 * n, retries: 18 * n, hedges: 0, timeouts: 0, breakerRejected: 0, bulkheadRejected: 0, fallbacks: 0, amplification: 3 });
+    expect(r.edges['a->b']).toEqual({
+      calls: n,
+      attempts: 3 * n,
+      retries: 2 * n,
+      hedges: 0,
+      timeouts: 0,
+      breakerRejected: 0,
+      bulkheadRejected: 0,
+      fallbacks: 0,
+      amplification: 3,
+    });
+    expect(r.edges['b->c']).toEqual({
+      calls: 3 * n,
+      attempts: 9 * n,
+      retries: 6 * n,
+      hedges: 0,
+      timeouts: 0,
+      breakerRejected: 0,
+      bulkheadRejected: 0,
+      fallbacks: 0,
+      amplification: 3,
+    });
+    expect(r.edges['c->d']).toEqual({
+      calls: 9 * n,
+      attempts: 27 * n,
+      retries: 18 * n,
+      hedges: 0,
+      timeouts: 0,
+      breakerRejected: 0,
+      bulkheadRejected: 0,
+      fallbacks: 0,
+      amplification: 3,
+    });
   });
 
   it('only retries the outcomes it is told to, and a success ends the call', () => {
@@ -46,7 +76,9 @@ services:
     // half the calls fail once and are retried once; a quarter fail twice
     const e = ok.edges['a->b'];
     expect(Math.abs(e.retries / e.calls - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / e.calls));
-    expect(Math.abs(ok.requests.failed / (ok.requests.completed + ok.requests.failed) - 0.25)).toBeLessThan(4 * Math.sqrt(0.1875 / e.calls));
+    expect(Math.abs(ok.requests.failed / (ok.requests.completed + ok.requests.failed) - 0.25)).toBeLessThan(
+      4 * Math.sqrt(0.1875 / e.calls),
+    );
   });
 
   it('a retry budget caps retries at ratio x requests (+ minPerSec)', () => {
@@ -106,7 +138,11 @@ services:
 
   it('with retries on timeout, each attempt gets its own timeout', () => {
     // arrivals stop 5 s before the end, so every call has made all its attempts
-    const r = run(yaml.replace('timeout: 100ms', 'timeout: 100ms, retry: { attempts: 3, backoff: constant(10ms), jitter: none }').replace('arrivals: poisson(20/s) }', 'arrivals: poisson(20/s), schedule: [{ at: 25s, rate: 0.001/s }] }'));
+    const r = run(
+      yaml
+        .replace('timeout: 100ms', 'timeout: 100ms, retry: { attempts: 3, backoff: constant(10ms), jitter: none }')
+        .replace('arrivals: poisson(20/s) }', 'arrivals: poisson(20/s), schedule: [{ at: 25s, rate: 0.001/s }] }'),
+    );
     expect(r.edges['a->slow'].attempts).toBe(3 * r.edges['a->slow'].calls);
     // 1 ms + 3 x 100 ms + 2 x 10 ms of backoff: the caller gives up after 321 ms
     expect(r.requests.completed).toBe(0);
@@ -130,7 +166,12 @@ describe('backoff', () => {
   });
 
   it('are validated with clear messages', () => {
-    expect(() => loadScenarioText(`name: v\nworkloads: [{ name: w, to: a, arrivals: poisson(1/s) }]\nservices:\n  a: { calls: [{ to: b, retry: { attempts: 0, backoff: "linear(5ms)", on: [errors] } }] }\n  b: { cpu: 1ms }\n`, 'v.yaml')).toThrow(
+    expect(() =>
+      loadScenarioText(
+        `name: v\nworkloads: [{ name: w, to: a, arrivals: poisson(1/s) }]\nservices:\n  a: { calls: [{ to: b, retry: { attempts: 0, backoff: "linear(5ms)", on: [errors] } }] }\n  b: { cpu: 1ms }\n`,
+        'v.yaml',
+      ),
+    ).toThrow(
       /retry\.attempts: expected a number >= 1, found 0[\s\S]*retry\.backoff: expected exponential\(base=<duration>, cap=<duration>\) or constant\(<duration>\), found "linear\(\.\.\.\)"[\s\S]*retry\.on\[0\]: expected one of error, timeout, rejected, found "errors"; did you mean "error"\?/,
     );
   });

@@ -25,7 +25,8 @@ function retryKind(outcome: Outcome): RetryOn {
 
 /** The delay before retry number `retry` (1 for the first), with jitter (AWS Architecture Blog, 2015). */
 export function backoffMs(spec: BackoffSpec, jitter: Jitter, retry: number, previousMs: number, rng: RandomStream): number {
-  if (spec.kind === 'constant') return jitter === 'none' ? spec.ms : jitter === 'equal' ? spec.ms / 2 + (rng.next() * spec.ms) / 2 : rng.next() * spec.ms;
+  if (spec.kind === 'constant')
+    return jitter === 'none' ? spec.ms : jitter === 'equal' ? spec.ms / 2 + (rng.next() * spec.ms) / 2 : rng.next() * spec.ms;
   const t = Math.min(spec.capMs, spec.baseMs * 2 ** (retry - 1));
   switch (jitter) {
     case 'none':
@@ -52,7 +53,12 @@ export class Edge {
   private stampMs = 0;
   tokens: number;
 
-  constructor(readonly index: number, readonly from: Service, readonly to: Service, private readonly retry: RetrySpec | null) {
+  constructor(
+    readonly index: number,
+    readonly from: Service,
+    readonly to: Service,
+    private readonly retry: RetrySpec | null,
+  ) {
     this.tokens = retry?.adaptive?.capacity ?? 0;
   }
 
@@ -121,7 +127,10 @@ export class HedgeDelay {
 export class Bulkhead {
   inFlight = 0;
   readonly waiting = new RingQueue<CallAttempts>();
-  constructor(readonly maxConcurrent: number, readonly queue: number) {}
+  constructor(
+    readonly maxConcurrent: number,
+    readonly queue: number,
+  ) {}
 }
 
 /** The resilience policy of one call site, with its own random stream for jitter. */
@@ -217,7 +226,13 @@ export class CallAttempts implements EventTarget {
   }
 
   private newAttemptSpan(retry: boolean): Span {
-    const span = new Span(this.call.service, this.call.endpoint, this.parent, this.parent.root, this.world.sim.nowMs >= this.world.warmupMs);
+    const span = new Span(
+      this.call.service,
+      this.call.endpoint,
+      this.parent,
+      this.parent.root,
+      this.world.sim.nowMs >= this.world.warmupMs,
+    );
     span.attempts = this;
     span.retry = retry;
     return span;
@@ -298,7 +313,13 @@ export class CallAttempts implements EventTarget {
       return;
     }
     if (r !== null && this.attempt < r.attempts && r.on.includes(retryKind(outcome)) && this.policy.edge.allowRetry(this.world.sim.nowMs)) {
-      const delay = backoffMs(r.backoff, r.jitter, this.attempt, this.previousBackoffMs || (r.backoff.kind === 'exponential' ? r.backoff.baseMs : r.backoff.ms), this.policy.rng);
+      const delay = backoffMs(
+        r.backoff,
+        r.jitter,
+        this.attempt,
+        this.previousBackoffMs || (r.backoff.kind === 'exponential' ? r.backoff.baseMs : r.backoff.ms),
+        this.policy.rng,
+      );
       this.previousBackoffMs = delay;
       this.world.sim.schedule(delay, this, RETRY, null);
       return;

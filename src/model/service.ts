@@ -54,7 +54,12 @@ export class Endpoint {
   private readonly injectedRng: RandomStream;
   private readonly callRng: RandomStream;
 
-  constructor(readonly service: Service, readonly name: string, spec: EndpointSpec, streams: RandomStreams) {
+  constructor(
+    readonly service: Service,
+    readonly name: string,
+    spec: EndpointSpec,
+    streams: RandomStreams,
+  ) {
     const id = `service:${service.name}.${name}`;
     this.cpu = createSampler(spec.cpu, streams.stream(`${id}:cpu`));
     this.errorRate = spec.errors;
@@ -117,7 +122,12 @@ export class Replica implements EventTarget {
   readonly breakers: (Breaker | null)[] = [];
   readonly bulkheads: (Bulkhead | null)[] = [];
 
-  constructor(readonly service: Service, readonly index: number, readonly location: Location, private readonly world: World) {}
+  constructor(
+    readonly service: Service,
+    readonly index: number,
+    readonly location: Location,
+    private readonly world: World,
+  ) {}
 
   get id(): string {
     return `${this.service.name}#${this.index}`;
@@ -474,7 +484,13 @@ export class Service {
   faultLatencyFactor = 1;
   private readonly balancer: Balancer;
 
-  constructor(readonly name: string, readonly index: number, readonly spec: ServiceSpec, private readonly world: World, streams: RandomStreams) {
+  constructor(
+    readonly name: string,
+    readonly index: number,
+    readonly spec: ServiceSpec,
+    private readonly world: World,
+    streams: RandomStreams,
+  ) {
     this.cores = spec.cores;
     this.concurrency = spec.concurrency ?? Infinity;
     this.queueCapacity = spec.queue ?? Infinity;

@@ -34,7 +34,12 @@ export class Workload implements EventTarget {
   loadFactor = 1;
   private users = 0;
 
-  constructor(readonly spec: WorkloadSpec, readonly index: number, private readonly world: World, streams: RandomStreams) {
+  constructor(
+    readonly spec: WorkloadSpec,
+    readonly index: number,
+    private readonly world: World,
+    streams: RandomStreams,
+  ) {
     this.service = world.service(spec.service);
     this.endpoint = this.service.endpoints.get(spec.endpoint)!;
     this.location = world.location(spec.from);

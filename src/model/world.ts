@@ -54,7 +54,10 @@ export class World implements EventTarget {
   private started = false;
   private readonly faultSchedule: FaultSchedule;
 
-  constructor(readonly spec: ScenarioSpec, options: WorldOptions = {}) {
+  constructor(
+    readonly spec: ScenarioSpec,
+    options: WorldOptions = {},
+  ) {
     this.seed = options.seed ?? spec.seed;
     this.listener = options.listener ?? nullListener;
     this.warmupMs = spec.warmupMs;
@@ -64,7 +67,12 @@ export class World implements EventTarget {
     for (const l of this.locations) this.locationById.set(l.id, l);
     this.network = spec.network ? new Network(spec.network, Object.keys(spec.regions), streams) : null;
     this.rpc = spec.rpc;
-    const rpcMs = (bytes: number, shm: boolean) => (this.rpc === null ? 0 : shm ? this.rpc.shmOverheadMs + (this.rpc.shmPerKBMs * bytes) / 1024 : this.rpc.overheadMs + (this.rpc.perKBMs * bytes) / 1024);
+    const rpcMs = (bytes: number, shm: boolean) =>
+      this.rpc === null
+        ? 0
+        : shm
+          ? this.rpc.shmOverheadMs + (this.rpc.shmPerKBMs * bytes) / 1024
+          : this.rpc.overheadMs + (this.rpc.perKBMs * bytes) / 1024;
     Object.entries(spec.services).forEach(([name, s], i) => {
       const svc = new Service(name, i, s, this, streams);
       this.services.push(svc);
@@ -85,14 +93,22 @@ export class World implements EventTarget {
             const index = ep.calls.length + step.indexOf(c);
             const site = c.breaker !== null || c.bulkhead !== null ? sites.length : -1;
             const policy =
-              c.timeoutMs === null && c.retry === null && c.breaker === null && c.hedge === null && c.bulkhead === null && c.fallback === null
+              c.timeoutMs === null &&
+              c.retry === null &&
+              c.breaker === null &&
+              c.hedge === null &&
+              c.bulkhead === null &&
+              c.fallback === null
                 ? null
                 : {
                     timeoutMs: c.timeoutMs,
                     retry: c.retry,
                     breaker: c.breaker,
                     hedge: c.hedge === null ? null : new HedgeDelay(c.hedge),
-                    fallback: c.fallback === null ? null : createSampler(c.fallback.cpu, streams.stream(`call:${svc.name}.${epName}[${index}]:fallback`)),
+                    fallback:
+                      c.fallback === null
+                        ? null
+                        : createSampler(c.fallback.cpu, streams.stream(`call:${svc.name}.${epName}[${index}]:fallback`)),
                     bulkhead: c.bulkhead,
                     edge: this.edge(svc, callee, c.retry),
                     rng: streams.stream(`call:${svc.name}.${epName}[${index}]:retry`),
@@ -119,9 +135,12 @@ export class World implements EventTarget {
     for (const svc of this.services) for (const r of svc.replicas) this.equip(r);
     this.buildCaches(streams);
     this.hasTimeouts =
-      this.services.some((s) => [...s.endpoints.values()].some((e) => e.calls.some((c) => c.policy?.timeoutMs != null || c.policy?.hedge != null))) ||
-      this.caches.some((c) => c.service !== null && c.spec.timeoutMs !== null);
-    spec.workloads.forEach((w, i) => this.workloads.push(new Workload(w, i, this, streams)));
+      this.services.some((s) =>
+        [...s.endpoints.values()].some((e) => e.calls.some((c) => c.policy?.timeoutMs != null || c.policy?.hedge != null)),
+      ) || this.caches.some((c) => c.service !== null && c.spec.timeoutMs !== null);
+    spec.workloads.forEach((w, i) => {
+      this.workloads.push(new Workload(w, i, this, streams));
+    });
     this.faultSchedule = new FaultSchedule(this, spec.faults, streams);
   }
 
@@ -175,7 +194,17 @@ export class World implements EventTarget {
       callerRpcMs: 0,
       policy:
         withTimeout && timeoutMs !== null
-          ? { timeoutMs, retry: null, breaker: null, hedge: null, fallback: null, bulkhead: null, edge: this.edge(caller, nodes, null), rng: streams.stream(`call:${caller.name}.${epName}:cache:${level.name}`), site: -1 }
+          ? {
+              timeoutMs,
+              retry: null,
+              breaker: null,
+              hedge: null,
+              fallback: null,
+              bulkhead: null,
+              edge: this.edge(caller, nodes, null),
+              rng: streams.stream(`call:${caller.name}.${epName}:cache:${level.name}`),
+              site: -1,
+            }
           : null,
     });
     return { get: call('get', true), set: call('set', false), del: call('del', false) };
@@ -327,8 +356,10 @@ export class World implements EventTarget {
   }
 
   private deliver(span: Span): void {
-    if (span.service.outlier !== null && span.replica !== null && !span.rateLimited && span.outcome !== Outcome.Rejected) span.replica.observeOutcome(span.outcome !== Outcome.Ok);
-    if (span.service.tracksLatency && span.replica !== null && span.outcome === Outcome.Ok) span.replica.latency.observe(this.sim.nowMs - span.sentMs, this.sim.nowMs);
+    if (span.service.outlier !== null && span.replica !== null && !span.rateLimited && span.outcome !== Outcome.Rejected)
+      span.replica.observeOutcome(span.outcome !== Outcome.Ok);
+    if (span.service.tracksLatency && span.replica !== null && span.outcome === Outcome.Ok)
+      span.replica.latency.observe(this.sim.nowMs - span.sentMs, this.sim.nowMs);
     if (span.attempts !== null) {
       span.attempts.attemptDone(span);
       return;

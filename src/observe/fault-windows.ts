@@ -33,7 +33,7 @@ function touches(world: World, f: FaultSpec): Touches {
     return (span) => span.service.name === name && span.endpoint.name === endpoint;
   }
   if (world.services.some((s) => s.name === target)) return (span) => span.service.name === target;
-  return (span, _from, to) => isAt(to, target); // a kill of a datacenter or a region
+  return (_span, _from, to) => isAt(to, target); // a kill of a datacenter or a region
 }
 
 export class FaultWindow {

@@ -103,7 +103,8 @@ export class LiveMetrics extends MetricsCollector {
   override cacheEvent(level: CacheLevel, kind: CacheEvent, key: number, count: number): void {
     super.cacheEvent(level, kind, key, count);
     this.allCaches[level.index].counts[kind]++;
-    if (kind === CacheEvent.Stampede && this.stampedes.length < STAMPEDES_KEPT) this.stampedes.push({ atMs: this.world.sim.nowMs, cache: level.name, key, count, coalesced: level.spec.coalesce });
+    if (kind === CacheEvent.Stampede && this.stampedes.length < STAMPEDES_KEPT)
+      this.stampedes.push({ atMs: this.world.sim.nowMs, cache: level.name, key, count, coalesced: level.spec.coalesce });
   }
 
   override spanRefused(span: Span): void {
@@ -115,7 +116,12 @@ export class LiveMetrics extends MetricsCollector {
   closeBuckets(nowMs: number): void {
     while (nowMs >= this.bucketEndMs) {
       const h = this.bucket;
-      this.series.push({ tMs: this.bucketEndMs, p50Ms: h.count ? h.percentile(50) : null, p99Ms: h.count ? h.percentile(99) : null, count: h.count });
+      this.series.push({
+        tMs: this.bucketEndMs,
+        p50Ms: h.count ? h.percentile(50) : null,
+        p99Ms: h.count ? h.percentile(99) : null,
+        count: h.count,
+      });
       h.clear();
       this.bucketEndMs += this.bucketMs;
     }

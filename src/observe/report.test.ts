@@ -11,7 +11,8 @@ describe('report', () => {
 
   it('documents the keys the issue names', () => {
     const schema = reportJsonSchema() as { required: string[] };
-    for (const key of ['scenario', 'seed', 'simulatedSeconds', 'warmupSeconds', 'requests', 'latencyMs', 'workloads', 'services', 'engine']) expect(schema.required).toContain(key);
+    for (const key of ['scenario', 'seed', 'simulatedSeconds', 'warmupSeconds', 'requests', 'latencyMs', 'workloads', 'services', 'engine'])
+      expect(schema.required).toContain(key);
   });
 
   it('rounds to 6 significant digits and maps non-finite numbers to null', () => {
@@ -28,10 +29,15 @@ describe('slo in the report', () => {
     const { loadScenarioText } = await import('../scenario/load.js');
     const { runScenario } = await import('../run/run.js');
     // M/M/1 at rho 0.5: p50 = 10 ms x ln 2 / 0.5 = 13.9 ms, p99 = 92.1 ms; no errors
-    const yaml = (slo: string) => `name: s\nduration: 300s\nwarmup: 10s\nslo: ${slo}\nworkloads: [{ name: w, to: a, arrivals: poisson(50/s) }]\nservices: { a: { cpu: exp(mean=10ms) } }\n`;
+    const yaml = (slo: string) =>
+      `name: s\nduration: 300s\nwarmup: 10s\nslo: ${slo}\nworkloads: [{ name: w, to: a, arrivals: poisson(50/s) }]\nservices: { a: { cpu: exp(mean=10ms) } }\n`;
     const met = runScenario(loadScenarioText(yaml('{ p50: 20ms, p99: 150ms, errorRate: 0.1% }'), 's.yaml')).slo!;
     expect(met.met).toBe(true);
-    expect(met.objectives.map((o) => [o.metric, o.target, o.met])).toEqual([['p50', 20, true], ['p99', 150, true], ['errorRate', 0.001, true]]);
+    expect(met.objectives.map((o) => [o.metric, o.target, o.met])).toEqual([
+      ['p50', 20, true],
+      ['p99', 150, true],
+      ['errorRate', 0.001, true],
+    ]);
     expect(met.objectives[1].actual!).toBeGreaterThan(70);
     const missed = runScenario(loadScenarioText(yaml('{ p99: 50ms }'), 's.yaml')).slo!;
     expect(missed).toEqual({ met: false, objectives: [{ metric: 'p99', target: 50, actual: expect.any(Number), met: false }] });
@@ -43,7 +49,9 @@ describe('report: what the numbers measure', () => {
 
   it('divides utilization by the cores that were up: one replica at 50% joined by a second halfway reads 1/3, not 1/4', async () => {
     // constant 50/s of 10 ms: 50% of one core; from 10 s on, round-robin gives each replica 25%
-    const run = new Run(await load('name: u\nduration: 20s\nworkloads: [{ name: w, to: a, arrivals: constant(50/s) }]\nservices: { a: { cpu: 10ms } }\n'));
+    const run = new Run(
+      await load('name: u\nduration: 20s\nworkloads: [{ name: w, to: a, arrivals: constant(50/s) }]\nservices: { a: { cpu: 10ms } }\n'),
+    );
     run.advance(10_000);
     run.intervene('add-replica', 'a');
     const r = run.runToEnd();
@@ -55,14 +63,22 @@ describe('report: what the numbers measure', () => {
 
   it("a killed replica's cores stop counting until it restarts", async () => {
     // two replicas, 50/s of 10 ms: 25% each; one is down from 10 s to 15 s, the other then carries 50%
-    const r = new Run(await load('name: k\nduration: 20s\nfaults: [{ at: 10s, for: 5s, kill: "a#0" }]\nworkloads: [{ name: w, to: a, arrivals: constant(50/s) }]\nservices: { a: { replicas: 2, cpu: 10ms } }\n')).runToEnd();
+    const r = new Run(
+      await load(
+        'name: k\nduration: 20s\nfaults: [{ at: 10s, for: 5s, kill: "a#0" }]\nworkloads: [{ name: w, to: a, arrivals: constant(50/s) }]\nservices: { a: { replicas: 2, cpu: 10ms } }\n',
+      ),
+    ).runToEnd();
     // busy 0.5 cores all along (10 core-seconds); cores up: 2 x 15 s + 1 x 5 s = 35 core-seconds
     expect(r.services.a.utilization).toBeCloseTo(10 / 35, 2);
     expect(r.services.a.perReplica[0].utilization).toBeCloseTo(0.25, 2);
   });
 
   it('gives failed requests their own latency, beside that of successful ones', async () => {
-    const r = new Run(await load('name: f\nduration: 20s\nworkloads: [{ name: w, to: a, arrivals: constant(100/s) }]\nservices:\n  a: { cpu: 1ms, calls: [{ to: b, timeout: 50ms }] }\n  b: { cpu: 10ms, errors: 50% }\n')).runToEnd();
+    const r = new Run(
+      await load(
+        'name: f\nduration: 20s\nworkloads: [{ name: w, to: a, arrivals: constant(100/s) }]\nservices:\n  a: { cpu: 1ms, calls: [{ to: b, timeout: 50ms }] }\n  b: { cpu: 10ms, errors: 50% }\n',
+      ),
+    ).runToEnd();
     // failures come from b's errors: 1 ms at a + 10 ms at b (queueing aside); timeouts would show 51 ms
     expect(r.failedLatencyMs.p50).toBeGreaterThan(10);
     expect(r.failedLatencyMs.p99).toBeLessThanOrEqual(51);
@@ -71,7 +87,11 @@ describe('report: what the numbers measure', () => {
   });
 
   it('says plainly when a run ended in its warm-up: nothing measured, statistics null (not 100% busy, not a queue above its max)', async () => {
-    const run = new Run(await load('name: w\nduration: 60s\nwarmup: 10s\nslo: { p99: 100ms }\nworkloads: [{ name: w, to: a, arrivals: poisson(90/s) }]\nservices: { a: { cpu: exp(mean=10ms) } }\n'));
+    const run = new Run(
+      await load(
+        'name: w\nduration: 60s\nwarmup: 10s\nslo: { p99: 100ms }\nworkloads: [{ name: w, to: a, arrivals: poisson(90/s) }]\nservices: { a: { cpu: exp(mean=10ms) } }\n',
+      ),
+    );
     run.advance(3_000);
     run.stop();
     const r = run.report();
@@ -89,7 +109,15 @@ describe('report: what the numbers measure', () => {
     const r = new Run(loadScenarioFile('scenarios/cascading-failure.yaml')).runToEnd();
     const loose: string[] = [];
     const walk = (v: unknown, path: string) => {
-      if (typeof v === 'number' && !Number.isInteger(v) && path !== 'simulatedMs' && !/^interventions\.\d+\.atMs$/.test(path) && !path.startsWith('engine.') && Number(v.toPrecision(6)) !== v) loose.push(`${path}=${v}`);
+      if (
+        typeof v === 'number' &&
+        !Number.isInteger(v) &&
+        path !== 'simulatedMs' &&
+        !/^interventions\.\d+\.atMs$/.test(path) &&
+        !path.startsWith('engine.') &&
+        Number(v.toPrecision(6)) !== v
+      )
+        loose.push(`${path}=${v}`);
       else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
     };
     walk(r, '');

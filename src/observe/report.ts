@@ -22,7 +22,7 @@ const requestsSchema = z
   .object({
     started: z.number().int().describe('requests that arrived after the warm-up'),
     completed: z.number().int().describe('ended successfully'),
-    failed: z.number().int().describe('ended with an error (their own or a call\'s)'),
+    failed: z.number().int().describe("ended with an error (their own or a call's)"),
     rejected: z.number().int().describe('turned away by a full queue, here or downstream'),
     inFlight: z.number().int().describe('still in progress when the run ended: started - completed - failed - rejected'),
   })
@@ -32,22 +32,33 @@ const latencySchema = z
   .object({ mean: stat, p50: stat, p90: stat, p95: stat, p99: stat, p999: stat, max: stat })
   .describe('latency of successful requests in milliseconds; percentiles within 0.05%');
 
-const failedLatencySchema = latencySchema.describe('how long failed and rejected requests took to end, in milliseconds (from the intended send time to the error): a fast failure and a timeout look very different here');
+const failedLatencySchema = latencySchema.describe(
+  'how long failed and rejected requests took to end, in milliseconds (from the intended send time to the error): a fast failure and a timeout look very different here',
+);
 
 const levelSchema = z.object({ mean: stat, max: stat });
 
 const byLocationSchema = z
   .record(z.string(), z.object({ completed: z.number().int(), latencyMs: latencySchema }))
   .optional()
-  .describe('successful requests and their latency by the location (region/datacenter) of the serving replica; only when the scenario has several locations');
+  .describe(
+    'successful requests and their latency by the location (region/datacenter) of the serving replica; only when the scenario has several locations',
+  );
 
 export const reportSchema = z
   .object({
     reportVersion: z.literal(REPORT_VERSION),
     scenario: z.string(),
     description: z.string(),
-    scenarioSha256: z.string().nullable().describe('SHA-256 of the scenario file as read (null when the run was given a spec, not a file): --replay checks it'),
-    overrides: z.array(z.string()).describe('the overrides applied to the file, as written: "--set services.payment.replicas=8", "--duration 10s"; --replay applies them again'),
+    scenarioSha256: z
+      .string()
+      .nullable()
+      .describe('SHA-256 of the scenario file as read (null when the run was given a spec, not a file): --replay checks it'),
+    overrides: z
+      .array(z.string())
+      .describe(
+        'the overrides applied to the file, as written: "--set services.payment.replicas=8", "--duration 10s"; --replay applies them again',
+      ),
     seed: z.number().int(),
     simulatedSeconds: z.number().describe('length of the run in simulated time, warm-up included'),
     simulatedMs: z.number().describe('the same in milliseconds, unrounded (where a replay ends)'),
@@ -61,10 +72,16 @@ export const reportSchema = z
         service: z.string().nullable().describe('the service that overflowed, when one did'),
       })
       .nullable()
-      .describe('why the run stopped early: too many requests in the system (--max-in-system), too many events pending, or a clock that stood still; null when it ran to its end'),
-    measured: z.boolean().describe('false when the run ended before its warm-up did: then nothing was measured and the statistics are null'),
+      .describe(
+        'why the run stopped early: too many requests in the system (--max-in-system), too many events pending, or a clock that stood still; null when it ran to its end',
+      ),
+    measured: z
+      .boolean()
+      .describe('false when the run ended before its warm-up did: then nothing was measured and the statistics are null'),
     requests: requestsSchema,
-    latencyMs: latencySchema.describe('end to end, SUCCESSFUL workload requests only, from the intended send time (failed ones: failedLatencyMs)'),
+    latencyMs: latencySchema.describe(
+      'end to end, SUCCESSFUL workload requests only, from the intended send time (failed ones: failedLatencyMs)',
+    ),
     failedLatencyMs: failedLatencySchema,
     workloads: z.record(
       z.string(),
@@ -80,21 +97,35 @@ export const reportSchema = z
     services: z.record(
       z.string(),
       z.object({
-        replicas: z.number().int().describe('replicas the service had at any time (the scenario\'s, plus any added)'),
+        replicas: z.number().int().describe("replicas the service had at any time (the scenario's, plus any added)"),
         replicasUp: z.number().int().describe('replicas up at the end of the run'),
         cores: z.number().int().describe('cores per replica'),
         requests: requestsSchema,
         latencyMs: latencySchema.describe('arrival at the service to its response, successful spans'),
         byLocation: byLocationSchema,
         throughputPerSec: z.number(),
-        utilization: stat.describe('busy cores / cores provisioned, over the measured window: a replica\'s cores count while it is up or draining (not while killed or removed)'),
+        utilization: stat.describe(
+          "busy cores / cores provisioned, over the measured window: a replica's cores count while it is up or draining (not while killed or removed)",
+        ),
         wastedCpuMs: z.number().describe('CPU spent on requests whose caller had timed out (on them or on calls they made)'),
         rateLimited: z.number().int().describe('requests turned away by the rate limit (counted as rejected)'),
-        connectionErrors: z.number().int().describe('requests sent to a replica that was already down (counted as failed): callers learn of it after discovery.delay'),
-        rpcCpuShare: stat.describe("share of the service's CPU spent on RPC messages (serialization, kernel stack) rather than business logic; null without rpc: costs"),
+        connectionErrors: z
+          .number()
+          .int()
+          .describe('requests sent to a replica that was already down (counted as failed): callers learn of it after discovery.delay'),
+        rpcCpuShare: stat.describe(
+          "share of the service's CPU spent on RPC messages (serialization, kernel stack) rather than business logic; null without rpc: costs",
+        ),
         queueLength: levelSchema.describe('requests waiting for a concurrency slot or a core, summed over replicas'),
-        inSystem: levelSchema.describe('requests at the service, waiting or in progress (L in Little\'s law)'),
-        perReplica: z.array(z.object({ replica: z.string(), up: z.boolean().describe('at the end of the run'), utilization: stat.describe('busy cores / its cores, over the part of the window it was up or draining'), queueLength: levelSchema })),
+        inSystem: levelSchema.describe("requests at the service, waiting or in progress (L in Little's law)"),
+        perReplica: z.array(
+          z.object({
+            replica: z.string(),
+            up: z.boolean().describe('at the end of the run'),
+            utilization: stat.describe('busy cores / its cores, over the part of the window it was up or draining'),
+            queueLength: levelSchema,
+          }),
+        ),
       }),
     ),
     edges: z
@@ -125,7 +156,9 @@ export const reportSchema = z
           openMs: z.number().describe('simulated time spent open'),
         }),
       )
-      .describe('every circuit breaker ("caller->callee", the caller a replica or a service), over the whole run, in the order they were made (replicas added by a what-if last)'),
+      .describe(
+        'every circuit breaker ("caller->callee", the caller a replica or a service), over the whole run, in the order they were made (replicas added by a what-if last)',
+      ),
     faults: z
       .array(
         z.object({
@@ -133,7 +166,12 @@ export const reportSchema = z
           forMs: z.number().nullable().describe('length; null: to the end of the run'),
           kind: z.enum(['kill', 'latency', 'errors', 'partition', 'cpu', 'pause']),
           target: z.string(),
-          requests: z.number().int().describe("workload requests whose calls reached the fault's target while it was active (its service, endpoint, replica, place, or a message across its link), counted when they ended"),
+          requests: z
+            .number()
+            .int()
+            .describe(
+              "workload requests whose calls reached the fault's target while it was active (its service, endpoint, replica, place, or a message across its link), counted when they ended",
+            ),
           errorRate: stat.describe('of those, the share that failed or were rejected'),
           latencyMs: latencySchema.describe('of those that succeeded'),
         }),
@@ -141,8 +179,12 @@ export const reportSchema = z
       .describe('the fault schedule, with what the workloads saw during each fault'),
     network: z
       .object({
-        hops: z.object({ sameDatacenter: z.number().int(), crossDatacenter: z.number().int(), crossRegion: z.number().int() }).describe('messages sent (a call is a request and a response; clients to entry services count)'),
-        bytes: z.object({ sameDatacenter: z.number(), crossDatacenter: z.number(), crossRegion: z.number() }).describe('bytes sent, from endpoint requestKB/responseKB (1 KB = 1024 bytes)'),
+        hops: z
+          .object({ sameDatacenter: z.number().int(), crossDatacenter: z.number().int(), crossRegion: z.number().int() })
+          .describe('messages sent (a call is a request and a response; clients to entry services count)'),
+        bytes: z
+          .object({ sameDatacenter: z.number(), crossDatacenter: z.number(), crossRegion: z.number() })
+          .describe('bytes sent, from endpoint requestKB/responseKB (1 KB = 1024 bytes)'),
         bytesByRegionPair: z.record(z.string(), z.number()).describe('bytes sent from one region to another, as "from->to"'),
         costUsd: z.number().describe('bytes x pricePerGB of their hop class (1 GB = 2^30 bytes)'),
         lossRetransmits: z.number().int().describe('transmissions lost and sent again after network.retransmitTimeout'),
@@ -157,19 +199,31 @@ export const reportSchema = z
           copies: z.number().int().describe('replicas (local) or nodes (shared) holding a copy at the end'),
           capacity: z.number().int().describe('entries per copy'),
           entries: z.number().int().describe('entries held at the end, over all copies'),
-          lookups: z.number().int().describe('hits + misses: lookups by requests (a lookup again after waiting on another fetch is not counted twice)'),
+          lookups: z
+            .number()
+            .int()
+            .describe('hits + misses: lookups by requests (a lookup again after waiting on another fetch is not counted twice)'),
           hits: z.number().int(),
           misses: z.number().int(),
           hitRatio: stat.describe('hits / lookups'),
           evictions: z.number().int().describe('fresh entries removed to make room'),
           expirations: z.number().int().describe('entries found expired (on lookup, or when chosen to make room)'),
-          coalesced: z.number().int().describe('misses that waited for a fetch of the key already in progress instead of going on (coalesce: true)'),
+          coalesced: z
+            .number()
+            .int()
+            .describe('misses that waited for a fetch of the key already in progress instead of going on (coalesce: true)'),
           fills: z.number().int().describe('entries written after a miss (or by a write with onWrite: update)'),
           writes: z.number().int().describe('writes of a key that reached this cache (it was dropped, or updated)'),
           refreshes: z.number().int().describe('entries refreshed in the background before they expired (refreshAhead)'),
           errors: z.number().int().describe('shared: lookups with no answer (node down, timed out, partitioned), taken as misses'),
-          stampedes: z.number().int().describe('times that 10 or more requests missed one key at once (fetching it, or waiting on one fetch with coalesce)'),
-          maxConcurrentFetches: z.number().int().describe('the most fetches of one key from below this cache at once: a stampede\'s size, 1 with coalesce'),
+          stampedes: z
+            .number()
+            .int()
+            .describe('times that 10 or more requests missed one key at once (fetching it, or waiting on one fetch with coalesce)'),
+          maxConcurrentFetches: z
+            .number()
+            .int()
+            .describe("the most fetches of one key from below this cache at once: a stampede's size, 1 with coalesce"),
         }),
       )
       .describe('caches, counted after the warm-up; local caches summed over replicas'),
@@ -181,7 +235,10 @@ export const reportSchema = z
           caches: z.array(z.string()).describe('lookup order'),
           requests: z.number().int().describe('requests that ended (after the warm-up)'),
           writes: z.number().int().describe('of those, writes (they skip the caches)'),
-          originRequests: z.number().int().describe("runs of the endpoint's own work and calls: misses at every level, writes and background refreshes"),
+          originRequests: z
+            .number()
+            .int()
+            .describe("runs of the endpoint's own work and calls: misses at every level, writes and background refreshes"),
           originLoadReduction: stat.describe('1 - originRequests / requests: the share of the load the caches take off the origin'),
         }),
       )
@@ -189,13 +246,28 @@ export const reportSchema = z
     slo: z
       .object({
         met: z.boolean().describe('every objective met'),
-        objectives: z.array(z.object({ metric: z.string().describe('p50 ... p999 (ms), or errorRate'), target: z.number(), actual: z.number().nullable(), met: z.boolean() })),
+        objectives: z.array(
+          z.object({
+            metric: z.string().describe('p50 ... p999 (ms), or errorRate'),
+            target: z.number(),
+            actual: z.number().nullable(),
+            met: z.boolean(),
+          }),
+        ),
       })
       .nullable()
       .describe("the scenario's service-level objectives on end-to-end requests, checked over the measured window; null without any"),
     interventions: z
-      .array(z.object({ atMs: z.number().describe('simulated time, unrounded'), action: z.enum(INTERVENTION_ACTIONS), target: z.string().describe('a service, or a replica such as payment#0') }))
-      .describe('what-ifs applied during the run (from the dashboard or a replay), in order; msim run --replay <report> reproduces the run'),
+      .array(
+        z.object({
+          atMs: z.number().describe('simulated time, unrounded'),
+          action: z.enum(INTERVENTION_ACTIONS),
+          target: z.string().describe('a service, or a replica such as payment#0'),
+        }),
+      )
+      .describe(
+        'what-ifs applied during the run (from the dashboard or a replay), in order; msim run --replay <report> reproduces the run',
+      ),
     engine: z
       .object({
         events: z.number().int(),
@@ -242,7 +314,13 @@ export function latencyStats(h: Histogram) {
 }
 
 function requests(c: Counts) {
-  return { started: c.started, completed: c.completed, failed: c.failed, rejected: c.rejected, inFlight: c.started - c.completed - c.failed - c.rejected };
+  return {
+    started: c.started,
+    completed: c.completed,
+    failed: c.failed,
+    rejected: c.rejected,
+    inFlight: c.started - c.completed - c.failed - c.rejected,
+  };
 }
 
 export interface EngineFigures {
@@ -300,7 +378,12 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
       inSystem: { mean: round(m.inSystem.mean(nowMs)), max: round(m.inSystem.maxSince(nowMs)) },
       perReplica: s.replicas.map((r) => {
         const rm = m.replicas[r.index];
-        return { replica: r.id, up: r.up, utilization: round(rm.utilization(nowMs, s.cores)), queueLength: { mean: round(rm.waiting.mean(nowMs)), max: round(rm.waiting.maxSince(nowMs)) } };
+        return {
+          replica: r.id,
+          up: r.up,
+          utilization: round(rm.utilization(nowMs, s.cores)),
+          queueLength: { mean: round(rm.waiting.mean(nowMs)), max: round(rm.waiting.maxSince(nowMs)) },
+        };
       }),
     };
   });
@@ -328,7 +411,15 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
     faults: world.spec.faults.map((f, i) => {
       const w = metrics.faults.windows[i];
       const ended = w.counts.completed + w.counts.failed + w.counts.rejected;
-      return { at: f.atMs, forMs: f.forMs, kind: f.kind, target: f.target, requests: ended, errorRate: round(ended > 0 ? (w.counts.failed + w.counts.rejected) / ended : NaN), latencyMs: latencyStats(w.latency) };
+      return {
+        at: f.atMs,
+        forMs: f.forMs,
+        kind: f.kind,
+        target: f.target,
+        requests: ended,
+        errorRate: round(ended > 0 ? (w.counts.failed + w.counts.rejected) / ended : NaN),
+        latencyMs: latencyStats(w.latency),
+      };
     }),
     breakers: Object.fromEntries(
       [...world.breakers.values()].map((b) => {
@@ -384,7 +475,17 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
             const m = metrics.origins.get(ep);
             const requests = m?.requests ?? 0;
             const origin = m?.origin ?? 0;
-            return [`${s.name}.${ep.name}`, { keys: ep.keys!.space.name, caches: ep.levels!.map((l) => l.name), requests, writes: m?.writes ?? 0, originRequests: origin, originLoadReduction: round(requests > 0 ? 1 - origin / requests : NaN) }];
+            return [
+              `${s.name}.${ep.name}`,
+              {
+                keys: ep.keys!.space.name,
+                caches: ep.levels!.map((l) => l.name),
+                requests,
+                writes: m?.writes ?? 0,
+                originRequests: origin,
+                originLoadReduction: round(requests > 0 ? 1 - origin / requests : NaN),
+              },
+            ];
           }),
       ),
     ),
@@ -399,7 +500,10 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
   return roundFloats(report, '') as Report;
 }
 
-function byLocation(world: World, hs: readonly (Histogram | undefined)[]): { byLocation?: NonNullable<Report['services'][string]['byLocation']> } {
+function byLocation(
+  world: World,
+  hs: readonly (Histogram | undefined)[],
+): { byLocation?: NonNullable<Report['services'][string]['byLocation']> } {
   if (world.locations.length < 2) return {};
   const out: NonNullable<Report['services'][string]['byLocation']> = {};
   world.locations.forEach((l, i) => {
@@ -411,15 +515,25 @@ function byLocation(world: World, hs: readonly (Histogram | undefined)[]): { byL
 
 function edgesReport(world: World, metrics: MetricsCollector): Report['edges'] {
   const out: Report['edges'] = {};
-  world.services.forEach((from, i) =>
+  world.services.forEach((from, i) => {
     world.services.forEach((to, j) => {
       const e = metrics.edges[i][j];
       if (e.attempts === 0 && e.timeouts === 0 && e.breakerRejected === 0 && e.bulkheadRejected === 0) return;
       // a call refused by an open breaker is a call with no attempt
       const calls = e.attempts - e.retries - e.hedges + e.callsRefused;
-      out[`${from.name}->${to.name}`] = { calls, attempts: e.attempts, retries: e.retries, hedges: e.hedges, timeouts: e.timeouts, breakerRejected: e.breakerRejected, bulkheadRejected: e.bulkheadRejected, fallbacks: e.fallbacks, amplification: round(calls > 0 ? e.attempts / calls : NaN) };
-    }),
-  );
+      out[`${from.name}->${to.name}`] = {
+        calls,
+        attempts: e.attempts,
+        retries: e.retries,
+        hedges: e.hedges,
+        timeouts: e.timeouts,
+        breakerRejected: e.breakerRejected,
+        bulkheadRejected: e.bulkheadRejected,
+        fallbacks: e.fallbacks,
+        amplification: round(calls > 0 ? e.attempts / calls : NaN),
+      };
+    });
+  });
   return out;
 }
 
@@ -428,7 +542,11 @@ function networkReport(world: World, metrics: MetricsCollector): Report['network
   const n = metrics.network;
   const regions = Object.keys(world.spec.regions);
   const bytesByRegionPair: Record<string, number> = {};
-  regions.forEach((a, i) => regions.forEach((b, j) => i !== j && n.bytesByRegions[i][j] > 0 && (bytesByRegionPair[`${a}->${b}`] = n.bytesByRegions[i][j])));
+  regions.forEach((a, i) => {
+    regions.forEach((b, j) => {
+      if (i !== j && n.bytesByRegions[i][j] > 0) bytesByRegionPair[`${a}->${b}`] = n.bytesByRegions[i][j];
+    });
+  });
   const cost = n.bytes.reduce((sum, bytes, c) => sum + (bytes / 2 ** 30) * world.network!.pricePerGB(c), 0);
   return {
     hops: { sameDatacenter: n.hops[0], crossDatacenter: n.hops[1], crossRegion: n.hops[2] },

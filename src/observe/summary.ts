@@ -7,7 +7,11 @@ type Row = string[];
 /** Lay out rows as columns: the first column left-aligned, the rest right-aligned. */
 export function table(header: Row, rows: Row[], gap = '  '): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: Row) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(gap).trimEnd();
+  const line = (r: Row) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join(gap)
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -21,10 +25,17 @@ export function formatSummary(r: Report): string {
   const out: string[] = [];
   const q = r.requests;
   const secs = (x: number) => `${Number(x.toFixed(1))}s`;
-  out.push(`${r.scenario}: ${secs(r.simulatedSeconds)} simulated (${secs(r.warmupSeconds)} warm-up), seed ${r.seed}${r.interventions.length ? `, ${r.interventions.length} intervention${r.interventions.length === 1 ? '' : 's'}` : ''}`);
-  if (r.truncation) out.push(`STOPPED EARLY at ${ms(r.truncation.atMs)} simulated: ${r.truncation.reason}. The figures cover the time reached.`);
+  out.push(
+    `${r.scenario}: ${secs(r.simulatedSeconds)} simulated (${secs(r.warmupSeconds)} warm-up), seed ${r.seed}${r.interventions.length ? `, ${r.interventions.length} intervention${r.interventions.length === 1 ? '' : 's'}` : ''}`,
+  );
+  if (r.truncation)
+    out.push(`STOPPED EARLY at ${ms(r.truncation.atMs)} simulated: ${r.truncation.reason}. The figures cover the time reached.`);
   if (!r.measured) {
-    out.push(r.warmupSeconds > 0 ? `The run ended at ${secs(r.simulatedSeconds)}, before its ${secs(r.warmupSeconds)} warm-up did: nothing was measured.` : 'The run ended before any simulated time passed: nothing was measured.');
+    out.push(
+      r.warmupSeconds > 0
+        ? `The run ended at ${secs(r.simulatedSeconds)}, before its ${secs(r.warmupSeconds)} warm-up did: nothing was measured.`
+        : 'The run ended before any simulated time passed: nothing was measured.',
+    );
     out.push('');
     out.push(`engine: ${formatCount(r.engine.events)} events in ${r.engine.wallSeconds.toFixed(2)}s wall`);
     return `${out.join('\n')}\n`;
@@ -32,11 +43,25 @@ export function formatSummary(r: Report): string {
   out.push('');
   // fits 80 columns: the max is in the JSON report
   out.push('End to end (after the warm-up; latency of successful requests only):');
-  const latencyRow = (name: string, c: Report['requests'], l: Report['latencyMs']) => [name, exact(c.started), exact(c.completed), exact(c.failed), exact(c.rejected), ms(l.mean), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.p999)];
+  const latencyRow = (name: string, c: Report['requests'], l: Report['latencyMs']) => [
+    name,
+    exact(c.started),
+    exact(c.completed),
+    exact(c.failed),
+    exact(c.rejected),
+    ms(l.mean),
+    ms(l.p50),
+    ms(l.p90),
+    ms(l.p99),
+    ms(l.p999),
+  ];
   out.push(
     table(
       ['', 'started', 'ok', 'failed', 'rejected', 'mean', 'p50', 'p90', 'p99', 'p99.9'],
-      [latencyRow('all workloads', q, r.latencyMs), ...Object.entries(r.workloads).map(([name, w]) => latencyRow(`  ${name}`, w.requests, w.latencyMs))],
+      [
+        latencyRow('all workloads', q, r.latencyMs),
+        ...Object.entries(r.workloads).map(([name, w]) => latencyRow(`  ${name}`, w.requests, w.latencyMs)),
+      ],
       ' ',
     ),
   );
@@ -76,7 +101,15 @@ export function formatSummary(r: Report): string {
     out.push(
       table(
         ['by serving location', 'ok', 'mean', 'p50', 'p99'],
-        locations.flatMap(([name, w]) => Object.entries(w.byLocation!).map(([loc, b]) => [`${name} @ ${loc}`, String(b.completed), ms(b.latencyMs.mean), ms(b.latencyMs.p50), ms(b.latencyMs.p99)])),
+        locations.flatMap(([name, w]) =>
+          Object.entries(w.byLocation!).map(([loc, b]) => [
+            `${name} @ ${loc}`,
+            String(b.completed),
+            ms(b.latencyMs.mean),
+            ms(b.latencyMs.p50),
+            ms(b.latencyMs.p99),
+          ]),
+        ),
       ),
     );
     out.push('');
@@ -84,15 +117,30 @@ export function formatSummary(r: Report): string {
   if (r.network) {
     const n = r.network;
     const gb = (n.bytes.sameDatacenter + n.bytes.crossDatacenter + n.bytes.crossRegion) / 2 ** 30;
-    out.push(`network: ${n.hops.sameDatacenter} same-datacenter, ${n.hops.crossDatacenter} cross-datacenter, ${n.hops.crossRegion} cross-region messages; ${gb.toFixed(3)} GB, $${n.costUsd.toFixed(4)} transfer`);
+    out.push(
+      `network: ${n.hops.sameDatacenter} same-datacenter, ${n.hops.crossDatacenter} cross-datacenter, ${n.hops.crossRegion} cross-region messages; ${gb.toFixed(3)} GB, $${n.costUsd.toFixed(4)} transfer`,
+    );
     out.push('');
   }
-  const busyEdges = Object.entries(r.edges).filter(([, e]) => e.retries + e.timeouts + e.breakerRejected + e.bulkheadRejected + e.hedges + e.fallbacks > 0);
+  const busyEdges = Object.entries(r.edges).filter(
+    ([, e]) => e.retries + e.timeouts + e.breakerRejected + e.bulkheadRejected + e.hedges + e.fallbacks > 0,
+  );
   if (busyEdges.length > 0) {
     out.push(
       table(
         ['call edge', 'calls', 'attempts', 'retries', 'timeouts', 'breaker', 'bulkhead', 'hedges', 'fallback', 'amp'],
-        busyEdges.map(([name, e]) => [name, exact(e.calls), exact(e.attempts), exact(e.retries), exact(e.timeouts), exact(e.breakerRejected), exact(e.bulkheadRejected), exact(e.hedges), exact(e.fallbacks), e.amplification === null ? '-' : e.amplification.toFixed(2)]),
+        busyEdges.map(([name, e]) => [
+          name,
+          exact(e.calls),
+          exact(e.attempts),
+          exact(e.retries),
+          exact(e.timeouts),
+          exact(e.breakerRejected),
+          exact(e.bulkheadRejected),
+          exact(e.hedges),
+          exact(e.fallbacks),
+          e.amplification === null ? '-' : e.amplification.toFixed(2),
+        ]),
         ' ',
       ),
     );
@@ -136,7 +184,9 @@ export function formatSummary(r: Report): string {
     );
     for (const [name, e] of Object.entries(r.cachedEndpoints)) {
       if (e.requests === 0) continue;
-      out.push(`origin load ${name}: ${formatPercent(e.originRequests / e.requests)} of requests (${e.originRequests}/${e.requests}), ${formatPercent(e.originLoadReduction ?? NaN)} off by caching`);
+      out.push(
+        `origin load ${name}: ${formatPercent(e.originRequests / e.requests)} of requests (${e.originRequests}/${e.requests}), ${formatPercent(e.originLoadReduction ?? NaN)} off by caching`,
+      );
     }
     out.push('');
   }
@@ -153,6 +203,8 @@ export function formatSummary(r: Report): string {
     out.push(`SLO ${r.slo.met ? 'met' : 'MISSED'}: ${parts.join(', ')}`);
     out.push('');
   }
-  out.push(`engine: ${formatCount(r.engine.events)} events in ${r.engine.wallSeconds.toFixed(2)}s wall (${formatCount(r.engine.eventsPerSec)} events/s)`);
+  out.push(
+    `engine: ${formatCount(r.engine.events)} events in ${r.engine.wallSeconds.toFixed(2)}s wall (${formatCount(r.engine.eventsPerSec)} events/s)`,
+  );
   return `${out.join('\n')}\n`;
 }

@@ -25,7 +25,7 @@ export class TimeWeighted {
 
   set(level: number, nowMs: number): void {
     if (nowMs > this.lastMs) {
-      if (this.areaAtStart !== this.areaAtStart && nowMs >= this.startMs) this.areaAtStart = this.area + this.level * (this.startMs - this.lastMs);
+      if (Number.isNaN(this.areaAtStart) && nowMs >= this.startMs) this.areaAtStart = this.area + this.level * (this.startMs - this.lastMs);
       this.area += this.level * (nowMs - this.lastMs);
       this.lastMs = nowMs;
       // the old level stood inside the window up to now
@@ -44,7 +44,7 @@ export class TimeWeighted {
   mean(nowMs: number): number {
     const span = nowMs - this.startMs;
     if (span <= 0) return NaN;
-    const atStart = this.areaAtStart === this.areaAtStart ? this.areaAtStart : this.area + this.level * (this.startMs - this.lastMs);
+    const atStart = !Number.isNaN(this.areaAtStart) ? this.areaAtStart : this.area + this.level * (this.startMs - this.lastMs);
     return (this.integral(nowMs) - atStart) / span;
   }
 

@@ -195,7 +195,10 @@ export class LiveSession {
       const start = performance.now();
       if (++this.frames === 2) this.steadyFrom = { wallMs: start, events: this.run.world.sim.eventCount };
       if (this.tickEndedMs > 0) this.outsideMs = 0.7 * this.outsideMs + 0.3 * (start - this.tickEndedMs);
-      const budgetMs = this.speed === 'max' ? Math.min(MAX_SPEED_FRAME_MAX_MS, Math.max(MAX_SPEED_FRAME_MIN_MS, MAX_SPEED_ENGINE_SHARE * this.outsideMs)) : this.frameMs * 0.9;
+      const budgetMs =
+        this.speed === 'max'
+          ? Math.min(MAX_SPEED_FRAME_MAX_MS, Math.max(MAX_SPEED_FRAME_MIN_MS, MAX_SPEED_ENGINE_SHARE * this.outsideMs))
+          : this.frameMs * 0.9;
       if (this.speed === 'max') {
         do this.run.advance(Infinity, CHUNK_EVENTS);
         while (!this.run.done && performance.now() - start < budgetMs);
@@ -218,7 +221,8 @@ export class LiveSession {
     this.ended = true;
     const now = performance.now();
     if (this.startedWallMs > 0) this.wallSeconds = (now - this.startedWallMs) / 1000;
-    if (this.steadyFrom && now > this.steadyFrom.wallMs) this.steadyEventsPerSec = (this.run.world.sim.eventCount - this.steadyFrom.events) / ((now - this.steadyFrom.wallMs) / 1000);
+    if (this.steadyFrom && now > this.steadyFrom.wallMs)
+      this.steadyEventsPerSec = (this.run.world.sim.eventCount - this.steadyFrom.events) / ((now - this.steadyFrom.wallMs) / 1000);
     if (this.timer) clearTimeout(this.timer);
     this.resolveDone(this.run.report());
   }
@@ -232,7 +236,8 @@ export class LiveSession {
   private logBreakerTransitions(): void {
     for (const h of this.live.breakers.values()) {
       const seen = this.loggedTransitions.get(h) ?? 0;
-      for (const t of h.transitions.slice(seen)) this.run.addLog({ atMs: t.atMs, kind: 'info', text: `breaker ${h.breaker.name}: ${t.from} -> ${t.to}` });
+      for (const t of h.transitions.slice(seen))
+        this.run.addLog({ atMs: t.atMs, kind: 'info', text: `breaker ${h.breaker.name}: ${t.from} -> ${t.to}` });
       this.loggedTransitions.set(h, h.transitions.length);
     }
   }
@@ -243,7 +248,11 @@ export class LiveSession {
     this.run.spec.faults.forEach((f, i) => {
       const what = `${f.kind} ${f.target}`;
       if (this.faultsLogged[i] === 0 && now >= f.atMs) {
-        this.run.addLog({ atMs: f.atMs, kind: 'info', text: `fault: ${what} begins${f.forMs === null ? '' : ` (for ${f.forMs / 1000}s)`}` });
+        this.run.addLog({
+          atMs: f.atMs,
+          kind: 'info',
+          text: `fault: ${what} begins${f.forMs === null ? '' : ` (for ${f.forMs / 1000}s)`}`,
+        });
         this.faultsLogged[i] = 1;
       }
       if (this.faultsLogged[i] === 1 && f.forMs !== null && now >= f.atMs + f.forMs) {
@@ -290,7 +299,15 @@ export class LiveSession {
       const o = this.live.allOrigins.get(ep);
       return o === undefined ? [0, 0] : [o.requests, o.origin];
     });
-    if (!last || nowMs > last.simMs) this.samples.push({ wallMs, simMs: nowMs, events: world.sim.eventCount, counters, caches: this.live.allCaches.map((c) => c.counts.slice()), origins });
+    if (!last || nowMs > last.simMs)
+      this.samples.push({
+        wallMs,
+        simMs: nowMs,
+        events: world.sim.eventCount,
+        counters,
+        caches: this.live.allCaches.map((c) => c.counts.slice()),
+        origins,
+      });
     while (this.samples.length > 2 && wallMs - this.samples[1].wallMs >= RATE_WINDOW_WALL_MS) this.samples.shift();
     const first = this.samples[0];
     const newest = this.samples[this.samples.length - 1];
@@ -311,7 +328,9 @@ export class LiveSession {
       });
     } else {
       // paused: keep the rates, refresh the levels (interventions change them)
-      services = this.lastRows.map((r, i) => this.row(world.services[i], i, r.utilization, r.throughputPerSec, r.errorRate, r.p50Ms, r.p99Ms));
+      services = this.lastRows.map((r, i) =>
+        this.row(world.services[i], i, r.utilization, r.throughputPerSec, r.errorRate, r.p50Ms, r.p99Ms),
+      );
     }
     this.lastRows = services;
     const totals = this.run.metrics.total.counts;
@@ -333,11 +352,13 @@ export class LiveSession {
         stampedes: b[CacheEvent.Stampede],
       };
     });
-    const originRows = this.cachedEndpoints.map((ep, i): OriginRow => ({
-      endpoint: `${ep.service.name}.${ep.name}`,
-      requestsPerSec: rate(newest.origins[i][0] - first.origins[i][0]),
-      originPerSec: rate(newest.origins[i][1] - first.origins[i][1]),
-    }));
+    const originRows = this.cachedEndpoints.map(
+      (ep, i): OriginRow => ({
+        endpoint: `${ep.service.name}.${ep.name}`,
+        requestsPerSec: rate(newest.origins[i][0] - first.origins[i][0]),
+        originPerSec: rate(newest.origins[i][1] - first.origins[i][1]),
+      }),
+    );
     return Object.freeze({
       scenario: world.spec.name,
       seed: world.seed,
@@ -360,7 +381,15 @@ export class LiveSession {
     });
   }
 
-  private row(svc: Run['world']['services'][number], i: number, utilization: number, throughputPerSec: number, errorRate: number, p50Ms: number | null, p99Ms: number | null): ServiceRow {
+  private row(
+    svc: Run['world']['services'][number],
+    _i: number,
+    utilization: number,
+    throughputPerSec: number,
+    errorRate: number,
+    p50Ms: number | null,
+    p99Ms: number | null,
+  ): ServiceRow {
     let inFlight = 0;
     let queue = 0;
     const replicas = svc.replicas.map((r) => {
@@ -388,9 +417,23 @@ export class LiveSession {
       edges: this.run.world.services.flatMap((to) => {
         const e = this.live.edges[svc.index][to.index];
         const calls = e.attempts - e.retries - e.hedges + e.callsRefused;
-        return e.retries + e.timeouts + e.breakerRejected + e.bulkheadRejected + e.hedges + e.fallbacks > 0 ? [{ to: to.name, calls, retries: e.retries, timeouts: e.timeouts, refused: e.breakerRejected + e.bulkheadRejected, hedges: e.hedges, fallbacks: e.fallbacks }] : [];
+        return e.retries + e.timeouts + e.breakerRejected + e.bulkheadRejected + e.hedges + e.fallbacks > 0
+          ? [
+              {
+                to: to.name,
+                calls,
+                retries: e.retries,
+                timeouts: e.timeouts,
+                refused: e.breakerRejected + e.bulkheadRejected,
+                hedges: e.hedges,
+                fallbacks: e.fallbacks,
+              },
+            ]
+          : [];
       }),
-      breakers: [...this.run.world.breakers.values()].filter((b) => b.caller === svc).map((b) => ({ name: b.name, state: b.state, disabled: b.disabled })),
+      breakers: [...this.run.world.breakers.values()]
+        .filter((b) => b.caller === svc)
+        .map((b) => ({ name: b.name, state: b.state, disabled: b.disabled })),
     };
   }
 }

@@ -21,7 +21,9 @@ describe('Run: runs that cannot finish stop, with a report that says why', () =>
     const report = run.runToEnd();
     expect(report.truncated).toBe(true);
     expect(report.truncation?.service).toBe('api');
-    expect(report.truncation?.reason).toMatch(/more than 5000 requests in the system \(--max-in-system\); api holds [\d.]+k of them: its offered load is 100x its capacity/);
+    expect(report.truncation?.reason).toMatch(
+      /more than 5000 requests in the system \(--max-in-system\); api holds [\d.]+k of them: its offered load is 100x its capacity/,
+    );
     // stopped within one check interval (16,384 events) of passing the bound
     expect(report.services.api.inSystem.max).toBeGreaterThan(5000);
     expect(report.services.api.inSystem.max).toBeLessThan(5000 + 16_384);
@@ -37,21 +39,30 @@ describe('Run: runs that cannot finish stop, with a report that says why', () =>
   });
 
   it('stops a run whose clock stands still (a loop with no delay)', () => {
-    const spec = loadScenarioText('name: zeno\nworkloads: [{ name: w, to: api, arrivals: "closed(users=1, think=0)" }]\nservices:\n  api: { cpu: 0 }\n', 'zeno.yaml');
+    const spec = loadScenarioText(
+      'name: zeno\nworkloads: [{ name: w, to: api, arrivals: "closed(users=1, think=0)" }]\nservices:\n  api: { cpu: 0 }\n',
+      'zeno.yaml',
+    );
     const report = new Run(spec, { maxEventsAtOneInstant: 100_000 }).runToEnd();
     expect(report.truncation?.reason).toMatch(/^simulated time stands still at 0 ms: 114.7k events at one instant/);
     expect(report.simulatedSeconds).toBe(0);
   });
 
   it('stops when too many events are pending (messages in flight on a very slow network)', () => {
-    const spec = loadScenarioText('name: slow-wire\nnetwork: { sameDatacenter: 1h }\nworkloads: [{ name: w, to: api, arrivals: poisson(10000/s) }]\nservices:\n  api: { cpu: 0.01ms }\n', 'slow.yaml');
+    const spec = loadScenarioText(
+      'name: slow-wire\nnetwork: { sameDatacenter: 1h }\nworkloads: [{ name: w, to: api, arrivals: poisson(10000/s) }]\nservices:\n  api: { cpu: 0.01ms }\n',
+      'slow.yaml',
+    );
     const report = new Run(spec, { maxPendingEvents: 20_000 }).runToEnd();
     expect(report.truncation?.reason).toBe('more than 20.0k events pending at once (timers and messages in flight)');
     expect(report.truncation?.service).toBeNull();
   });
 
   it('a run that ends normally is not truncated, and reports progress at every check', () => {
-    const spec = loadScenarioText('name: ok\nduration: 5s\nworkloads: [{ name: w, to: api, arrivals: poisson(1000/s) }]\nservices:\n  api: { cpu: 0.5ms }\n', 'ok.yaml');
+    const spec = loadScenarioText(
+      'name: ok\nduration: 5s\nworkloads: [{ name: w, to: api, arrivals: poisson(1000/s) }]\nservices:\n  api: { cpu: 0.5ms }\n',
+      'ok.yaml',
+    );
     const seen: number[] = [];
     const report = new Run(spec).runToEnd((p) => seen.push(p.events));
     expect(report.truncated).toBe(false);
@@ -63,7 +74,10 @@ describe('Run: runs that cannot finish stop, with a report that says why', () =>
 
 describe('Run: progress', () => {
   it('reports wall time and events while runToEnd is still running (progress lines showed 0 events/s)', () => {
-    const spec = loadScenarioText('name: p\nduration: 20s\nworkloads: [{ name: w, to: api, arrivals: poisson(5000/s) }]\nservices:\n  api: { cpu: 0.1ms }\n', 'p.yaml');
+    const spec = loadScenarioText(
+      'name: p\nduration: 20s\nworkloads: [{ name: w, to: api, arrivals: poisson(5000/s) }]\nservices:\n  api: { cpu: 0.1ms }\n',
+      'p.yaml',
+    );
     const seen: { wallSeconds: number; events: number }[] = [];
     new Run(spec).runToEnd((p) => seen.push(p));
     expect(seen.length).toBeGreaterThan(10);

@@ -107,7 +107,10 @@ export class Run {
   /** Called at every health check (every 16,384 events), for progress lines. */
   onCheck: (() => void) | null = null;
 
-  constructor(readonly spec: ScenarioSpec, options: RunOptions = {}) {
+  constructor(
+    readonly spec: ScenarioSpec,
+    options: RunOptions = {},
+  ) {
     this.world = new World(spec, { seed: options.seed });
     this.metrics = options.collector ? options.collector(this.world) : new MetricsCollector(this.world);
     this.listeners = [this.metrics, ...(options.listeners ?? [])];
@@ -187,15 +190,26 @@ export class Run {
     }
     const inSystem = this.metrics.inSystemNow;
     if (inSystem > this.maxInSystem) {
-      const worst = this.world.services.reduce((a, b) => (this.metrics.services[b.index].inSystem.level > this.metrics.services[a.index].inSystem.level ? b : a));
+      const worst = this.world.services.reduce((a, b) =>
+        this.metrics.services[b.index].inSystem.level > this.metrics.services[a.index].inSystem.level ? b : a,
+      );
       const load = estimateLoad(this.spec).services[worst.name];
-      const why = load && load.utilization >= 1 ? `: its offered load is ${load.utilization >= 10 ? `${formatCount(load.utilization)}x` : formatPercent(load.utilization, 0) + ' of'} its capacity` : ': it receives more than it can serve';
+      const why =
+        load && load.utilization >= 1
+          ? `: its offered load is ${load.utilization >= 10 ? `${formatCount(load.utilization)}x` : `${formatPercent(load.utilization, 0)} of`} its capacity`
+          : ': it receives more than it can serve';
       const held = this.metrics.services[worst.index].inSystem.level;
-      this.truncate(`more than ${formatCount(this.maxInSystem)} requests in the system (--max-in-system); ${worst.name} holds ${formatCount(held)} of them${why}`, worst.name);
+      this.truncate(
+        `more than ${formatCount(this.maxInSystem)} requests in the system (--max-in-system); ${worst.name} holds ${formatCount(held)} of them${why}`,
+        worst.name,
+      );
     } else if (sim.pending > this.maxPendingEvents) {
       this.truncate(`more than ${formatCount(this.maxPendingEvents)} events pending at once (timers and messages in flight)`, null);
     } else if (this.stuckEvents >= this.maxEventsAtOneInstant) {
-      this.truncate(`simulated time stands still at ${sim.nowMs} ms: ${formatCount(this.stuckEvents)} events at one instant (a loop with no delay, or steps below the clock's resolution)`, null);
+      this.truncate(
+        `simulated time stands still at ${sim.nowMs} ms: ${formatCount(this.stuckEvents)} events at one instant (a loop with no delay, or steps below the clock's resolution)`,
+        null,
+      );
     }
     this.onCheck?.();
   }
@@ -237,7 +251,12 @@ export class Run {
 
   progress(): Progress {
     const inAdvanceMs = this.advanceStartedMs >= 0 ? performance.now() - this.advanceStartedMs : 0;
-    return { simulatedMs: this.world.sim.nowMs, durationMs: this.endMs, events: this.world.sim.eventCount, wallSeconds: (this.wallMs + inAdvanceMs) / 1000 };
+    return {
+      simulatedMs: this.world.sim.nowMs,
+      durationMs: this.endMs,
+      events: this.world.sim.eventCount,
+      wallSeconds: (this.wallMs + inAdvanceMs) / 1000,
+    };
   }
 
   /** Run to the end; onProgress is called at every health check (every 16,384 events). */
@@ -249,7 +268,12 @@ export class Run {
   }
 
   report(): Report {
-    return buildReport(this.world, this.metrics, { events: this.world.sim.eventCount, wallSeconds: this.wallMs / 1000 }, { interventions: this.interventions, truncation: this.truncation, ...this.source });
+    return buildReport(
+      this.world,
+      this.metrics,
+      { events: this.world.sim.eventCount, wallSeconds: this.wallMs / 1000 },
+      { interventions: this.interventions, truncation: this.truncation, ...this.source },
+    );
   }
 }
 

@@ -38,7 +38,10 @@ describe('what the teaching scenarios show', () => {
     const { Run } = await import('./run.js');
     const run = new Run(loadScenarioFile(`${dir}retry-storm.yaml`));
     const late = { naive: [0, 0], budgeted: [0, 0] } as Record<string, [number, number]>;
-    run.addListener({ ...nullListener, requestFinished: (r) => r.intendedMs >= 60_000 && late[r.workload.name][r.outcome === 1 ? 0 : 1]++ });
+    run.addListener({
+      ...nullListener,
+      requestFinished: (r) => r.intendedMs >= 60_000 && late[r.workload.name][r.outcome === 1 ? 0 : 1]++,
+    });
     const report = run.runToEnd();
     const failRate = ([ok, bad]: [number, number]) => bad / (ok + bad);
     expect(failRate(late.naive)).toBeGreaterThan(0.99);
@@ -69,7 +72,13 @@ describe('what the tail-at-scale scenario shows', () => {
 
 describe('what the cache scenarios show', () => {
   /** Run a scenario with `--set` flags, parsed as the command line parses them. */
-  const withSet = (file: string, ...flags: string[]) => runScenario(loadScenarioFile(`${dir}${file}`, flags.map((f) => parseSetFlag(f) as Override)));
+  const withSet = (file: string, ...flags: string[]) =>
+    runScenario(
+      loadScenarioFile(
+        `${dir}${file}`,
+        flags.map((f) => parseSetFlag(f) as Override),
+      ),
+    );
 
   it('catalog-cache: the caches keep the database under its knee; a smaller L2 or a short TTL sends more reads to it, and p99 follows', () => {
     const base = withSet('catalog-cache.yaml');

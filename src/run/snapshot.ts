@@ -35,7 +35,15 @@ export interface ServiceRow {
   readonly injectedErrors: boolean;
   readonly replicas: readonly ReplicaRow[];
   /** Its calls to other services that retried, timed out or were refused (counts after the warm-up). */
-  readonly edges: readonly { readonly to: string; readonly calls: number; readonly retries: number; readonly timeouts: number; readonly refused: number; readonly hedges: number; readonly fallbacks: number }[];
+  readonly edges: readonly {
+    readonly to: string;
+    readonly calls: number;
+    readonly retries: number;
+    readonly timeouts: number;
+    readonly refused: number;
+    readonly hedges: number;
+    readonly fallbacks: number;
+  }[];
   /** Circuit breakers on this service's calls (name `caller->callee`), with their state. */
   readonly breakers: readonly { readonly name: string; readonly state: 'closed' | 'open' | 'halfOpen'; readonly disabled: boolean }[];
 }

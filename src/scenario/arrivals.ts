@@ -24,7 +24,11 @@ function fromCall(call: Call): ArrivalSpec {
     case 'closed': {
       const a = namedArgs(call, ['users', 'think']);
       // each user holds an event while it thinks: a million is far past any real closed loop, and well inside the engine
-      const users = numberArg(required(call, a, 'users', 'users=<n>, think=<distribution>'), 'users, a whole number from 1 to 1,000,000', (n) => Number.isInteger(n) && n >= 1 && n <= 1_000_000);
+      const users = numberArg(
+        required(call, a, 'users', 'users=<n>, think=<distribution>'),
+        'users, a whole number from 1 to 1,000,000',
+        (n) => Number.isInteger(n) && n >= 1 && n <= 1_000_000,
+      );
       const think = a.has('think') ? distFromExpr(a.get('think')!.value) : ({ kind: 'constant', valueMs: 0 } as const);
       return { kind: 'closed', users, think };
     }

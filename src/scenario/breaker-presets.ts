@@ -27,9 +27,45 @@ export interface BreakerConfig {
  * 10 s rolling window, no minimum volume, 30 s reset, one probe).
  */
 export const BREAKER_PRESETS: Readonly<Record<'hystrix' | 'resilience4j' | 'polly' | 'opossum', BreakerConfig>> = {
-  hystrix: { windowKind: 'time', windowSize: 10_000, minCalls: 20, failureRate: 0.5, slowCallMs: null, slowCallRate: 1, openMs: 5_000, halfOpenCalls: 1 },
-  resilience4j: { windowKind: 'count', windowSize: 100, minCalls: 100, failureRate: 0.5, slowCallMs: 60_000, slowCallRate: 1, openMs: 60_000, halfOpenCalls: 10 },
-  polly: { windowKind: 'time', windowSize: 30_000, minCalls: 100, failureRate: 0.1, slowCallMs: null, slowCallRate: 1, openMs: 5_000, halfOpenCalls: 1 },
-  opossum: { windowKind: 'time', windowSize: 10_000, minCalls: 0, failureRate: 0.5, slowCallMs: null, slowCallRate: 1, openMs: 30_000, halfOpenCalls: 1 },
+  hystrix: {
+    windowKind: 'time',
+    windowSize: 10_000,
+    minCalls: 20,
+    failureRate: 0.5,
+    slowCallMs: null,
+    slowCallRate: 1,
+    openMs: 5_000,
+    halfOpenCalls: 1,
+  },
+  resilience4j: {
+    windowKind: 'count',
+    windowSize: 100,
+    minCalls: 100,
+    failureRate: 0.5,
+    slowCallMs: 60_000,
+    slowCallRate: 1,
+    openMs: 60_000,
+    halfOpenCalls: 10,
+  },
+  polly: {
+    windowKind: 'time',
+    windowSize: 30_000,
+    minCalls: 100,
+    failureRate: 0.1,
+    slowCallMs: null,
+    slowCallRate: 1,
+    openMs: 5_000,
+    halfOpenCalls: 1,
+  },
+  opossum: {
+    windowKind: 'time',
+    windowSize: 10_000,
+    minCalls: 0,
+    failureRate: 0.5,
+    slowCallMs: null,
+    slowCallRate: 1,
+    openMs: 30_000,
+    halfOpenCalls: 1,
+  },
 };
 export type BreakerPreset = keyof typeof BREAKER_PRESETS;

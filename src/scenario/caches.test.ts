@@ -21,8 +21,22 @@ describe('the cache example of issue 6', () => {
   it('loads as written and runs', () => {
     const spec = loadScenarioFile(FIXTURE);
     expect(spec.keys.products).toEqual({ name: 'products', count: 200_000, popularity: { kind: 'zipf', exponent: 0.9 }, writes: 0.02 });
-    expect(spec.caches['product-l1']).toMatchObject({ kind: 'local', capacity: 2000, eviction: 'lru', ttlMs: 30_000, hit: { kind: 'constant', valueMs: 0.02 }, coalesce: false, onWrite: 'invalidate' });
-    expect(spec.caches['product-l2']).toMatchObject({ kind: 'shared', capacity: 50_000, ttlMs: 300_000, hit: { kind: 'exponential', meanMs: 0.3 }, coalesce: true });
+    expect(spec.caches['product-l1']).toMatchObject({
+      kind: 'local',
+      capacity: 2000,
+      eviction: 'lru',
+      ttlMs: 30_000,
+      hit: { kind: 'constant', valueMs: 0.02 },
+      coalesce: false,
+      onWrite: 'invalidate',
+    });
+    expect(spec.caches['product-l2']).toMatchObject({
+      kind: 'shared',
+      capacity: 50_000,
+      ttlMs: 300_000,
+      hit: { kind: 'exponential', meanMs: 0.3 },
+      coalesce: true,
+    });
     // a shared cache becomes a service of its own, with get, set and del
     expect(spec.services['product-l2']).toMatchObject({ replicas: 2, cores: 1, cache: 'product-l2' });
     expect(Object.keys(spec.services['product-l2'].endpoints)).toEqual(['get', 'set', 'del']);
@@ -39,7 +53,10 @@ describe('popularity syntax', () => {
     expect(parsePopularity('zipf(0.9)')).toEqual({ ok: true, value: { kind: 'zipf', exponent: 0.9 } });
     expect(parsePopularity('zipf(s=1.1)')).toEqual({ ok: true, value: { kind: 'zipf', exponent: 1.1 } });
     expect(parsePopularity('uniform')).toEqual({ ok: true, value: { kind: 'uniform' } });
-    expect(parsePopularity('hotset(10% keys get 90% requests)')).toEqual({ ok: true, value: { kind: 'hotset', keyShare: 0.1, requestShare: 0.9 } });
+    expect(parsePopularity('hotset(10% keys get 90% requests)')).toEqual({
+      ok: true,
+      value: { kind: 'hotset', keyShare: 0.1, requestShare: 0.9 },
+    });
     expect(parsePopularity('hotset(1%, 50%)')).toEqual({ ok: true, value: { kind: 'hotset', keyShare: 0.01, requestShare: 0.5 } });
   });
   it('refuses the rest, saying what it expected', () => {
@@ -105,7 +122,8 @@ services:
   it('shared caches can be fault targets; a cache and its options can be set from the command line', () => {
     const spec = loadScenarioFile(FIXTURE, [parseSetFlag('caches.product-l2.coalesce=false') as Override]);
     expect(spec.caches['product-l2'].coalesce).toBe(false);
-    const withFault = loadScenarioText(`name: t
+    const withFault = loadScenarioText(
+      `name: t
 workloads: [{ name: w, to: api, arrivals: poisson(10/s) }]
 keys: { k: { count: 10 } }
 caches: { c: { kind: shared, replicas: 2, capacity: 10 } }
@@ -113,7 +131,9 @@ services:
   api: { keys: k, cache: c, cpu: 1ms }
 faults:
   - { at: 1s, kill: c#1 }
-`, 'ok.yaml');
+`,
+      'ok.yaml',
+    );
     expect(withFault.faults).toEqual([{ atMs: 1000, forMs: null, kind: 'kill', target: 'c#1' }]);
   });
 });
@@ -129,18 +149,23 @@ caches:
 services:
   api: { replicas: 30, keys: k, cache: [big, small], cpu: 1ms }
 `);
-    expect(out).toEqual(['bad.yaml:5:33: caches.big.capacity: expected at most 20,000,000 cache entries in all (capacity x copies; about 33 bytes each, held in memory), found 30,001,000, big alone 1,000,000 x 30 replicas']);
+    expect(out).toEqual([
+      'bad.yaml:5:33: caches.big.capacity: expected at most 20,000,000 cache entries in all (capacity x copies; about 33 bytes each, held in memory), found 30,001,000, big alone 1,000,000 x 30 replicas',
+    ]);
   });
 
   it('counts no more entries than the keys that reach a cache', () => {
     // a million entries per copy, but only 1,000 keys: 30 x 1,000 entries at most
-    const spec = loadScenarioText(`name: t
+    const spec = loadScenarioText(
+      `name: t
 workloads: [{ name: w, to: api, arrivals: poisson(10/s) }]
 keys: { k: { count: 1000 } }
 caches: { big: { kind: local, capacity: 10000000 } }
 services:
   api: { replicas: 30, keys: k, cache: big, cpu: 1ms }
-`, 'ok.yaml');
+`,
+      'ok.yaml',
+    );
     expect(spec.caches.big.capacity).toBe(10_000_000);
     expect(spec.caches.big.entriesPerCopy).toBe(1000);
   });

@@ -14,7 +14,8 @@ export const MAX_TOTAL_KEYS = 2 ** 31 - 1;
 
 /** `zipf(0.9)`, `uniform`, `hotset(10% keys get 90% requests)` or `hotset(10%, 90%)`. */
 export function parsePopularity(input: unknown): Parsed<PopularitySpec> {
-  if (typeof input !== 'string') return fail(POPULARITY_HINT, typeof input === 'number' ? `${input} (a number)` : JSON.stringify(input) ?? 'nothing');
+  if (typeof input !== 'string')
+    return fail(POPULARITY_HINT, typeof input === 'number' ? `${input} (a number)` : (JSON.stringify(input) ?? 'nothing'));
   const text = input.trim();
   if (text === 'uniform' || text === 'uniform()') return ok({ kind: 'uniform' });
   const zipf = /^zipf\(\s*(?:s\s*=\s*)?([^)]*)\)$/.exec(text);
@@ -29,7 +30,11 @@ export function parsePopularity(input: unknown): Parsed<PopularitySpec> {
   if (hot) {
     const keyShare = parseProbability(hot[1]);
     const requestShare = parseProbability(hot[2]);
-    if (!keyShare.ok || !requestShare.ok || keyShare.value <= 0 || keyShare.value > 1) return fail('hotset(<share of keys> keys get <share of requests> requests) with shares as percentages, such as hotset(10% keys get 90% requests)', JSON.stringify(text));
+    if (!keyShare.ok || !requestShare.ok || keyShare.value <= 0 || keyShare.value > 1)
+      return fail(
+        'hotset(<share of keys> keys get <share of requests> requests) with shares as percentages, such as hotset(10% keys get 90% requests)',
+        JSON.stringify(text),
+      );
     return ok({ kind: 'hotset', keyShare: keyShare.value, requestShare: requestShare.value });
   }
   return fail(POPULARITY_HINT, JSON.stringify(text));
@@ -46,35 +51,79 @@ export function checkCaches(data: Raw): Problem[] {
   const services = isMapping(data.services) ? Object.keys(data.services) : [];
 
   for (const name of keySpaces) {
-    if (!NAME.test(name)) problems.push({ path: ['keys', name], expected: 'a key space name of letters, digits, "-" and "_"', found: JSON.stringify(name), atKey: true });
+    if (!NAME.test(name))
+      problems.push({
+        path: ['keys', name],
+        expected: 'a key space name of letters, digits, "-" and "_"',
+        found: JSON.stringify(name),
+        atKey: true,
+      });
   }
   if (isMapping(data.keys)) {
     const total = Object.values(data.keys).reduce<number>((sum, k) => sum + (isMapping(k) && typeof k.count === 'number' ? k.count : 0), 0);
-    if (total > MAX_TOTAL_KEYS) problems.push({ path: ['keys'], expected: `at most ${MAX_TOTAL_KEYS} keys in all key spaces together`, found: `${total}`, atKey: true });
+    if (total > MAX_TOTAL_KEYS)
+      problems.push({
+        path: ['keys'],
+        expected: `at most ${MAX_TOTAL_KEYS} keys in all key spaces together`,
+        found: `${total}`,
+        atKey: true,
+      });
   }
   for (const [name, c] of Object.entries(caches)) {
-    if (!NAME.test(name)) problems.push({ path: ['caches', name], expected: 'a cache name of letters, digits, "-" and "_"', found: JSON.stringify(name), atKey: true });
+    if (!NAME.test(name))
+      problems.push({
+        path: ['caches', name],
+        expected: 'a cache name of letters, digits, "-" and "_"',
+        found: JSON.stringify(name),
+        atKey: true,
+      });
     if (!isMapping(c)) continue;
     if (c.kind === 'shared' && services.includes(name)) {
-      problems.push({ path: ['caches', name], expected: 'a shared cache named apart from the services (it becomes a service of its own)', found: `"${name}", also a service`, atKey: true });
+      problems.push({
+        path: ['caches', name],
+        expected: 'a shared cache named apart from the services (it becomes a service of its own)',
+        found: `"${name}", also a service`,
+        atKey: true,
+      });
     }
     if (c.kind === 'local') {
       for (const field of SHARED_ONLY) {
-        if (c[field] !== undefined) problems.push({ path: ['caches', name, field], expected: `"${field}" only on a shared cache (a local cache lives in each replica of the services that use it)`, found: `"${field}" on a local cache`, atKey: true });
+        if (c[field] !== undefined)
+          problems.push({
+            path: ['caches', name, field],
+            expected: `"${field}" only on a shared cache (a local cache lives in each replica of the services that use it)`,
+            found: `"${field}" on a local cache`,
+            atKey: true,
+          });
       }
     }
     if (c.refreshAhead !== undefined && c.ttl === undefined) {
-      problems.push({ path: ['caches', name, 'refreshAhead'], expected: 'refreshAhead together with a ttl (it is a share of the TTL)', found: 'no ttl on this cache', atKey: true });
+      problems.push({
+        path: ['caches', name, 'refreshAhead'],
+        expected: 'refreshAhead together with a ttl (it is a share of the TTL)',
+        found: 'no ttl on this cache',
+        atKey: true,
+      });
     }
   }
 
   forEachEndpoint(data, (_at, ep, base) => {
     const keys = ep.keys;
     if (typeof keys === 'string' && !keySpaces.includes(keys)) {
-      problems.push({ path: [...base, 'keys'], expected: keySpaces.length ? `a key space (${keySpaces.join(', ')})` : 'a key space defined under keys: (this scenario has none)', found: JSON.stringify(keys), hint: suggest(keys, keySpaces, 'did you mean "%s"?') || undefined });
+      problems.push({
+        path: [...base, 'keys'],
+        expected: keySpaces.length ? `a key space (${keySpaces.join(', ')})` : 'a key space defined under keys: (this scenario has none)',
+        found: JSON.stringify(keys),
+        hint: suggest(keys, keySpaces, 'did you mean "%s"?') || undefined,
+      });
     }
     if (ep.onWrite !== undefined && ep.cache === undefined) {
-      problems.push({ path: [...base, 'onWrite'], expected: 'onWrite together with cache: on the endpoint (it says what writes do to the cached key)', found: 'no cache on this endpoint', atKey: true });
+      problems.push({
+        path: [...base, 'onWrite'],
+        expected: 'onWrite together with cache: on the endpoint (it says what writes do to the cached key)',
+        found: 'no cache on this endpoint',
+        atKey: true,
+      });
     }
     if (ep.cache === undefined) return;
     const list = typeof ep.cache === 'string' ? [ep.cache] : Array.isArray(ep.cache) ? ep.cache : [];
@@ -82,11 +131,25 @@ export function checkCaches(data: Raw): Problem[] {
     const seen = new Set<unknown>();
     list.forEach((c, i) => {
       if (typeof c !== 'string') return;
-      if (!(c in caches)) problems.push({ path: at(i), expected: Object.keys(caches).length ? `a cache (${Object.keys(caches).join(', ')})` : 'a cache defined under caches: (this scenario has none)', found: JSON.stringify(c), hint: suggest(c, Object.keys(caches), 'did you mean "%s"?') || undefined });
+      if (!(c in caches))
+        problems.push({
+          path: at(i),
+          expected: Object.keys(caches).length
+            ? `a cache (${Object.keys(caches).join(', ')})`
+            : 'a cache defined under caches: (this scenario has none)',
+          found: JSON.stringify(c),
+          hint: suggest(c, Object.keys(caches), 'did you mean "%s"?') || undefined,
+        });
       else if (seen.has(c)) problems.push({ path: at(i), expected: 'each cache once in the lookup order', found: `"${c}" a second time` });
       seen.add(c);
     });
-    if (keys === undefined) problems.push({ path: [...base, 'cache'], expected: 'keys: <key space> on the endpoint as well (which key each request asks for)', found: 'a cache without keys', atKey: true });
+    if (keys === undefined)
+      problems.push({
+        path: [...base, 'cache'],
+        expected: 'keys: <key space> on the endpoint as well (which key each request asks for)',
+        found: 'a cache without keys',
+        atKey: true,
+      });
   });
   return problems;
 }
@@ -155,7 +218,10 @@ export function cacheSpec(name: string, c: CacheInput): CacheSpec {
 /** The nodes of a shared cache as a service: `get`, `set` and `del` each cost a lookup; one core each (Redis is single-threaded). */
 export function sharedCacheService(spec: CacheSpec, c: CacheInput, defaultLocation: string): ServiceSpec {
   const ep = (cpu: DistSpec) => ({ keys: null, cache: [], onWrite: null, cpu, errors: 0, steps: [], requestKB: 0, responseKB: 0 });
-  const placement = typeof c.replicas === 'object' ? Object.entries(c.replicas).map(([location, n]) => ({ location, replicas: n })) : [{ location: defaultLocation, replicas: c.replicas ?? 1 }];
+  const placement =
+    typeof c.replicas === 'object'
+      ? Object.entries(c.replicas).map(([location, n]) => ({ location, replicas: n }))
+      : [{ location: defaultLocation, replicas: c.replicas ?? 1 }];
   return {
     replicas: placement.reduce((sum, p) => sum + p.replicas, 0),
     placement,

@@ -7,11 +7,27 @@ import { type Parsed, describe, fail, ok, parseDuration, parseNumber, parseProba
 export const DIST_HINT =
   'a duration (5ms) or a distribution: exp(mean=2ms), uniform(min=1ms, max=3ms), normal(mean=, sd=), lognormal(median=, p99=), gamma(shape=, mean=), erlang(k=, mean=), pareto(scale=, shape=), percentiles(p50=, p99=), mix(0.9: ..., 0.1: ...)';
 
-const DISTRIBUTIONS = ['constant', 'uniform', 'exp', 'exponential', 'normal', 'lognormal', 'gamma', 'erlang', 'pareto', 'percentiles', 'mix'];
+const DISTRIBUTIONS = [
+  'constant',
+  'uniform',
+  'exp',
+  'exponential',
+  'normal',
+  'lognormal',
+  'gamma',
+  'erlang',
+  'pareto',
+  'percentiles',
+  'mix',
+];
 
 /** Throwable form of a failed Parsed, used inside the recursive readers. */
 class ValueError extends Error {
-  constructor(readonly expected: string, readonly found: string, readonly offset: number) {
+  constructor(
+    readonly expected: string,
+    readonly found: string,
+    readonly offset: number,
+  ) {
     super(expected);
   }
 }
@@ -63,10 +79,18 @@ export function namedArgs(call: Call, allowed: readonly string[]): Map<string, A
   const out = new Map<string, Arg>();
   for (const a of call.args) {
     if (a.key === undefined) {
-      throw new ValueError(`named arguments (${allowed.map((k) => `${k}=`).join(', ')})`, a.value.type === 'literal' ? JSON.stringify(a.value.text) : `${a.value.name}(...)`, a.offset);
+      throw new ValueError(
+        `named arguments (${allowed.map((k) => `${k}=`).join(', ')})`,
+        a.value.type === 'literal' ? JSON.stringify(a.value.text) : `${a.value.name}(...)`,
+        a.offset,
+      );
     }
     if (!allowed.includes(a.key)) {
-      throw new ValueError(`one of ${allowed.map((k) => `${k}=`).join(', ')}${suggest(a.key, allowed, ' (did you mean "%s="?)')}`, `"${a.key}="`, a.offset);
+      throw new ValueError(
+        `one of ${allowed.map((k) => `${k}=`).join(', ')}${suggest(a.key, allowed, ' (did you mean "%s="?)')}`,
+        `"${a.key}="`,
+        a.offset,
+      );
     }
     if (out.has(a.key)) throw new ValueError(`${a.key}= once`, `a second ${a.key}=`, a.offset);
     out.set(a.key, a);
@@ -112,7 +136,8 @@ export function distFromExpr(e: Expr): DistSpec {
     case 'exp':
     case 'exponential': {
       const a = namedArgs(call, ['mean', 'rate']);
-      if (a.has('mean') === a.has('rate')) valueError(`${call.name}(mean=<duration>) or ${call.name}(rate=<rate>)`, literalText(call), call.offset);
+      if (a.has('mean') === a.has('rate'))
+        valueError(`${call.name}(mean=<duration>) or ${call.name}(rate=<rate>)`, literalText(call), call.offset);
       const meanMs = a.has('mean') ? durationArg(a.get('mean')!.value) : 1000 / rateArg(a.get('rate')!.value);
       return positive({ kind: 'exponential', meanMs }, meanMs, 'mean > 0', call);
     }
@@ -151,7 +176,11 @@ export function distFromExpr(e: Expr): DistSpec {
     case 'mix':
       return mix(call);
     default:
-      return valueError(`a distribution (${DISTRIBUTIONS.join(', ')})${suggest(call.name, DISTRIBUTIONS, ' (did you mean "%s"?)')}`, `"${call.name}(...)"`, call.offset);
+      return valueError(
+        `a distribution (${DISTRIBUTIONS.join(', ')})${suggest(call.name, DISTRIBUTIONS, ' (did you mean "%s"?)')}`,
+        `"${call.name}(...)"`,
+        call.offset,
+      );
   }
 }
 
@@ -199,7 +228,12 @@ function percentiles(call: Call): DistSpec {
     // p999 means 99.9, p9999 means 99.99 (as in report keys); p99.9 is accepted too
     let q = m ? Number(m[1]) : NaN;
     if (m && !m[1].includes('.') && m[1].length > 2 && m[1].startsWith('99')) q = Number(`99.${m[1].slice(2)}`);
-    if (!(q >= 0 && q <= 100)) valueError('percentile arguments such as p50=2ms, p99=20ms (p0 to p100)', a.key === undefined ? literalText(a.value) : `"${a.key}="`, a.offset);
+    if (!(q >= 0 && q <= 100))
+      valueError(
+        'percentile arguments such as p50=2ms, p99=20ms (p0 to p100)',
+        a.key === undefined ? literalText(a.value) : `"${a.key}="`,
+        a.offset,
+      );
     points.push({ q: q / 100, valueMs: durationArg(a.value) });
   }
   if (points.length === 0) valueError('at least one percentile, such as percentiles(p50=2ms, p99=20ms)', 'none', call.offset);
@@ -207,7 +241,11 @@ function percentiles(call: Call): DistSpec {
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].q === sorted[i - 1].q) valueError('each percentile once', `p${sorted[i].q * 100} twice`, call.offset);
     if (sorted[i].valueMs < sorted[i - 1].valueMs) {
-      valueError('values that grow with the percentile', `p${+(sorted[i].q * 100).toFixed(4)} < p${+(sorted[i - 1].q * 100).toFixed(4)}`, call.offset);
+      valueError(
+        'values that grow with the percentile',
+        `p${+(sorted[i].q * 100).toFixed(4)} < p${+(sorted[i - 1].q * 100).toFixed(4)}`,
+        call.offset,
+      );
     }
   }
   return { kind: 'percentiles', points: sorted };

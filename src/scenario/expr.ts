@@ -24,7 +24,11 @@ export interface Arg {
 }
 
 export class ExprSyntaxError extends Error {
-  constructor(readonly expected: string, readonly found: string, readonly offset: number) {
+  constructor(
+    readonly expected: string,
+    readonly found: string,
+    readonly offset: number,
+  ) {
     super(`expected ${expected}, found ${found}`);
   }
 }

@@ -13,7 +13,22 @@ import { describe } from './units.js';
 import { DEFAULT_DELAYS, DEFAULT_PRICE_PER_GB, checkTopology, linkKey, regionsOf } from './topology.js';
 import { type CallInput, type EndpointInput, type ScenarioInput, scenarioSchema } from './schema.js';
 import { BREAKER_PRESETS, type BreakerConfig } from './breaker-presets.js';
-import type { BreakerSpec, CacheSpec, CallSpec, OnWrite, EndpointSpec, Jitter, Locality, NetworkSpec, RetryOn, RetrySpec, ScenarioSpec, ServiceSpec, Transport, WorkloadSpec } from './spec.js';
+import type {
+  BreakerSpec,
+  CacheSpec,
+  CallSpec,
+  OnWrite,
+  EndpointSpec,
+  Jitter,
+  Locality,
+  NetworkSpec,
+  RetryOn,
+  RetrySpec,
+  ScenarioSpec,
+  ServiceSpec,
+  Transport,
+  WorkloadSpec,
+} from './spec.js';
 import { DEFAULT_ENDPOINT } from './spec.js';
 
 export const DEFAULT_DURATION_MS = 60_000;
@@ -51,20 +66,27 @@ export function decodeScenarioText(bytes: Uint8Array, file: string): string {
   const refuse = (expected: string, found: string, line = 1, column = 1): never => {
     throw new ScenarioError([{ path: [], expected, found, ...inFile(file, line, column) }]);
   };
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) refuse('a scenario file (YAML text in UTF-8)', 'UTF-16 text');
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    refuse('a scenario file (YAML text in UTF-8)', 'UTF-16 text');
   if (bytes.includes(0)) refuse('a scenario file (YAML text)', 'a binary file');
   const bad = firstInvalidUtf8(bytes);
   if (bad < 0) return new TextDecoder('utf-8').decode(bytes);
   // mostly control characters and invalid sequences: not text at all
   const head = bytes.subarray(0, 4096);
   let odd = 0;
-  for (let i = 0; i < head.length; i++) if ((head[i] < 0x20 && head[i] !== 0x09 && head[i] !== 0x0a && head[i] !== 0x0d) || head[i] >= 0xf8) odd++;
+  for (let i = 0; i < head.length; i++)
+    if ((head[i] < 0x20 && head[i] !== 0x09 && head[i] !== 0x0a && head[i] !== 0x0d) || head[i] >= 0xf8) odd++;
   if (odd > head.length / 10) refuse('a scenario file (YAML text)', 'a binary file');
   const before = bytes.subarray(0, bad);
   const lineStart = before.lastIndexOf(0x0a) + 1;
   const line = before.reduce((n, b) => n + (b === 0x0a ? 1 : 0), 1);
   const column = new TextDecoder('utf-8').decode(before.subarray(lineStart)).length + 1;
-  return refuse('a scenario file (YAML text in UTF-8)', `a byte that is not UTF-8 (0x${bytes[bad].toString(16).padStart(2, '0')})`, line, column);
+  return refuse(
+    'a scenario file (YAML text in UTF-8)',
+    `a byte that is not UTF-8 (0x${bytes[bad].toString(16).padStart(2, '0')})`,
+    line,
+    column,
+  );
 }
 
 /** Offset of the first byte that does not belong to a well-formed UTF-8 sequence, or -1. */
@@ -77,7 +99,22 @@ function firstInvalidUtf8(b: Uint8Array): number {
       continue;
     }
     // [length, smallest and largest second byte] of each lead byte (no overlongs, surrogates or > U+10FFFF)
-    const [n, lo, hi] = c >= 0xc2 && c <= 0xdf ? [2, 0x80, 0xbf] : c === 0xe0 ? [3, 0xa0, 0xbf] : c === 0xed ? [3, 0x80, 0x9f] : c >= 0xe1 && c <= 0xef ? [3, 0x80, 0xbf] : c === 0xf0 ? [4, 0x90, 0xbf] : c === 0xf4 ? [4, 0x80, 0x8f] : c >= 0xf1 && c <= 0xf3 ? [4, 0x80, 0xbf] : [0, 0, 0];
+    const [n, lo, hi] =
+      c >= 0xc2 && c <= 0xdf
+        ? [2, 0x80, 0xbf]
+        : c === 0xe0
+          ? [3, 0xa0, 0xbf]
+          : c === 0xed
+            ? [3, 0x80, 0x9f]
+            : c >= 0xe1 && c <= 0xef
+              ? [3, 0x80, 0xbf]
+              : c === 0xf0
+                ? [4, 0x90, 0xbf]
+                : c === 0xf4
+                  ? [4, 0x80, 0x8f]
+                  : c >= 0xf1 && c <= 0xf3
+                    ? [4, 0x80, 0xbf]
+                    : [0, 0, 0];
     if (n === 0 || i + n > b.length || b[i + 1] < lo || b[i + 1] > hi) return i;
     for (let k = 2; k < n; k++) if (b[i + k] < 0x80 || b[i + k] > 0xbf) return i;
     i += n;
@@ -87,16 +124,26 @@ function firstInvalidUtf8(b: Uint8Array): number {
 
 /** Load scenario YAML text; `file` names it in messages. */
 export function loadScenarioText(text: string, file: string, overrides: readonly Override[] = []): ScenarioSpec {
-  if (text.includes('\0')) throw new ScenarioError([{ path: [], expected: 'a scenario file (YAML text)', found: 'a binary file', ...inFile(file, 1, 1) }]);
+  if (text.includes('\0'))
+    throw new ScenarioError([{ path: [], expected: 'a scenario file (YAML text)', found: 'a binary file', ...inFile(file, 1, 1) }]);
   const lines = new LineCounter();
   const doc = parseDocument(maskCalls(text), { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length > 0) throw new ScenarioError(syntaxProblems(doc, lines, file));
   const raw: unknown = unmaskValue(toData(doc, lines, file));
   if (raw === null || raw === undefined) {
-    throw new ScenarioError([{ path: [], expected: 'a mapping with name, workloads and services', found: 'an empty file', ...inFile(file, 1, 1) }]);
+    throw new ScenarioError([
+      { path: [], expected: 'a mapping with name, workloads and services', found: 'an empty file', ...inFile(file, 1, 1) },
+    ]);
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ScenarioError([{ path: [], expected: 'a mapping with name, workloads and services', found: Array.isArray(raw) ? 'a list' : `a single value (${describe(raw)})`, ...inFile(file, 1, 1) }]);
+    throw new ScenarioError([
+      {
+        path: [],
+        expected: 'a mapping with name, workloads and services',
+        found: Array.isArray(raw) ? 'a list' : `a single value (${describe(raw)})`,
+        ...inFile(file, 1, 1),
+      },
+    ]);
   }
 
   const { data, resolved, problems } = applyOverrides(raw as Record<string, unknown>, overrides);
@@ -111,9 +158,16 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
   if (parsed.success) {
     // fault targets need only names, endpoints and replica counts: checked with everything else
     const endpoints = endpointsOf(data);
-    const replicaCount = (r: number | Record<string, number> | undefined) => (typeof r === 'object' ? Object.values(r).reduce((a, b) => a + b, 0) : (r ?? 1));
+    const replicaCount = (r: number | Record<string, number> | undefined) =>
+      typeof r === 'object' ? Object.values(r).reduce((a, b) => a + b, 0) : (r ?? 1);
     const services = Object.fromEntries([
-      ...Object.entries(parsed.data.services).map(([name, svc]) => [name, { replicas: replicaCount(svc.replicas), endpoints: Object.fromEntries((endpoints.get(name) ?? []).map((e) => [e, true])) }] as const),
+      ...Object.entries(parsed.data.services).map(
+        ([name, svc]) =>
+          [
+            name,
+            { replicas: replicaCount(svc.replicas), endpoints: Object.fromEntries((endpoints.get(name) ?? []).map((e) => [e, true])) },
+          ] as const,
+      ),
       ...Object.entries(parsed.data.caches ?? {})
         .filter(([, c]) => c.kind === 'shared')
         .map(([name, c]) => [name, { replicas: replicaCount(c.replicas), endpoints: { get: true, set: true, del: true } }] as const),
@@ -140,7 +194,8 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
   if (problems.length > 0) refuse(problems);
   const spec = { ...buildSpec(parsed.data!, data), faults };
   // these need the built spec (replicas, which endpoints use which cache), so they come last
-  for (const [name, c] of Object.entries(spec.caches)) (spec.caches as Record<string, CacheSpec>)[name] = { ...c, entriesPerCopy: cacheEntries(name, spec).perCopy };
+  for (const [name, c] of Object.entries(spec.caches))
+    (spec.caches as Record<string, CacheSpec>)[name] = { ...c, entriesPerCopy: cacheEntries(name, spec).perCopy };
   const memory = checkCacheMemory(spec);
   if (memory.length > 0) refuse(memory);
   return deepFreeze(spec);
@@ -154,7 +209,8 @@ function syntaxProblems(doc: Document, lines: LineCounter, file: string): Proble
   const at = (e: Document['errors'][number]) => e.linePos?.[0] ?? lines.linePos(e.pos[0]);
   // a stack overflow in the parser brings a train of follow-on errors: the first says it all
   const deep = doc.errors.find((e) => /call stack/i.test(e.message));
-  if (deep) return [{ path: [], expected: 'valid YAML', found: 'collections nested too deeply', ...inFile(file, at(deep).line, at(deep).col) }];
+  if (deep)
+    return [{ path: [], expected: 'valid YAML', found: 'collections nested too deeply', ...inFile(file, at(deep).line, at(deep).col) }];
   const byLine = new Map<number, Document['errors'][number]>();
   for (const e of [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0])) if (!byLine.has(at(e).line)) byLine.set(at(e).line, e);
   const first = [...byLine.values()];
@@ -168,7 +224,12 @@ function syntaxProblems(doc: Document, lines: LineCounter, file: string): Proble
   if (first.length > MAX_SYNTAX_ERRORS) {
     const next = at(first[MAX_SYNTAX_ERRORS]);
     const rest = doc.errors.filter((e) => e.pos[0] >= first[MAX_SYNTAX_ERRORS].pos[0]).length;
-    problems.push({ path: [], expected: 'valid YAML', found: `${rest} more syntax errors from here on (often knock-on effects of the ones above)`, ...inFile(file, next.line, next.col) });
+    problems.push({
+      path: [],
+      expected: 'valid YAML',
+      found: `${rest} more syntax errors from here on (often knock-on effects of the ones above)`,
+      ...inFile(file, next.line, next.col),
+    });
   }
   return problems;
 }
@@ -182,7 +243,8 @@ function toData(doc: Document, lines: LineCounter, file: string): unknown {
   const keys: Problem[] = [];
   visit(doc, {
     Pair: (_, pair) => {
-      if (isMap(pair.key) || isSeq(pair.key)) keys.push({ path: [], expected: 'text as a key', found: isMap(pair.key) ? 'a mapping' : 'a list', ...at(pair.key) });
+      if (isMap(pair.key) || isSeq(pair.key))
+        keys.push({ path: [], expected: 'text as a key', found: isMap(pair.key) ? 'a mapping' : 'a list', ...at(pair.key) });
     },
   });
   if (keys.length > 0) throw new ScenarioError(keys);
@@ -208,16 +270,37 @@ function toData(doc: Document, lines: LineCounter, file: string): unknown {
       },
     });
     if (unresolved) {
-      throw new ScenarioError([{ path: [], expected: `an alias of an anchor defined before it (&${unresolved.source})`, found: `*${unresolved.source} without one`, ...at(unresolved) }]);
+      throw new ScenarioError([
+        {
+          path: [],
+          expected: `an alias of an anchor defined before it (&${unresolved.source})`,
+          found: `*${unresolved.source} without one`,
+          ...at(unresolved),
+        },
+      ]);
     }
     // the bomb starts at the first alias of an anchor that itself holds aliases
     const holdsAliases = (node: Node | undefined) => {
       let found = false;
-      if (node) visit(node, { Alias: () => ((found = true), visit.BREAK) });
+      if (node)
+        visit(node, {
+          // biome-ignore lint/correctness/noComponentHookFactories: a YAML visitor key, not a React component
+          Alias: () => {
+            found = true;
+            return visit.BREAK;
+          },
+        });
       return found;
     };
     const first = aliases.find((a) => holdsAliases(anchored.get(a.source))) ?? aliases[0];
-    throw new ScenarioError([{ path: [], expected: `YAML whose aliases expand to at most ${MAX_ALIAS_COPIES} copies`, found: 'aliases that expand to more (an alias bomb)', ...at(first) }]);
+    throw new ScenarioError([
+      {
+        path: [],
+        expected: `YAML whose aliases expand to at most ${MAX_ALIAS_COPIES} copies`,
+        found: 'aliases that expand to more (an alias bomb)',
+        ...at(first),
+      },
+    ]);
   }
   // measured without recursion, so that no depth can overflow the stack
   const stack: { value: unknown; path: PathSegment[] }[] = [{ value: data, path: [] }];
@@ -227,7 +310,14 @@ function toData(doc: Document, lines: LineCounter, file: string): unknown {
     if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) continue;
     if (path.length >= MAX_NESTING) {
       const pos = positionOf(doc, lines, path);
-      throw new ScenarioError([{ path: [], expected: `mappings and lists nested at most ${MAX_NESTING} levels deep`, found: 'deeper nesting', ...inFile(file, pos.line, pos.column) }]);
+      throw new ScenarioError([
+        {
+          path: [],
+          expected: `mappings and lists nested at most ${MAX_NESTING} levels deep`,
+          found: 'deeper nesting',
+          ...inFile(file, pos.line, pos.column),
+        },
+      ]);
     }
     for (const [k, v] of Object.entries(value)) stack.push({ value: v, path: [...path, Array.isArray(value) ? Number(k) : k] });
   }
@@ -268,18 +358,37 @@ function checkTimes(s: ScenarioInput): Problem[] {
   const durationMs = s.duration ?? DEFAULT_DURATION_MS;
   if (!(durationMs > 0)) problems.push({ path: ['duration'], expected: 'a duration > 0', found: `${durationMs}ms` });
   // beyond ten years the clock (milliseconds in a double) is coarser than a microsecond
-  if (durationMs > MAX_DURATION_MS) problems.push({ path: ['duration'], expected: 'a duration of at most 10 years, 87600h (the clock loses sub-microsecond resolution beyond)', found: `${Number((durationMs / 3_600_000).toPrecision(3))}h` });
+  if (durationMs > MAX_DURATION_MS)
+    problems.push({
+      path: ['duration'],
+      expected: 'a duration of at most 10 years, 87600h (the clock loses sub-microsecond resolution beyond)',
+      found: `${Number((durationMs / 3_600_000).toPrecision(3))}h`,
+    });
   if (s.warmup !== undefined && s.warmup >= durationMs) {
-    problems.push({ path: ['warmup'], expected: `a warm-up shorter than the duration (${durationMs / 1000}s)`, found: `${s.warmup / 1000}s` });
+    problems.push({
+      path: ['warmup'],
+      expected: `a warm-up shorter than the duration (${durationMs / 1000}s)`,
+      found: `${s.warmup / 1000}s`,
+    });
   }
-  if (s.slo && Object.keys(s.slo).length === 0) problems.push({ path: ['slo'], expected: 'at least one objective (p50, p90, p95, p99, p999, errorRate)', found: 'an empty mapping' });
+  if (s.slo && Object.keys(s.slo).length === 0)
+    problems.push({ path: ['slo'], expected: 'at least one objective (p50, p90, p95, p99, p999, errorRate)', found: 'an empty mapping' });
   s.workloads.forEach((w, i) => {
     if (w.schedule && w.arrivals.kind === 'closed') {
-      problems.push({ path: ['workloads', i, 'schedule'], expected: 'a schedule only on open-loop arrivals (poisson or constant)', found: 'a schedule on closed(...)', atKey: true });
+      problems.push({
+        path: ['workloads', i, 'schedule'],
+        expected: 'a schedule only on open-loop arrivals (poisson or constant)',
+        found: 'a schedule on closed(...)',
+        atKey: true,
+      });
     }
     w.schedule?.forEach((p, j) => {
       if (j > 0 && p.at < w.schedule![j - 1].at) {
-        problems.push({ path: ['workloads', i, 'schedule', j, 'at'], expected: 'schedule points in time order', found: `${p.at / 1000}s after ${w.schedule![j - 1].at / 1000}s` });
+        problems.push({
+          path: ['workloads', i, 'schedule', j, 'at'],
+          expected: 'schedule points in time order',
+          found: `${p.at / 1000}s after ${w.schedule![j - 1].at / 1000}s`,
+        });
       }
     });
   });
@@ -299,7 +408,22 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
     onWrite: (e.onWrite as OnWrite | undefined) ?? null,
     cpu: e.cpu ?? { kind: 'constant', valueMs: 0 },
     errors: e.errors ?? 0,
-    steps: (e.calls ?? []).map((step) => step.map((c): CallSpec => ({ ...target(c.to), probability: c.probability ?? 1, locality: (c.locality as Locality | undefined) ?? null, transport: ((c.transport ?? s.rpc?.transport) as Transport | undefined) ?? 'tcp', timeoutMs: c.timeout ?? null, retry: retrySpec(c.retry), breaker: breakerSpec(c.breaker), hedge: c.hedge ? { ...c.hedge.after, max: c.hedge.max ?? 1 } : null, bulkhead: c.bulkhead ? { maxConcurrent: c.bulkhead.maxConcurrent, queue: c.bulkhead.queue ?? 0 } : null, fallback: c.fallback ? { cpu: c.fallback.cpu ?? { kind: 'constant', valueMs: 0 } } : null }))),
+    steps: (e.calls ?? []).map((step) =>
+      step.map(
+        (c): CallSpec => ({
+          ...target(c.to),
+          probability: c.probability ?? 1,
+          locality: (c.locality as Locality | undefined) ?? null,
+          transport: ((c.transport ?? s.rpc?.transport) as Transport | undefined) ?? 'tcp',
+          timeoutMs: c.timeout ?? null,
+          retry: retrySpec(c.retry),
+          breaker: breakerSpec(c.breaker),
+          hedge: c.hedge ? { ...c.hedge.after, max: c.hedge.max ?? 1 } : null,
+          bulkhead: c.bulkhead ? { maxConcurrent: c.bulkhead.maxConcurrent, queue: c.bulkhead.queue ?? 0 } : null,
+          fallback: c.fallback ? { cpu: c.fallback.cpu ?? { kind: 'constant', valueMs: 0 } } : null,
+        }),
+      ),
+    ),
     requestKB: e.requestKB ?? 0,
     responseKB: e.responseKB ?? 0,
   });
@@ -311,7 +435,10 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
     const eps: Record<string, EndpointSpec> = {};
     if (svc.endpoints) for (const [e, ep] of Object.entries(svc.endpoints)) eps[e] = endpointSpec(ep);
     else eps[DEFAULT_ENDPOINT] = endpointSpec(svc);
-    const placement = typeof svc.replicas === 'object' ? Object.entries(svc.replicas).map(([location, n]) => ({ location, replicas: n })) : [{ location: defaultLocation, replicas: svc.replicas ?? 1 }];
+    const placement =
+      typeof svc.replicas === 'object'
+        ? Object.entries(svc.replicas).map(([location, n]) => ({ location, replicas: n }))
+        : [{ location: defaultLocation, replicas: svc.replicas ?? 1 }];
     services[name] = {
       replicas: placement.reduce((sum, p) => sum + p.replicas, 0),
       placement,
@@ -321,14 +448,23 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
       queue: svc.queue === undefined || svc.queue === 'unlimited' ? null : svc.queue,
       balancer: (svc.balancer ?? 'round-robin') as ServiceSpec['balancer'],
       // Envoy's defaults: 5 consecutive 5xx, 30 s base ejection, at most 10% ejected
-      outlier: svc.outlier ? { consecutiveErrors: svc.outlier.consecutiveErrors ?? 5, ejectForMs: svc.outlier.ejectFor ?? 30_000, maxEjectedPercent: svc.outlier.maxEjectedPercent ?? 0.1 } : null,
-      rateLimit: svc.rateLimit ? { ratePerSec: svc.rateLimit.rate, burst: svc.rateLimit.burst ?? Math.max(1, Math.ceil(svc.rateLimit.rate / 10)) } : null,
+      outlier: svc.outlier
+        ? {
+            consecutiveErrors: svc.outlier.consecutiveErrors ?? 5,
+            ejectForMs: svc.outlier.ejectFor ?? 30_000,
+            maxEjectedPercent: svc.outlier.maxEjectedPercent ?? 0.1,
+          }
+        : null,
+      rateLimit: svc.rateLimit
+        ? { ratePerSec: svc.rateLimit.rate, burst: svc.rateLimit.burst ?? Math.max(1, Math.ceil(svc.rateLimit.rate / 10)) }
+        : null,
       cache: null,
       endpoints: eps,
     };
   }
   const caches = Object.fromEntries(Object.entries(s.caches ?? {}).map(([name, c]) => [name, cacheSpec(name, c)]));
-  for (const [name, c] of Object.entries(s.caches ?? {})) if (c.kind === 'shared') services[name] = sharedCacheService(caches[name], c, defaultLocation);
+  for (const [name, c] of Object.entries(s.caches ?? {}))
+    if (c.kind === 'shared') services[name] = sharedCacheService(caches[name], c, defaultLocation);
   const workloads = s.workloads.map(
     (w): WorkloadSpec => ({
       name: w.name,
@@ -348,7 +484,9 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
     services,
     slo: s.slo
       ? {
-          latencyMs: Object.fromEntries((['p50', 'p90', 'p95', 'p99', 'p999'] as const).filter((k) => s.slo![k] !== undefined).map((k) => [k, s.slo![k]!])),
+          latencyMs: Object.fromEntries(
+            (['p50', 'p90', 'p95', 'p99', 'p999'] as const).filter((k) => s.slo![k] !== undefined).map((k) => [k, s.slo![k]!]),
+          ),
           errorRate: s.slo.errorRate ?? null,
         }
       : null,
@@ -360,11 +498,25 @@ function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpe
             crossDatacenter: s.network.crossDatacenter ?? DEFAULT_DELAYS.crossDatacenter,
             crossRegion: s.network.crossRegion ?? DEFAULT_DELAYS.crossRegion,
           },
-          links: Object.fromEntries(Object.entries(s.network.links ?? {}).map(([k, d]) => [linkKey(...(k.split('~') as [string, string])), d])),
+          links: Object.fromEntries(
+            Object.entries(s.network.links ?? {}).map(([k, d]) => [linkKey(...(k.split('~') as [string, string])), d]),
+          ),
           pricePerGB: { ...DEFAULT_PRICE_PER_GB, ...s.network.pricePerGB },
-          bandwidthBps: { sameDatacenter: s.network.bandwidth?.sameDatacenter ?? null, crossDatacenter: s.network.bandwidth?.crossDatacenter ?? null, crossRegion: s.network.bandwidth?.crossRegion ?? null },
-          loss: { sameDatacenter: s.network.loss?.sameDatacenter ?? 0, crossDatacenter: s.network.loss?.crossDatacenter ?? 0, crossRegion: s.network.loss?.crossRegion ?? 0 },
-          linkLoss: Object.fromEntries(Object.entries(s.network.loss ?? {}).filter(([k]) => k.includes('~')).map(([k, p]) => [linkKey(...(k.split('~') as [string, string])), p])),
+          bandwidthBps: {
+            sameDatacenter: s.network.bandwidth?.sameDatacenter ?? null,
+            crossDatacenter: s.network.bandwidth?.crossDatacenter ?? null,
+            crossRegion: s.network.bandwidth?.crossRegion ?? null,
+          },
+          loss: {
+            sameDatacenter: s.network.loss?.sameDatacenter ?? 0,
+            crossDatacenter: s.network.loss?.crossDatacenter ?? 0,
+            crossRegion: s.network.loss?.crossRegion ?? 0,
+          },
+          linkLoss: Object.fromEntries(
+            Object.entries(s.network.loss ?? {})
+              .filter(([k]) => k.includes('~'))
+              .map(([k, p]) => [linkKey(...(k.split('~') as [string, string])), p]),
+          ),
           retransmitTimeoutMs: s.network.retransmitTimeout ?? 200,
         } satisfies NetworkSpec)
       : null,

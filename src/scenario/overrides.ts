@@ -90,7 +90,10 @@ function namedEntries(path: readonly PathSegment[]): string | undefined {
  * for names), and problems for paths that cannot be followed; an override
  * that is refused changes nothing.
  */
-export function applyOverrides(data: Record<string, unknown>, overrides: readonly Override[]): { data: Record<string, unknown>; resolved: { label: string; path: PathSegment[] }[]; problems: Problem[] } {
+export function applyOverrides(
+  data: Record<string, unknown>,
+  overrides: readonly Override[],
+): { data: Record<string, unknown>; resolved: { label: string; path: PathSegment[] }[]; problems: Problem[] } {
   const root = structuredClone(data);
   const resolved: { label: string; path: PathSegment[] }[] = [];
   const problems: Problem[] = [];
@@ -104,10 +107,20 @@ export function applyOverrides(data: Record<string, unknown>, overrides: readonl
       const seg = o.path[i];
       const last = i === o.path.length - 1;
       if (Array.isArray(node)) {
-        const index = /^\d+$/.test(seg) ? Number(seg) : node.findIndex((item) => item && typeof item === 'object' && (item as { name?: unknown }).name === seg);
+        const index = /^\d+$/.test(seg)
+          ? Number(seg)
+          : node.findIndex((item) => item && typeof item === 'object' && (item as { name?: unknown }).name === seg);
         if (index < 0 || index > node.length || (index === node.length && !last)) {
-          const names = node.map((item) => (item && typeof item === 'object' ? String((item as { name?: unknown }).name) : '')).filter(Boolean);
-          problem = { path: [...path], expected: `an index 0-${node.length - 1}${names.length ? ` or a name (${names.join(', ')})` : ''}`, found: JSON.stringify(seg), hint: suggest(seg, names, 'did you mean "%s"?') || undefined, where: o.label };
+          const names = node
+            .map((item) => (item && typeof item === 'object' ? String((item as { name?: unknown }).name) : ''))
+            .filter(Boolean);
+          problem = {
+            path: [...path],
+            expected: `an index 0-${node.length - 1}${names.length ? ` or a name (${names.join(', ')})` : ''}`,
+            found: JSON.stringify(seg),
+            hint: suggest(seg, names, 'did you mean "%s"?') || undefined,
+            where: o.label,
+          };
           break;
         }
         path.push(index);
@@ -146,7 +159,12 @@ function missingEntry(kind: string, path: readonly PathSegment[], name: string, 
   const add = `to add one, set it whole: ${formatPath([...path, name])}={ ... }`;
   // a service with one endpoint has it at service level, not under endpoints:
   if (kind.startsWith('endpoint') && names.length === 0) {
-    return { path: [...path], expected: `an existing ${kind} (it has one, set at service level: ${formatPath(path.slice(0, 2))}.cpu)`, found: JSON.stringify(name), where: label };
+    return {
+      path: [...path],
+      expected: `an existing ${kind} (it has one, set at service level: ${formatPath(path.slice(0, 2))}.cpu)`,
+      found: JSON.stringify(name),
+      where: label,
+    };
   }
   return {
     path: [...path],

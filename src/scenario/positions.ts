@@ -14,7 +14,12 @@ export interface SourcePosition {
  * does not exist (a missing field), the nearest existing parent is used.
  * `offset` points inside a scalar (for errors within `exp(mean=2ms)`).
  */
-export function positionOf(doc: Document, lines: LineCounter, path: readonly PathSegment[], options: { atKey?: boolean; offset?: number } = {}): SourcePosition {
+export function positionOf(
+  doc: Document,
+  lines: LineCounter,
+  path: readonly PathSegment[],
+  options: { atKey?: boolean; offset?: number } = {},
+): SourcePosition {
   let node: Node | null = doc.contents as Node | null;
   let keyNode: Node | null = null;
   let exact = true;

@@ -94,7 +94,10 @@ const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' 
 
 /** `text` with line breaks and control characters escaped (names may hold them): one problem, one line. */
 export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -131,13 +134,22 @@ function fromIssue(issue: z.core.$ZodIssue): Problem[] {
     case 'invalid_type': {
       const last = path[path.length - 1];
       if (input === undefined) {
-        return [{ path, expected: `${TYPE_NAMES[issue.expected] ?? issue.expected} (the field "${String(last)}" is required)`, found: 'nothing' }];
+        return [
+          { path, expected: `${TYPE_NAMES[issue.expected] ?? issue.expected} (the field "${String(last)}" is required)`, found: 'nothing' },
+        ];
       }
       return [{ path, expected: TYPE_NAMES[issue.expected] ?? issue.expected, found: describe(input) }];
     }
     case 'too_small': {
       const min = Number(issue.minimum);
-      if (issue.origin === 'array') return [{ path, expected: `at least ${min} item${min === 1 ? '' : 's'}`, found: Array.isArray(input) && input.length === 0 ? 'an empty list' : describe(input) }];
+      if (issue.origin === 'array')
+        return [
+          {
+            path,
+            expected: `at least ${min} item${min === 1 ? '' : 's'}`,
+            found: Array.isArray(input) && input.length === 0 ? 'an empty list' : describe(input),
+          },
+        ];
       if (issue.origin === 'string') return [{ path, expected: 'non-empty text', found: describe(input) }];
       return [{ path, expected: `a number ${issue.inclusive ? '>=' : '>'} ${min}`, found: describe(input) }];
     }
@@ -145,7 +157,14 @@ function fromIssue(issue: z.core.$ZodIssue): Problem[] {
       return [{ path, expected: `a number ${issue.inclusive ? '<=' : '<'} ${Number(issue.maximum)}`, found: describe(input) }];
     case 'invalid_value': {
       const values = issue.values.map(String);
-      return [{ path, expected: `one of ${values.join(', ')}`, found: describe(input), hint: typeof input === 'string' ? suggest(input, values, 'did you mean "%s"?') || undefined : undefined }];
+      return [
+        {
+          path,
+          expected: `one of ${values.join(', ')}`,
+          found: describe(input),
+          hint: typeof input === 'string' ? suggest(input, values, 'did you mean "%s"?') || undefined : undefined,
+        },
+      ];
     }
     case 'invalid_union':
       // unions carry their own phrase of what they accept

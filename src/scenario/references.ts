@@ -32,11 +32,18 @@ export function resolveTarget(text: string, endpoints: Map<string, string[]>): T
   const service = dot < 0 ? text : text.slice(0, dot);
   const eps = endpoints.get(service);
   if (!eps) {
-    return { expected: `a service (${[...endpoints.keys()].join(', ')})`, found: `"${service}", which is not a service`, hint: suggest(service, endpoints.keys(), 'did you mean "%s"?') || undefined };
+    return {
+      expected: `a service (${[...endpoints.keys()].join(', ')})`,
+      found: `"${service}", which is not a service`,
+      hint: suggest(service, endpoints.keys(), 'did you mean "%s"?') || undefined,
+    };
   }
   if (dot < 0) {
     if (eps.length === 1) return { service, endpoint: eps[0] };
-    return { expected: `an endpoint: ${eps.map((e) => `${service}.${e}`).join(', ')}`, found: `"${text}" (${service} has ${eps.length} endpoints)` };
+    return {
+      expected: `an endpoint: ${eps.map((e) => `${service}.${e}`).join(', ')}`,
+      found: `"${text}" (${service} has ${eps.length} endpoints)`,
+    };
   }
   const endpoint = text.slice(dot + 1);
   if (!eps.includes(endpoint)) {
@@ -67,7 +74,9 @@ export function forEachCall(data: Raw, visit: (from: Target, to: unknown, path: 
   forEachEndpoint(data, (from, ep, base) => {
     if (!Array.isArray(ep.calls)) return;
     ep.calls.forEach((step, i) => {
-      const calls = Array.isArray(step) ? step.map((c, j) => [c, [...base, 'calls', i, j]] as const) : [[step, [...base, 'calls', i]] as const];
+      const calls = Array.isArray(step)
+        ? step.map((c, j) => [c, [...base, 'calls', i, j]] as const)
+        : [[step, [...base, 'calls', i]] as const];
       for (const [c, path] of calls) {
         const to = isMapping(c) ? c.to : c;
         visit(from, to, isMapping(c) ? [...path, 'to'] : [...path]);
@@ -82,16 +91,29 @@ export function checkReferences(data: Raw): Problem[] {
 
   if (isMapping(data.services)) {
     for (const [name, svc] of Object.entries(data.services)) {
-      if (!NAME.test(name)) problems.push({ path: ['services', name], expected: `${NAME_HINT} for a service`, found: JSON.stringify(name), atKey: true });
+      if (!NAME.test(name))
+        problems.push({ path: ['services', name], expected: `${NAME_HINT} for a service`, found: JSON.stringify(name), atKey: true });
       if (!isMapping(svc)) continue;
       if (isMapping(svc.endpoints)) {
         for (const ep of Object.keys(svc.endpoints)) {
-          if (!NAME.test(ep)) problems.push({ path: ['services', name, 'endpoints', ep], expected: `${NAME_HINT} for an endpoint`, found: JSON.stringify(ep), atKey: true });
+          if (!NAME.test(ep))
+            problems.push({
+              path: ['services', name, 'endpoints', ep],
+              expected: `${NAME_HINT} for an endpoint`,
+              found: JSON.stringify(ep),
+              atKey: true,
+            });
         }
-        if (Object.keys(svc.endpoints).length === 0) problems.push({ path: ['services', name, 'endpoints'], expected: 'at least one endpoint', found: 'an empty mapping' });
+        if (Object.keys(svc.endpoints).length === 0)
+          problems.push({ path: ['services', name, 'endpoints'], expected: 'at least one endpoint', found: 'an empty mapping' });
         for (const field of ['cpu', 'calls', 'errors']) {
           if (svc[field] !== undefined) {
-            problems.push({ path: ['services', name, field], expected: `"${field}" inside each endpoint when the service has "endpoints"`, found: `"${field}" at service level as well`, atKey: true });
+            problems.push({
+              path: ['services', name, field],
+              expected: `"${field}" inside each endpoint when the service has "endpoints"`,
+              found: `"${field}" at service level as well`,
+              atKey: true,
+            });
           }
         }
       }
@@ -119,7 +141,8 @@ export function checkReferences(data: Raw): Problem[] {
     data.workloads.forEach((w, i) => {
       if (!isMapping(w)) return;
       if (typeof w.name === 'string') {
-        if (seen.has(w.name)) problems.push({ path: ['workloads', i, 'name'], expected: 'a unique workload name', found: `"${w.name}" a second time` });
+        if (seen.has(w.name))
+          problems.push({ path: ['workloads', i, 'name'], expected: 'a unique workload name', found: `"${w.name}" a second time` });
         seen.add(w.name);
       }
       if (typeof w.to === 'string') {

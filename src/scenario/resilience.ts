@@ -19,6 +19,10 @@ export function parseBackoff(input: unknown): Parsed<BackoffSpec> {
       if (!(baseMs > 0) || capMs < baseMs) valueError('0 < base <= cap', JSON.stringify(e.text), e.offset);
       return { kind: 'exponential', baseMs, capMs };
     }
-    return valueError(`${BACKOFF_HINT}${suggest(e.name, ['exponential', 'constant'], ' (did you mean "%s"?)')}`, `"${e.name}(...)"`, e.offset);
+    return valueError(
+      `${BACKOFF_HINT}${suggest(e.name, ['exponential', 'constant'], ' (did you mean "%s"?)')}`,
+      `"${e.name}(...)"`,
+      e.offset,
+    );
   });
 }

@@ -23,7 +23,12 @@ function unit<T>(parse: (input: unknown) => Parsed<T>) {
   return z.any().transform((input, ctx): T => {
     const r = parse(input);
     if (r.ok) return r.value;
-    ctx.addIssue({ code: 'custom', message: `expected ${r.expected}`, input, params: { expected: r.expected, found: r.found, offset: r.offset } satisfies ValueIssueParams });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected ${r.expected}`,
+      input,
+      params: { expected: r.expected, found: r.found, offset: r.offset } satisfies ValueIssueParams,
+    });
     return z.NEVER;
   });
 }
@@ -47,7 +52,9 @@ const replicaCount = z.number().int().min(1).max(MAX_REPLICAS_PER_SERVICE);
 /** A non-negative limit, or "unlimited". */
 const limit = z.union([z.number().int().min(0), z.literal('unlimited')], { error: 'a whole number >= 0 or "unlimited"' });
 /** `3`, or replicas per location: `{ us-east/dc1: 2, eu-west/dc1: 1 }`. */
-const replicas = z.union([replicaCount, z.record(z.string(), replicaCount)], { error: 'a whole number from 1 to 100,000, or replicas per location such as { us-east/dc1: 2 }' });
+const replicas = z.union([replicaCount, z.record(z.string(), replicaCount)], {
+  error: 'a whole number from 1 to 100,000, or replicas per location such as { us-east/dc1: 2 }',
+});
 const locality = z.enum(LOCALITIES as [string, ...string[]]);
 const sizeKB = z.number().min(0);
 
@@ -63,9 +70,14 @@ const retry = strict({
 /** `20` (the last 20 calls) or `10s` (the calls of the last 10 seconds). */
 function parseBreakerWindow(input: unknown): Parsed<{ windowKind: 'count' | 'time'; windowSize: number }> {
   const hint = 'a number of calls (a count window, such as 20) or a duration (a time window, such as 10s)';
-  if (typeof input === 'number') return Number.isInteger(input) && input >= 1 ? { ok: true, value: { windowKind: 'count', windowSize: input } } : { ok: false, expected: hint, found: String(input), offset: 0 };
+  if (typeof input === 'number')
+    return Number.isInteger(input) && input >= 1
+      ? { ok: true, value: { windowKind: 'count', windowSize: input } }
+      : { ok: false, expected: hint, found: String(input), offset: 0 };
   const d = parseDuration(input);
-  return d.ok && d.value > 0 ? { ok: true, value: { windowKind: 'time', windowSize: d.value } } : { ok: false, expected: hint, found: JSON.stringify(input), offset: 0 };
+  return d.ok && d.value > 0
+    ? { ok: true, value: { windowKind: 'time', windowSize: d.value } }
+    : { ok: false, expected: hint, found: JSON.stringify(input), offset: 0 };
 }
 
 const breaker = strict({
@@ -85,13 +97,32 @@ function parseHedgeAfter(input: unknown): Parsed<{ afterMs: number | null; after
   if (m && Number(m[1]) > 0 && Number(m[1]) < 100) return { ok: true, value: { afterMs: null, afterPercentile: Number(m[1]) } };
   const d = parseDuration(input);
   if (d.ok && d.value > 0) return { ok: true, value: { afterMs: d.value, afterPercentile: null } };
-  return { ok: false, expected: 'a delay such as 10ms, or a percentile of recent latencies such as p95', found: typeof input === 'string' ? JSON.stringify(input) : String(input), offset: 0 };
+  return {
+    ok: false,
+    expected: 'a delay such as 10ms, or a percentile of recent latencies such as p95',
+    found: typeof input === 'string' ? JSON.stringify(input) : String(input),
+    offset: 0,
+  };
 }
 
 const hedge = strict({ after: unit(parseHedgeAfter), max: z.number().int().min(1).optional() });
 
 /** A call: `service`, `service.endpoint` or `{ to, probability }`. */
-const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict({ to: z.string().min(1), probability: probability.optional(), locality: locality.optional(), transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(), timeout: duration.optional(), retry: retry.optional(), breaker: breaker.optional(), hedge: hedge.optional(), bulkhead: strict({ maxConcurrent: z.number().int().min(1), queue: z.number().int().min(0).optional() }).optional(), fallback: strict({ cpu: distribution.optional() }).optional() }));
+const call = z.preprocess(
+  (v) => (typeof v === 'string' ? { to: v } : v),
+  strict({
+    to: z.string().min(1),
+    probability: probability.optional(),
+    locality: locality.optional(),
+    transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(),
+    timeout: duration.optional(),
+    retry: retry.optional(),
+    breaker: breaker.optional(),
+    hedge: hedge.optional(),
+    bulkhead: strict({ maxConcurrent: z.number().int().min(1), queue: z.number().int().min(0).optional() }).optional(),
+    fallback: strict({ cpu: distribution.optional() }).optional(),
+  }),
+);
 /** A step: one call, or a list of calls run in parallel. */
 const step = z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(call).min(1));
 
@@ -119,7 +150,11 @@ const service = strict({
   queue: limit.optional(),
   balancer: z.enum(BALANCERS as [string, ...string[]]).optional(),
   rateLimit: strict({ rate, burst: z.number().int().min(1).optional() }).optional(),
-  outlier: strict({ consecutiveErrors: z.number().int().min(1).optional(), ejectFor: duration.optional(), maxEjectedPercent: probability.optional() }).optional(),
+  outlier: strict({
+    consecutiveErrors: z.number().int().min(1).optional(),
+    ejectFor: duration.optional(),
+    maxEjectedPercent: probability.optional(),
+  }).optional(),
   keys: z.string().min(1).optional(),
   cache: cacheList.optional(),
   onWrite: z.enum(ON_WRITE as [string, ...string[]]).optional(),
@@ -142,9 +177,17 @@ const workload = strict({
   schedule: z.array(ratePoint).optional(),
 });
 
-const slo = strict({ p50: duration.optional(), p90: duration.optional(), p95: duration.optional(), p99: duration.optional(), p999: duration.optional(), errorRate: probability.optional() });
+const slo = strict({
+  p50: duration.optional(),
+  p90: duration.optional(),
+  p95: duration.optional(),
+  p99: duration.optional(),
+  p999: duration.optional(),
+  errorRate: probability.optional(),
+});
 
-const perHopClass = <T extends z.ZodType>(t: T) => strict({ sameDatacenter: t.optional(), crossDatacenter: t.optional(), crossRegion: t.optional() });
+const perHopClass = <T extends z.ZodType>(t: T) =>
+  strict({ sameDatacenter: t.optional(), crossDatacenter: t.optional(), crossRegion: t.optional() });
 
 const network = strict({
   sameDatacenter: distribution.optional(),
@@ -157,7 +200,12 @@ const network = strict({
   retransmitTimeout: duration.optional(),
 });
 
-const rpc = strict({ overhead: duration.optional(), perKB: duration.optional(), transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(), shm: strict({ overhead: duration.optional(), perKB: duration.optional() }).optional() });
+const rpc = strict({
+  overhead: duration.optional(),
+  perKB: duration.optional(),
+  transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(),
+  shm: strict({ overhead: duration.optional(), perKB: duration.optional() }).optional(),
+});
 
 /** One fault: `at`, optional `for`, and exactly one of kill, latency, errors, partition, cpu, pause with their settings. */
 const fault = strict({

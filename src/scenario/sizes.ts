@@ -8,7 +8,8 @@ export const MAX_REPLICAS = 500_000;
 
 /** A service's replicas, counting only valid numbers (the schema reports the others). */
 const valid = (n: unknown): number => (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_REPLICAS_PER_SERVICE ? n : 0);
-const count = (r: unknown): number => (r === undefined ? 1 : isMapping(r) ? Object.values(r).reduce((a: number, b) => a + valid(b), 0) : valid(r));
+const count = (r: unknown): number =>
+  r === undefined ? 1 : isMapping(r) ? Object.values(r).reduce((a: number, b) => a + valid(b), 0) : valid(r);
 
 export function checkSizes(data: Raw): Problem[] {
   let total = 0;
@@ -21,7 +22,13 @@ export function checkSizes(data: Raw): Problem[] {
       const n = count(v.replicas);
       total += n;
       if (total > MAX_REPLICAS) {
-        return [{ path: [section, name, 'replicas'], expected: `at most ${MAX_REPLICAS.toLocaleString('en-US')} replicas in all (each takes about 1 KB of memory)`, found: `${total.toLocaleString('en-US')} by here` }];
+        return [
+          {
+            path: [section, name, 'replicas'],
+            expected: `at most ${MAX_REPLICAS.toLocaleString('en-US')} replicas in all (each takes about 1 KB of memory)`,
+            found: `${total.toLocaleString('en-US')} by here`,
+          },
+        ];
       }
     }
   }

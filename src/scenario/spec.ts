@@ -52,7 +52,9 @@ export const RETRY_ON: readonly RetryOn[] = ['error', 'timeout', 'rejected'];
 export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated';
 export const JITTERS: readonly Jitter[] = ['none', 'full', 'equal', 'decorrelated'];
 
-export type BackoffSpec = { readonly kind: 'exponential'; readonly baseMs: number; readonly capMs: number } | { readonly kind: 'constant'; readonly ms: number };
+export type BackoffSpec =
+  | { readonly kind: 'exponential'; readonly baseMs: number; readonly capMs: number }
+  | { readonly kind: 'constant'; readonly ms: number };
 
 export interface RetrySpec {
   /** Attempts in all, the first included. */
@@ -166,8 +168,10 @@ export interface NetworkSpec {
 }
 
 /** A scheduled fault: from `atMs` for `forMs` (null: to the end of the run). */
-export type FaultSpec = { readonly atMs: number; readonly forMs: number | null } & (
-  /** A replica (`svc#0`), a service, a datacenter (`region/dc`) or a region: their replicas die, and restart when it ends. */
+export type FaultSpec = {
+  readonly atMs: number;
+  readonly forMs: number | null;
+} /** A replica (`svc#0`), a service, a datacenter (`region/dc`) or a region: their replicas die, and restart when it ends. */ & (
   | { readonly kind: 'kill'; readonly target: string }
   /** Extra latency on a service (each request waits, holding its slot) or a link (`a~b`): added, or multiplied. */
   | { readonly kind: 'latency'; readonly target: string; readonly add: DistSpec | null; readonly multiply: number }
@@ -182,7 +186,10 @@ export type FaultSpec = { readonly atMs: number; readonly forMs: number | null }
 );
 
 /** How popular each key is: Zipf with an exponent, all alike, or a hot set (keyShare of the keys get requestShare of the requests). */
-export type PopularitySpec = { readonly kind: 'zipf'; readonly exponent: number } | { readonly kind: 'uniform' } | { readonly kind: 'hotset'; readonly keyShare: number; readonly requestShare: number };
+export type PopularitySpec =
+  | { readonly kind: 'zipf'; readonly exponent: number }
+  | { readonly kind: 'uniform' }
+  | { readonly kind: 'hotset'; readonly keyShare: number; readonly requestShare: number };
 
 export interface KeySpaceSpec {
   readonly name: string;

@@ -26,12 +26,12 @@ export const DEFAULT_DELAYS: Readonly<Record<HopClass, DistSpec>> = {
  */
 export const DEFAULT_PRICE_PER_GB: Readonly<Record<HopClass, number>> = { sameDatacenter: 0, crossDatacenter: 0.02, crossRegion: 0.02 };
 
-
 /** The regions of raw scenario data (or the implicit one). */
 export function regionsOf(data: Raw): Record<string, readonly string[]> {
   if (!isMapping(data.regions)) return { ...IMPLICIT_REGIONS };
   const out: Record<string, readonly string[]> = {};
-  for (const [r, dcs] of Object.entries(data.regions)) if (Array.isArray(dcs)) out[r] = dcs.filter((d): d is string => typeof d === 'string');
+  for (const [r, dcs] of Object.entries(data.regions))
+    if (Array.isArray(dcs)) out[r] = dcs.filter((d): d is string => typeof d === 'string');
   return out;
 }
 
@@ -56,19 +56,39 @@ export function checkTopology(data: Raw): Problem[] {
   const hasRegions = isMapping(data.regions);
   const checkLocation = (value: unknown, path: PathSegment[], atKey = false) => {
     if (typeof value !== 'string' || locations.includes(value)) return;
-    const expected = hasRegions ? `a location region/datacenter (${locations.join(', ')})` : 'a location defined under regions: (this scenario has none)';
-    problems.push({ path, expected, found: JSON.stringify(value), hint: suggest(value, locations, 'did you mean "%s"?') || undefined, atKey });
+    const expected = hasRegions
+      ? `a location region/datacenter (${locations.join(', ')})`
+      : 'a location defined under regions: (this scenario has none)';
+    problems.push({
+      path,
+      expected,
+      found: JSON.stringify(value),
+      hint: suggest(value, locations, 'did you mean "%s"?') || undefined,
+      atKey,
+    });
   };
 
   if (isMapping(data.regions)) {
-    if (Object.keys(data.regions).length === 0) problems.push({ path: ['regions'], expected: 'at least one region, such as { us-east: [dc1] }', found: 'an empty mapping' });
+    if (Object.keys(data.regions).length === 0)
+      problems.push({ path: ['regions'], expected: 'at least one region, such as { us-east: [dc1] }', found: 'an empty mapping' });
     for (const [r, dcs] of Object.entries(data.regions)) {
-      if (!NAME.test(r)) problems.push({ path: ['regions', r], expected: 'a region name of letters, digits, "-" and "_"', found: JSON.stringify(r), atKey: true });
+      if (!NAME.test(r))
+        problems.push({
+          path: ['regions', r],
+          expected: 'a region name of letters, digits, "-" and "_"',
+          found: JSON.stringify(r),
+          atKey: true,
+        });
       if (!Array.isArray(dcs)) continue;
       const seen = new Set<string>();
       dcs.forEach((d, i) => {
         if (typeof d !== 'string') return;
-        if (!NAME.test(d)) problems.push({ path: ['regions', r, i], expected: 'a datacenter name of letters, digits, "-" and "_"', found: JSON.stringify(d) });
+        if (!NAME.test(d))
+          problems.push({
+            path: ['regions', r, i],
+            expected: 'a datacenter name of letters, digits, "-" and "_"',
+            found: JSON.stringify(d),
+          });
         if (seen.has(d)) problems.push({ path: ['regions', r, i], expected: 'each datacenter once', found: `"${d}" twice in ${r}` });
         seen.add(d);
       });
@@ -77,18 +97,32 @@ export function checkTopology(data: Raw): Problem[] {
   if (isMapping(data.services)) {
     for (const [name, svc] of Object.entries(data.services)) {
       if (!isMapping(svc) || !isMapping(svc.replicas)) continue;
-      if (Object.keys(svc.replicas).length === 0) problems.push({ path: ['services', name, 'replicas'], expected: 'at least one location, such as { us-east/dc1: 2 }', found: 'an empty mapping' });
+      if (Object.keys(svc.replicas).length === 0)
+        problems.push({
+          path: ['services', name, 'replicas'],
+          expected: 'at least one location, such as { us-east/dc1: 2 }',
+          found: 'an empty mapping',
+        });
       for (const loc of Object.keys(svc.replicas)) checkLocation(loc, ['services', name, 'replicas', loc], true);
     }
   }
   if (isMapping(data.caches)) {
     for (const [name, c] of Object.entries(data.caches)) {
       if (!isMapping(c) || !isMapping(c.replicas)) continue;
-      if (Object.keys(c.replicas).length === 0) problems.push({ path: ['caches', name, 'replicas'], expected: 'at least one location, such as { us-east/dc1: 2 }', found: 'an empty mapping' });
+      if (Object.keys(c.replicas).length === 0)
+        problems.push({
+          path: ['caches', name, 'replicas'],
+          expected: 'at least one location, such as { us-east/dc1: 2 }',
+          found: 'an empty mapping',
+        });
       for (const loc of Object.keys(c.replicas)) checkLocation(loc, ['caches', name, 'replicas', loc], true);
     }
   }
-  if (Array.isArray(data.workloads)) data.workloads.forEach((w, i) => isMapping(w) && checkLocation(w.from, ['workloads', i, 'from']));
+  if (Array.isArray(data.workloads)) {
+    data.workloads.forEach((w, i) => {
+      if (isMapping(w)) checkLocation(w.from, ['workloads', i, 'from']);
+    });
+  }
   const pairs = pairsOf(Object.keys(regions));
   const pairExample = pairs[0] ?? 'us-east~eu-west';
   if (isMapping(data.network) && isMapping(data.network.links)) {
@@ -96,12 +130,19 @@ export function checkTopology(data: Raw): Problem[] {
     for (const key of Object.keys(data.network.links)) {
       const path = ['network', 'links', key];
       if (!pairs.includes(key)) {
-        problems.push({ path, expected: `a pair of different regions such as ${pairExample}`, found: JSON.stringify(key), hint: suggest(key, pairs, 'did you mean "%s"?') || undefined, atKey: true });
+        problems.push({
+          path,
+          expected: `a pair of different regions such as ${pairExample}`,
+          found: JSON.stringify(key),
+          hint: suggest(key, pairs, 'did you mean "%s"?') || undefined,
+          atKey: true,
+        });
         continue;
       }
       const [a, b] = key.split('~');
       const norm = linkKey(a, b);
-      if (seen.has(norm)) problems.push({ path, expected: 'each region pair once', found: `"${key}" and "${seen.get(norm)}"`, atKey: true });
+      if (seen.has(norm))
+        problems.push({ path, expected: 'each region pair once', found: `"${key}" and "${seen.get(norm)}"`, atKey: true });
       seen.set(norm, key);
     }
   }
@@ -109,7 +150,13 @@ export function checkTopology(data: Raw): Problem[] {
     const classes = ['sameDatacenter', 'crossDatacenter', 'crossRegion'];
     for (const key of Object.keys(data.network.loss)) {
       if (classes.includes(key) || pairs.includes(key)) continue;
-      problems.push({ path: ['network', 'loss', key], expected: `a hop class (${classes.join(', ')}) or a region pair such as ${pairExample}`, found: JSON.stringify(key), hint: suggest(key, [...classes, ...pairs], 'did you mean "%s"?') || undefined, atKey: true });
+      problems.push({
+        path: ['network', 'loss', key],
+        expected: `a hop class (${classes.join(', ')}) or a region pair such as ${pairExample}`,
+        found: JSON.stringify(key),
+        hint: suggest(key, [...classes, ...pairs], 'did you mean "%s"?') || undefined,
+        atKey: true,
+      });
     }
   }
   return problems;

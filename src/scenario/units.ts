@@ -6,7 +6,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string; 
 export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 export const fail = (expected: string, found: string, offset = 0): Parsed<never> => ({ ok: false, expected, found, offset });
 
-const DURATION_UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const RATE_UNITS_PER_SEC: Record<string, number> = { s: 1, sec: 1, m: 1 / 60, min: 1 / 60, h: 1 / 3600 };
 
 const NUMBER = String.raw`[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?`;
@@ -26,7 +26,10 @@ const LONG_TEXT = 80;
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null (an empty value)';
-  if (typeof value === 'string') return value.length > LONG_TEXT ? `${JSON.stringify(value.slice(0, LONG_TEXT / 2)).slice(0, -1)}..." (${value.length} characters)` : JSON.stringify(value);
+  if (typeof value === 'string')
+    return value.length > LONG_TEXT
+      ? `${JSON.stringify(value.slice(0, LONG_TEXT / 2)).slice(0, -1)}..." (${value.length} characters)`
+      : JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
@@ -60,7 +63,8 @@ export function parseRate(input: unknown): Parsed<number> {
   const value = Number(m[1]) * RATE_UNITS_PER_SEC[m[2]];
   if (!(value > 0) || !Number.isFinite(value)) return fail('a rate > 0', JSON.stringify(text));
   // a trillion a second is a nanosecond apart: finer, and the millisecond clock cannot tell arrivals apart
-  if (value > MAX_RATE_PER_SEC) return fail('a rate of at most 1e12/s (finer than a nanosecond apart, the clock cannot tell arrivals apart)', JSON.stringify(text));
+  if (value > MAX_RATE_PER_SEC)
+    return fail('a rate of at most 1e12/s (finer than a nanosecond apart, the clock cannot tell arrivals apart)', JSON.stringify(text));
   return ok(value);
 }
 

@@ -8,7 +8,10 @@ export interface CliResult {
 }
 
 /** `stdin`: what standard input holds (`msim run -`); without it, the CLI has no standard input. */
-export async function runCli(argv: string[], options: { tty?: boolean; env?: Record<string, string>; stdin?: string | Uint8Array } = {}): Promise<CliResult> {
+export async function runCli(
+  argv: string[],
+  options: { tty?: boolean; env?: Record<string, string>; stdin?: string | Uint8Array } = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -16,7 +19,10 @@ export async function runCli(argv: string[], options: { tty?: boolean; env?: Rec
     stderr: { write: (s: string) => (stderr += s), isTTY: options.tty ?? false },
     env: options.env ?? {},
     cwd: process.cwd(),
-    readStdin: options.stdin === undefined ? undefined : async () => (typeof options.stdin === 'string' ? Buffer.from(options.stdin) : options.stdin!),
+    readStdin:
+      options.stdin === undefined
+        ? undefined
+        : async () => (typeof options.stdin === 'string' ? Buffer.from(options.stdin) : options.stdin!),
   });
   return { code, stdout, stderr };
 }

@@ -4,7 +4,22 @@ import { runScenario } from '../run/run.js';
 import type { Report } from '../observe/report.js';
 
 /** Two-sided 99.9% Student-t quantiles t(0.9995, df). */
-const T_9995: Record<number, number> = { 4: 8.61, 5: 6.869, 6: 5.959, 7: 5.408, 8: 5.041, 9: 4.781, 10: 4.587, 11: 4.437, 12: 4.318, 14: 4.14, 15: 4.073, 19: 3.883, 24: 3.745, 29: 3.659 };
+const T_9995: Record<number, number> = {
+  4: 8.61,
+  5: 6.869,
+  6: 5.959,
+  7: 5.408,
+  8: 5.041,
+  9: 4.781,
+  10: 4.587,
+  11: 4.437,
+  12: 4.318,
+  14: 4.14,
+  15: 4.073,
+  19: 3.883,
+  24: 3.745,
+  29: 3.659,
+};
 
 export function tQuantile999(df: number): number {
   const t = T_9995[df];

@@ -11,6 +11,7 @@ function useTerminalSize(): { width: number; height: number } {
   const { stdout } = useStdout();
   const read = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
   const [size, setSize] = useState(read);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: read() depends on stdout alone
   useEffect(() => {
     const onResize = () => setSize(read());
     stdout.on('resize', onResize);
@@ -38,7 +39,15 @@ export function App({ session, theme, onError }: { session: LiveSession; theme: 
     try {
       const latest = session.latest;
       const names = latest.services.map((s) => s.name);
-      const view = { logEntries: latest.log.length, logLines: layout(height - 1, names.length, cacheLineCount(latest.caches, latest.origins), uiRef.current.help || uiRef.current.details).log };
+      const view = {
+        logEntries: latest.log.length,
+        logLines: layout(
+          height - 1,
+          names.length,
+          cacheLineCount(latest.caches, latest.origins),
+          uiRef.current.help || uiRef.current.details,
+        ).log,
+      };
       const result = reduceKeys(uiRef.current, keysFromInk(input, key), names, view);
       uiRef.current = result.state;
       setUi(result.state);

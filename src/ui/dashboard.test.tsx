@@ -7,7 +7,7 @@ import { loadScenarioFile, loadScenarioText } from '../scenario/load.js';
 import { Dashboard, dashboardLines, layout } from './dashboard.js';
 import { manyServicesYaml } from '../test-support/many-services.js';
 import { type UiState, initialUiState } from './keys.js';
-import { colorsEnabled, fit, theme, visibleLength } from './theme.js';
+import { colorsEnabled, fitWidth, theme, visibleLength } from './theme.js';
 
 /** A real seeded run, paced by hand: 20 simulated seconds of checkout at 1x, with a what-if. */
 function checkoutSession(): LiveSession {
@@ -23,7 +23,9 @@ const session = checkoutSession();
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 function frame(snapshot: Snapshot, ui: UiState = initialUiState, width = 80, height = 24, colors = false): string {
-  const { lastFrame, unmount } = render(<Dashboard snapshot={snapshot} ui={ui} theme={theme(colors)} width={width} height={height} bucketMs={session.live.bucketMs} />);
+  const { lastFrame, unmount } = render(
+    <Dashboard snapshot={snapshot} ui={ui} theme={theme(colors)} width={width} height={height} bucketMs={session.live.bucketMs} />,
+  );
   const out = lastFrame() ?? '';
   unmount();
   return colors ? out : strip(out); // without colour only bold and inverse remain; compare the text
@@ -38,13 +40,16 @@ describe('dashboard (snapshots from a real seeded run)', () => {
     expect(lines[0]).toMatch(/^msim checkout {2}▶ running {2}speed 1x {2}seed 42/);
     expect(lines[1]).toMatch(/19\.9s \/ 60\.0s {2}ok \d+ {2}failed \d+ {2}rejected 0/);
     expect(lines[2]).toMatch(/service\s+rep\s+infl\s+queue\s+util\s+req\/s\s+err\s+p50\s+p99/);
-    for (const name of ['gateway', 'catalog', 'cart', 'inventory', 'pricing', 'payment']) expect(out).toMatch(new RegExp(`\\n[› ] ${name}\\b`));
+    for (const name of ['gateway', 'catalog', 'cart', 'inventory', 'pricing', 'payment'])
+      expect(out).toMatch(new RegExp(`\\n[› ] ${name}\\b`));
     expect(out).toMatch(/› gateway/); // the selection marker
     expect(out).toMatch(/payment\s+4\/5/); // one of five replicas killed
     expect(out).toMatch(/end-to-end latency {2}─ p99 {2}─ p50 {2}╌ SLO p99 300ms/);
     expect(out).toMatch(/[┼┤]/); // the plot's axis
     expect(out).toMatch(/9\.9s {2}killed payment#0 \(\d+ requests? in it failed\)/);
-    expect(lines[lines.length - 1]).toMatch(/^space pause {2}\+- speed {2}↑↓ select {2}⏎ details {2}arkseblf what-ifs {2}\? help {2}q quit/);
+    expect(lines[lines.length - 1]).toMatch(
+      /^space pause {2}\+- speed {2}↑↓ select {2}⏎ details {2}arkseblf what-ifs {2}\? help {2}q quit/,
+    );
   });
 
   it('shows the selected service in the details pane: replicas up and down', () => {
@@ -78,7 +83,10 @@ describe('dashboard (snapshots from a real seeded run)', () => {
   });
 
   it('keeps the selected row visible when services do not fit (scrolls)', () => {
-    const many = { ...session.latest, services: Array.from({ length: 30 }, (_, i) => ({ ...session.latest.services[0], name: `svc${i}` })) };
+    const many = {
+      ...session.latest,
+      services: Array.from({ length: 30 }, (_, i) => ({ ...session.latest.services[0], name: `svc${i}` })),
+    };
     const out = frame(many, { ...initialUiState, selected: 25 });
     expect(out.split('\n').length).toBeLessThanOrEqual(24);
     expect(out).toMatch(/› svc25/);
@@ -90,7 +98,16 @@ describe('dashboard (snapshots from a real seeded run)', () => {
     const coloured = frame(session.latest, initialUiState, 80, 24, true);
     expect(coloured).toMatch(/\x1b\[3[123]m/);
     expect(strip(coloured).split('\n')[0]).toBe(frame(session.latest).split('\n')[0]);
-    const { lastFrame, unmount } = render(<Dashboard snapshot={session.latest} ui={initialUiState} theme={theme(false)} width={80} height={24} bucketMs={session.live.bucketMs} />);
+    const { lastFrame, unmount } = render(
+      <Dashboard
+        snapshot={session.latest}
+        ui={initialUiState}
+        theme={theme(false)}
+        width={80}
+        height={24}
+        bucketMs={session.live.bucketMs}
+      />,
+    );
     expect(lastFrame()).not.toMatch(/\x1b\[3\dm/); // no colour codes at all
     unmount();
     expect(colorsEnabled({ NO_COLOR: '1' })).toBe(false);
@@ -102,9 +119,9 @@ describe('dashboard (snapshots from a real seeded run)', () => {
   it('fits coloured lines to a width without breaking escape codes', () => {
     const t = theme(true);
     const line = `${t.bad('abcdef')}${t.good('ghij')}`;
-    expect(visibleLength(fit(line, 5))).toBe(5);
-    expect(strip(fit(line, 5))).toBe('abcd…');
-    expect(fit('short', 10)).toBe('short');
+    expect(visibleLength(fitWidth(line, 5))).toBe(5);
+    expect(strip(fitWidth(line, 5))).toBe('abcd…');
+    expect(fitWidth('short', 10)).toBe('short');
   });
 });
 
@@ -183,10 +200,14 @@ describe('dashboard with caches', () => {
   it('with single-flight, the log says the stampede was absorbed', async () => {
     const { loadScenarioFile: load } = await import('../scenario/load.js');
     const { parseSetFlag } = await import('../scenario/overrides.js');
-    const s = new LiveSession(load('scenarios/cache-stampede.yaml', [parseSetFlag('caches.page-cache.coalesce=true') as never]), { speed: 1 });
+    const s = new LiveSession(load('scenarios/cache-stampede.yaml', [parseSetFlag('caches.page-cache.coalesce=true') as never]), {
+      speed: 1,
+    });
     let wall = 0;
     for (let i = 0; i < 200; i++) s.tick((wall += 100));
-    expect(s.latest.log.map((e) => e.text).join('\n')).toMatch(/page-cache stampede: pages#0( \+\d+ keys?)?, 10\+ misses waiting on one fetch/);
+    expect(s.latest.log.map((e) => e.text).join('\n')).toMatch(
+      /page-cache stampede: pages#0( \+\d+ keys?)?, 10\+ misses waiting on one fetch/,
+    );
   });
 
   it('two levels and a warm-up: local copies per replica, and the table still fits', () => {
@@ -254,25 +275,45 @@ describe('dashboard with many services (15, with caches)', () => {
 
   it('never leaves text of an earlier frame: the frame is exactly the height, at any size and selection (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 40, max: 160 }), fc.integer({ min: 8, max: 60 }), fc.integer({ min: 0, max: 14 }), fc.boolean(), fc.boolean(), (width, height, selected, help, details) => {
-        const lines = dashboardLines({ snapshot: many.latest, ui: { ...initialUiState, selected, help, details }, theme: theme(true), width, height, bucketMs: many.live.bucketMs });
-        expect(lines).toHaveLength(height);
-        for (const l of lines) expect(visibleLength(l)).toBeLessThanOrEqual(width);
-        expect(strip(lines.join('\n'))).toMatch(new RegExp(`› ${names[selected].slice(0, 6)}`));
-      }),
+      fc.property(
+        fc.integer({ min: 40, max: 160 }),
+        fc.integer({ min: 8, max: 60 }),
+        fc.integer({ min: 0, max: 14 }),
+        fc.boolean(),
+        fc.boolean(),
+        (width, height, selected, help, details) => {
+          const lines = dashboardLines({
+            snapshot: many.latest,
+            ui: { ...initialUiState, selected, help, details },
+            theme: theme(true),
+            width,
+            height,
+            bucketMs: many.live.bucketMs,
+          });
+          expect(lines).toHaveLength(height);
+          for (const l of lines) expect(visibleLength(l)).toBeLessThanOrEqual(width);
+          expect(strip(lines.join('\n'))).toMatch(new RegExp(`› ${names[selected].slice(0, 6)}`));
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   it('layout: the parts add up to the height', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 3, max: 200 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 12 }), fc.boolean(), (height, services, caches, focus) => {
-        const l = layout(height, services, caches, focus);
-        expect(l.header + l.table + l.caches + l.panel + l.log + l.help).toBe(height);
-        for (const v of Object.values(l)) expect(v).toBeGreaterThanOrEqual(0);
-        expect(l.caches === 0 || l.caches === caches).toBe(true);
-        expect(l.table).toBeLessThanOrEqual(services + 1);
-      }),
+      fc.property(
+        fc.integer({ min: 3, max: 200 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.boolean(),
+        (height, services, caches, focus) => {
+          const l = layout(height, services, caches, focus);
+          expect(l.header + l.table + l.caches + l.panel + l.log + l.help).toBe(height);
+          for (const v of Object.values(l)) expect(v).toBeGreaterThanOrEqual(0);
+          expect(l.caches === 0 || l.caches === caches).toBe(true);
+          expect(l.table).toBeLessThanOrEqual(services + 1);
+        },
+      ),
     );
   });
 });
@@ -282,8 +323,23 @@ describe('event log scrolling', () => {
     const log = Array.from({ length: 12 }, (_, i) => ({ atMs: i * 1000, kind: 'info' as const, text: `event ${i}` }));
     const snapshot = { ...session.latest, log };
     const newest = frame(snapshot).split('\n');
-    expect(newest.slice(-4, -1).map((l) => l.trim())).toEqual(['9.0s  event 9                                                ↑ 9 older [', '10.0s  event 10', '11.0s  event 11'].map((l) => l.replace(/ +/g, ' ')).map((l) => expect.stringMatching(new RegExp(`^${l.split(' ').map((w) => w.replace(/[[\]().]/g, '\\$&')).join('\\s+')}$`))));
-    const back = frame(snapshot, { ...initialUiState, logEnd: 5 }).split('\n').slice(-4, -1);
+    expect(newest.slice(-4, -1).map((l) => l.trim())).toEqual(
+      ['9.0s  event 9                                                ↑ 9 older [', '10.0s  event 10', '11.0s  event 11']
+        .map((l) => l.replace(/ +/g, ' '))
+        .map((l) =>
+          expect.stringMatching(
+            new RegExp(
+              `^${l
+                .split(' ')
+                .map((w) => w.replace(/[[\]().]/g, '\\$&'))
+                .join('\\s+')}$`,
+            ),
+          ),
+        ),
+    );
+    const back = frame(snapshot, { ...initialUiState, logEnd: 5 })
+      .split('\n')
+      .slice(-4, -1);
     expect(back[0]).toMatch(/^ +2\.0s {2}event 2\s+↑ 2 older \[$/);
     expect(back[2]).toMatch(/^ +4\.0s {2}event 4\s+↓ 7 newer \]$/);
   });

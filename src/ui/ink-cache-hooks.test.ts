@@ -16,7 +16,9 @@ describe("Ink's text caches, bounded while the dashboard runs", () => {
   });
 
   it('leaves other modules, and sources it does not recognize, as they are', () => {
-    expect(boundInkCaches('file:///x/ink/build/measure-text.js', 'const cache = new QuickLRU({ maxSize: 4096 });')).toBe('const cache = new QuickLRU({ maxSize: 4096 });');
+    expect(boundInkCaches('file:///x/ink/build/measure-text.js', 'const cache = new QuickLRU({ maxSize: 4096 });')).toBe(
+      'const cache = new QuickLRU({ maxSize: 4096 });',
+    );
     expect(boundInkCaches('file:///x/other.js', 'const cache = new Map();')).toBe('const cache = new Map();');
   });
 
@@ -32,7 +34,8 @@ describe("Ink's text caches, bounded while the dashboard runs", () => {
       Map.prototype.set = function (k, v) { const r = origSet.call(this, k, v); if (this.size > largest) largest = this.size; return r; };
       for (let i = 0; i < 30000; i++) measureText('frame ' + i);
       console.log(largest);`;
-    const run = (hooked: boolean) => Number(spawnSync(process.execPath, ['--input-type=module', '-e', script(hooked)], { encoding: 'utf8' }).stdout.trim());
+    const run = (hooked: boolean) =>
+      Number(spawnSync(process.execPath, ['--input-type=module', '-e', script(hooked)], { encoding: 'utf8' }).stdout.trim());
     expect(run(false)).toBe(30_000);
     expect(run(true)).toBe(CACHE_LIMIT);
   });

@@ -27,7 +27,8 @@ export function boundInkCaches(url: string, source: string): string {
   if (patch === undefined || !source.includes(patch.from)) return source;
   let out = source.replace(patch.from, patch.to);
   // wrap-text stores with `cache[cacheKey] = wrappedText;`: count each new entry
-  if (patch.file.endsWith('wrap-text.js')) out = out.replace('cache[cacheKey] = wrappedText;', 'countEntry(); cache[cacheKey] = wrappedText;');
+  if (patch.file.endsWith('wrap-text.js'))
+    out = out.replace('cache[cacheKey] = wrappedText;', 'countEntry(); cache[cacheKey] = wrappedText;');
   return out;
 }
 

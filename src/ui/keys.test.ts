@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { type KeyPress, type UiState, initialUiState, keysFromInk, parseKeys, reduceKey, reduceKeys, scrollLog } from './keys.js';
 
 const services = ['gateway', 'cart', 'payment'];
-const press = (input: string, extra: Record<string, boolean> = {}, state = initialUiState) => reduceKey(state, { input, ...extra }, services);
+const press = (input: string, extra: Record<string, boolean> = {}, state = initialUiState) =>
+  reduceKey(state, { input, ...extra }, services);
 
 describe('key reducer (pure)', () => {
   it('space pauses, + and - change speed, q and ctrl-c quit', () => {
@@ -29,7 +30,12 @@ describe('key reducer (pure)', () => {
     expect(press('', { return: true }, details.state).state.details).toBe(false);
     const help = press('?');
     expect(help.state.help).toBe(true);
-    expect(press('', { escape: true }, { ...initialUiState, selected: 1, details: true, help: true }).state).toEqual({ ...initialUiState, selected: 1, details: false, help: false });
+    expect(press('', { escape: true }, { ...initialUiState, selected: 1, details: true, help: true }).state).toEqual({
+      ...initialUiState,
+      selected: 1,
+      details: false,
+      help: false,
+    });
   });
 
   it('what-if keys act on the selected service', () => {
@@ -59,24 +65,68 @@ describe('a chunk of keys read at once', () => {
     expect(parseKeys('aa')).toEqual([{ input: 'a' }, { input: 'a' }]);
     expect(parseKeys('++')).toEqual([{ input: '+' }, { input: '+' }]);
     expect(parseKeys('\x1b[B\x1b[B\x1b[B\x1b[B')).toEqual(Array(4).fill({ input: '', downArrow: true }));
-    expect(parseKeys('\x1bOA\x1b[1;2A')).toEqual([{ input: '', upArrow: true }, { input: '', upArrow: true }]);
-    expect(parseKeys('a\r\tk\x03')).toEqual([{ input: 'a' }, { input: '', return: true }, { input: '', tab: true }, { input: 'k' }, { input: 'c', ctrl: true }]);
-    expect(parseKeys('\x1b[Z\x1b[5~\x1b[6~')).toEqual([{ input: '', tab: true, shift: true }, { input: '', pageUp: true }, { input: '', pageDown: true }]);
+    expect(parseKeys('\x1bOA\x1b[1;2A')).toEqual([
+      { input: '', upArrow: true },
+      { input: '', upArrow: true },
+    ]);
+    expect(parseKeys('a\r\tk\x03')).toEqual([
+      { input: 'a' },
+      { input: '', return: true },
+      { input: '', tab: true },
+      { input: 'k' },
+      { input: 'c', ctrl: true },
+    ]);
+    expect(parseKeys('\x1b[Z\x1b[5~\x1b[6~')).toEqual([
+      { input: '', tab: true, shift: true },
+      { input: '', pageUp: true },
+      { input: '', pageDown: true },
+    ]);
     expect(parseKeys('\x1b')).toEqual([{ input: '', escape: true }]);
     expect(parseKeys('\x1ba')).toEqual([{ input: '', escape: true }, { input: 'a' }]);
     expect(parseKeys('\x1b[15~x\x7f')).toEqual([{ input: 'x' }]); // F5 and backspace: not ours, skipped whole
   });
 
   it('takes a named key from Ink as it is, and parses a chunk of text key by key', () => {
-    const flags = { upArrow: false, downArrow: false, pageUp: false, pageDown: false, tab: false, shift: false, return: false, escape: false, ctrl: false };
+    const flags = {
+      upArrow: false,
+      downArrow: false,
+      pageUp: false,
+      pageDown: false,
+      tab: false,
+      shift: false,
+      return: false,
+      escape: false,
+      ctrl: false,
+    };
     expect(keysFromInk('', { ...flags, downArrow: true })).toEqual([{ input: '', ...flags, downArrow: true }]);
     expect(keysFromInk('c', { ...flags, ctrl: true })).toEqual([{ input: 'c', ...flags, ctrl: true }]);
     expect(keysFromInk('aa', flags)).toEqual([{ input: 'a' }, { input: 'a' }]);
-    expect(keysFromInk('\r\r', flags)).toEqual([{ input: '', return: true }, { input: '', return: true }]);
+    expect(keysFromInk('\r\r', flags)).toEqual([
+      { input: '', return: true },
+      { input: '', return: true },
+    ]);
   });
 
   it('folds the reducer over the keys: the same as pressing them one at a time (property)', () => {
-    const key = fc.constantFrom('a', 'k', '+', '-', ' ', '?', '[', ']', '\r', '\t', '\x1b[A', '\x1b[B', '\x1b[Z', '\x1b[5~', '\x1b[6~', 'x', 'q');
+    const key = fc.constantFrom(
+      'a',
+      'k',
+      '+',
+      '-',
+      ' ',
+      '?',
+      '[',
+      ']',
+      '\r',
+      '\t',
+      '\x1b[A',
+      '\x1b[B',
+      '\x1b[Z',
+      '\x1b[5~',
+      '\x1b[6~',
+      'x',
+      'q',
+    );
     fc.assert(
       fc.property(fc.array(key, { maxLength: 12 }), fc.integer({ min: 0, max: 40 }), (typed, entries) => {
         const v = { logEntries: entries, logLines: 3 };

@@ -171,7 +171,20 @@ export interface InkKey {
  */
 export function keysFromInk(input: string, key: InkKey): KeyPress[] {
   if (input === '' || (key.ctrl && input.length === 1)) {
-    return [{ input, upArrow: key.upArrow, downArrow: key.downArrow, pageUp: key.pageUp, pageDown: key.pageDown, tab: key.tab, shift: key.shift, return: key.return, escape: key.escape, ctrl: key.ctrl }];
+    return [
+      {
+        input,
+        upArrow: key.upArrow,
+        downArrow: key.downArrow,
+        pageUp: key.pageUp,
+        pageDown: key.pageDown,
+        tab: key.tab,
+        shift: key.shift,
+        return: key.return,
+        escape: key.escape,
+        ctrl: key.ctrl,
+      },
+    ];
   }
   return parseKeys(input);
 }

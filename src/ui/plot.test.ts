@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { plot, plotMax, rowOf } from './plot.js';
 
 const format = (v: number) => v.toFixed(0);
-const value = fc.oneof(fc.constant(null), fc.constant(Number.NaN), fc.constant(Number.POSITIVE_INFINITY), fc.double({ min: -10, max: 1e6, noNaN: true }));
+const value = fc.oneof(
+  fc.constant(null),
+  fc.constant(Number.NaN),
+  fc.constant(Number.POSITIVE_INFINITY),
+  fc.double({ min: -10, max: 1e6, noNaN: true }),
+);
 
 /** A simple reference: which rows of column `c` a series touches (bottom row 0). */
 function touched(values: readonly (number | null)[], c: number, max: number, height: number): Set<number> {

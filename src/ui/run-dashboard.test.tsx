@@ -8,26 +8,54 @@ import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, isOnAltScreen } from './terminal.js
 
 /** A terminal of 80x24 in memory: what was written, and keys to send. */
 function fakeTerminal() {
-  const stdout = Object.assign(new EventEmitter(), { isTTY: true, columns: 80, rows: 24, written: '', write(s: string) { stdout.written += s; return true; } });
+  const stdout = Object.assign(new EventEmitter(), {
+    isTTY: true,
+    columns: 80,
+    rows: 24,
+    written: '',
+    write(s: string) {
+      stdout.written += s;
+      return true;
+    },
+  });
   let pending: string | null = null;
   const stdin = Object.assign(new EventEmitter(), {
     isTTY: true,
     rawMode: false,
-    setRawMode(on: boolean) { stdin.rawMode = on; },
+    setRawMode(on: boolean) {
+      stdin.rawMode = on;
+    },
     setEncoding() {},
     resume() {},
     pause() {},
     ref() {},
     unref() {},
-    read() { const d = pending; pending = null; return d; },
-    press(keys: string) { pending = keys; stdin.emit('readable'); },
+    read() {
+      const d = pending;
+      pending = null;
+      return d;
+    },
+    press(keys: string) {
+      pending = keys;
+      stdin.emit('readable');
+    },
   });
   let trapped: ((err: unknown) => void) | null = null;
-  const streams = { stdout, stdin, trapErrors: (fn: (err: unknown) => void) => ((trapped = fn), () => (trapped = null)) } as unknown as TerminalStreams;
+  const streams = {
+    stdout,
+    stdin,
+    trapErrors: (fn: (err: unknown) => void) => {
+      trapped = fn;
+      return () => {
+        trapped = null;
+      };
+    },
+  } as unknown as TerminalStreams;
   return { streams, stdout, stdin, throwOutside: (err: Error) => trapped?.(err) };
 }
 
-const SCENARIO = 'name: t\nduration: 30s\nwarmup: 1s\nworkloads: [{ name: w, to: s, arrivals: poisson(50/s) }]\nservices:\n  s: { cpu: exp(mean=5ms) }\n';
+const SCENARIO =
+  'name: t\nduration: 30s\nwarmup: 1s\nworkloads: [{ name: w, to: s, arrivals: poisson(50/s) }]\nservices:\n  s: { cpu: exp(mean=5ms) }\n';
 const waitFor = async (ok: () => boolean) => {
   for (let i = 0; i < 400 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
 };

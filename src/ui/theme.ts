@@ -60,7 +60,7 @@ export function visibleLength(s: string): number {
 }
 
 /** Cut a coloured line to `width` visible cells (ending in … when cut), keeping its escape codes balanced. */
-export function fit(line: string, width: number): string {
+export function fitWidth(line: string, width: number): string {
   if (visibleLength(line) <= width) return line;
   let out = '';
   let seen = 0;

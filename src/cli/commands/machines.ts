@@ -14,7 +14,9 @@ export function registerMachines(program: Command, io: CliIo, setExit: (code: nu
     .description('print the statecharts msim runs (circuit breakers per preset); --json to paste into a statechart visualizer')
     .option('--json', 'the xstate machine configurations as JSON')
     .action((flags: { json?: boolean }) => {
-      const machines = Object.fromEntries(Object.entries(BREAKER_PRESETS).map(([preset, config]) => [`breaker.${preset}`, createBreakerMachine(config).config]));
+      const machines = Object.fromEntries(
+        Object.entries(BREAKER_PRESETS).map(([preset, config]) => [`breaker.${preset}`, createBreakerMachine(config).config]),
+      );
       if (flags.json) {
         io.stdout.write(`${JSON.stringify(machines, null, 2)}\n`);
       } else {

@@ -47,25 +47,37 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .option('--force', 'with --replay: replay even if the scenario file changed since the report was made')
     .option('--no-tui', 'plain progress and summary instead of the live dashboard')
     .addHelpText('after', runHelp())
-    .option('--max-in-system <n>', 'stop the run (exit 4, report marked truncated) when more requests than this are in the system at once (default: from the memory available)')
+    .option(
+      '--max-in-system <n>',
+      'stop the run (exit 4, report marked truncated) when more requests than this are in the system at once (default: from the memory available)',
+    )
     .action(async (file: string, flags: RunFlags) => {
       const replay = flags.replay ? readReplay(flags.replay, io.cwd) : undefined;
       if (replay) refuseWithReplay(flags);
       const { overrides, seed: seedFlag } = overridesFromFlags(replay ? { ...flagsFromLabels(replay.overrides), seed: flags.seed } : flags);
       const speed = flags.speed === undefined ? undefined : parseSpeed(flags.speed);
-      if (flags.speed !== undefined && speed === undefined) throw new UsageError([`--speed ${flags.speed}: expected a pace such as 1x, 10x, 0.5x or max, found "${flags.speed}"`]);
+      if (flags.speed !== undefined && speed === undefined)
+        throw new UsageError([`--speed ${flags.speed}: expected a pace such as 1x, 10x, 0.5x or max, found "${flags.speed}"`]);
       const jsonPath = flags.json && flags.json !== '-' ? checkOutputPath('--json', flags.json, io.cwd) : undefined;
       const { spec, sha256: scenarioSha256 } = await readScenarioInput(file, io, overrides);
       const seed = replaySeed(replay, seedFlag, spec, flags.replay);
       if (replay?.scenarioSha256 && replay.scenarioSha256 !== scenarioSha256 && !flags.force) {
-        throw new UsageError([`--replay ${flags.replay}: expected the scenario file it was made from (SHA-256 ${replay.scenarioSha256.slice(0, 12)}...), found ${file} with SHA-256 ${scenarioSha256.slice(0, 12)}...: it changed since; --force replays it anyway`]);
+        throw new UsageError([
+          `--replay ${flags.replay}: expected the scenario file it was made from (SHA-256 ${replay.scenarioSha256.slice(0, 12)}...), found ${file} with SHA-256 ${scenarioSha256.slice(0, 12)}...: it changed since; --force replays it anyway`,
+        ]);
       }
       const maxInSystem = flags.maxInSystem === undefined ? undefined : parseCount('--max-in-system', flags.maxInSystem);
       const warnings = loadWarnings(spec);
       for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
 
       const live = io.terminal !== undefined && flags.tui && !io.env.CI && flags.json !== '-';
-      const options = { seed, replay: replay?.interventions, endMs: replay?.endMs, maxInSystem, source: { scenarioSha256, overrides: overrides.map((o) => o.label) } };
+      const options = {
+        seed,
+        replay: replay?.interventions,
+        endMs: replay?.endMs,
+        maxInSystem,
+        source: { scenarioSha256, overrides: overrides.map((o) => o.label) },
+      };
       let report: Report;
       let dashboardFailed = false;
       if (live) {
@@ -77,10 +89,15 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
         // a bug in the view stops the run where it is; what was simulated is still summarized and written
         if (outcome.error) {
           dashboardFailed = true;
-          io.stderr.write(`msim: the dashboard failed (${describeError(outcome.error)}) and stopped the run at ${report.simulatedSeconds}s simulated; the summary and report below cover that much. This is a bug in msim, please report it.\n`);
+          io.stderr.write(
+            `msim: the dashboard failed (${describeError(outcome.error)}) and stopped the run at ${report.simulatedSeconds}s simulated; the summary and report below cover that much. This is a bug in msim, please report it.\n`,
+          );
         }
         // for npm run bench:ui: the dashboard's own speed, drawing included
-        if (io.env.MSIM_UI_STATS) io.stderr.write(`dashboard: ${session.wallSeconds.toFixed(2)}s of wall time; ${formatCount(session.steadyEventsPerSec)} events/s from the second frame on, drawing included\n`);
+        if (io.env.MSIM_UI_STATS)
+          io.stderr.write(
+            `dashboard: ${session.wallSeconds.toFixed(2)}s of wall time; ${formatCount(session.steadyEventsPerSec)} events/s from the second frame on, drawing included\n`,
+          );
       } else {
         report = runPlain(spec, options, io);
       }
@@ -98,7 +115,9 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
         return;
       }
       if (report.truncation) {
-        io.stderr.write(`msim: the run stopped early, at ${formatSeconds(report.truncation.atMs)} of ${formatSeconds(replay?.endMs ?? spec.durationMs)} simulated: ${report.truncation.reason}\n`);
+        io.stderr.write(
+          `msim: the run stopped early, at ${formatSeconds(report.truncation.atMs)} of ${formatSeconds(replay?.endMs ?? spec.durationMs)} simulated: ${report.truncation.reason}\n`,
+        );
         setExit(EXIT_TRUNCATED);
         return;
       }
@@ -152,22 +171,40 @@ function formatSeconds(ms: number): string {
 /** A positive whole number from a flag. */
 function parseCount(flag: string, text: string): number {
   const n = Number(text.replace(/_/g, ''));
-  if (!/^\s*[\d_]+(\.\d+)?(e\d+)?\s*$/i.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError([`${flag} ${text}: expected a whole number >= 1, found "${text}"`]);
+  if (!/^\s*[\d_]+(\.\d+)?(e\d+)?\s*$/i.test(text) || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError([`${flag} ${text}: expected a whole number >= 1, found "${text}"`]);
   return n;
 }
 
 /** A replay runs the recorded overrides and ends where the recorded run did: flags that would change that are refused. */
 function refuseWithReplay(flags: RunFlags): void {
-  const given = [flags.duration !== undefined && `--duration ${flags.duration}`, flags.warmup !== undefined && `--warmup ${flags.warmup}`, ...(flags.set ?? []).map((s) => `--set ${s}`)].filter((x): x is string => Boolean(x));
-  if (given.length > 0) throw new UsageError(given.map((g) => `${g}: expected no --duration, --warmup or --set with --replay (a replay applies the recorded overrides and ends where the recorded run did), found ${g}`));
+  const given = [
+    flags.duration !== undefined && `--duration ${flags.duration}`,
+    flags.warmup !== undefined && `--warmup ${flags.warmup}`,
+    ...(flags.set ?? []).map((s) => `--set ${s}`),
+  ].filter((x): x is string => Boolean(x));
+  if (given.length > 0)
+    throw new UsageError(
+      given.map(
+        (g) =>
+          `${g}: expected no --duration, --warmup or --set with --replay (a replay applies the recorded overrides and ends where the recorded run did), found ${g}`,
+      ),
+    );
 }
 
 /** A replay uses the recorded seed; it must be of the same scenario. */
-function replaySeed(replay: ReplayInput | undefined, seedFlag: number | undefined, spec: ScenarioSpec, file: string | undefined): number | undefined {
+function replaySeed(
+  replay: ReplayInput | undefined,
+  seedFlag: number | undefined,
+  spec: ScenarioSpec,
+  file: string | undefined,
+): number | undefined {
   if (!replay) return seedFlag;
   const problems: string[] = [];
-  if (replay.scenario !== spec.name) problems.push(`--replay ${file}: expected a report of scenario "${spec.name}", found one of "${replay.scenario}"`);
-  if (seedFlag !== undefined && seedFlag !== replay.seed) problems.push(`--seed ${seedFlag}: expected the replayed report's seed (${replay.seed}) or no --seed, found ${seedFlag}`);
+  if (replay.scenario !== spec.name)
+    problems.push(`--replay ${file}: expected a report of scenario "${spec.name}", found one of "${replay.scenario}"`);
+  if (seedFlag !== undefined && seedFlag !== replay.seed)
+    problems.push(`--seed ${seedFlag}: expected the replayed report's seed (${replay.seed}) or no --seed, found ${seedFlag}`);
   if (problems.length) throw new UsageError(problems);
   return replay.seed;
 }

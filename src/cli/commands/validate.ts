@@ -6,6 +6,7 @@ import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
 import { STDIN_NAME, loadForCli } from '../scenario-input.js';
 import { loadWarnings } from '../../analysis/offered-load.js';
 import { VALIDATE_HELP } from '../help-text.js';
+import type { ScenarioSpec } from '../../scenario/spec.js';
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -16,7 +17,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
     .option('--json', 'print the validated scenario as JSON, or its problems as JSON (exit 2)')
     .addHelpText('after', VALIDATE_HELP)
     .action(async (file: string, flags: ScenarioFlags & { json?: boolean }) => {
-      let spec;
+      let spec: ScenarioSpec;
       try {
         spec = await loadForCli(file, io, overridesFromFlags(flags).overrides);
       } catch (err) {
@@ -29,7 +30,11 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
       else {
         const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
         const caches = Object.keys(spec.caches).length;
-        const parts = [count(Object.keys(spec.services).length, 'service'), count(spec.workloads.length, 'workload'), ...(caches > 0 ? [count(caches, 'cache')] : [])];
+        const parts = [
+          count(Object.keys(spec.services).length, 'service'),
+          count(spec.workloads.length, 'workload'),
+          ...(caches > 0 ? [count(caches, 'cache')] : []),
+        ];
         io.stdout.write(`${file === '-' ? STDIN_NAME : file}: ok (${spec.name}: ${parts.join(', ')})\n`);
       }
       for (const w of loadWarnings(spec)) io.stderr.write(`warning: ${w}\n`);

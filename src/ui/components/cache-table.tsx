@@ -2,7 +2,7 @@
 import { Text } from 'ink';
 import { formatCount, formatPercent } from '../../observe/format.js';
 import type { CacheRow, OriginRow } from '../../run/snapshot.js';
-import { type Theme, bar, fit } from '../theme.js';
+import { type Theme, bar, fitWidth } from '../theme.js';
 import { fitName } from './service-table.js';
 
 /** Lines the strip takes: a header, a row per cache, a row per cached endpoint (none without caches). */
@@ -20,15 +20,17 @@ export function cacheLines(caches: readonly CacheRow[], origins: readonly Origin
   if (caches.length === 0) return [];
   const nameW = Math.max(8, Math.min(20, ...caches.map((c) => c.name.length)));
   const barW = Math.max(4, Math.min(20, width - FIXED_COLUMNS - nameW));
-  const header = t.bold(`  ${'cache'.padEnd(nameW)} ${'copies'.padEnd(9)} ${'hit ratio'.padEnd(barW + 7)} ${'lookups/s'.padStart(9)} ${'evict/s'.padStart(8)} ${'expire/s'.padStart(9)} ${'stampedes'.padStart(10)}`);
-  const lines = [fit(header, width)];
+  const header = t.bold(
+    `  ${'cache'.padEnd(nameW)} ${'copies'.padEnd(9)} ${'hit ratio'.padEnd(barW + 7)} ${'lookups/s'.padStart(9)} ${'evict/s'.padStart(8)} ${'expire/s'.padStart(9)} ${'stampedes'.padStart(10)}`,
+  );
+  const lines = [fitWidth(header, width)];
   for (const c of caches) {
     const ratio = c.hitRatio === null ? '-' : formatPercent(c.hitRatio);
     // a low hit ratio is the warning sign: the origin takes the misses
     const paint = c.hitRatio === null ? t.dim : c.hitRatio < 0.2 ? t.warn : t.good;
     const stamp = c.stampedes > 0 ? t.warn(String(c.stampedes).padStart(10)) : String(c.stampedes).padStart(10);
     lines.push(
-      fit(
+      fitWidth(
         `  ${fitName(c.name, '', nameW)} ${`${c.kind} x${c.copies}`.padEnd(9)} ${paint(bar(c.hitRatio ?? 0, barW))} ${ratio.padStart(6)} ${perSec(c.lookupsPerSec).padStart(9)} ${perSec(c.evictionsPerSec).padStart(8)} ${perSec(c.expirationsPerSec).padStart(9)} ${stamp}`,
         width,
       ),
@@ -37,7 +39,12 @@ export function cacheLines(caches: readonly CacheRow[], origins: readonly Origin
   for (const o of origins) {
     const share = o.requestsPerSec > 0 ? o.originPerSec / o.requestsPerSec : null;
     const off = share === null ? '' : `, ${formatPercent(1 - share, 0)} taken off`;
-    lines.push(fit(`  ${t.dim('origin')} ${o.endpoint}: ${perSec(o.originPerSec)}/s of ${perSec(o.requestsPerSec)}/s requests reach it${off}`, width));
+    lines.push(
+      fitWidth(
+        `  ${t.dim('origin')} ${o.endpoint}: ${perSec(o.originPerSec)}/s of ${perSec(o.requestsPerSec)}/s requests reach it${off}`,
+        width,
+      ),
+    );
   }
   return lines;
 }

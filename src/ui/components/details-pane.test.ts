@@ -11,6 +11,12 @@ describe('names that do not fit', () => {
     expect(fitName('product-recommendation-engine', ' slow err+', 9)).toBe('product-…');
     expect(fitId('payment#3', 14)).toBe('payment#3     ');
     expect(fitId('fraud-detection-scoring-service#12', 14)).toBe('fraud-dete…#12');
-    for (const [name, w] of [['a-very-long-service-name', 9], ['x', 9], ['abcdefghij', 10], ['abcdefghijk', 10]] as const) expect(fitName(name, '', w)).toHaveLength(w);
+    for (const [name, w] of [
+      ['a-very-long-service-name', 9],
+      ['x', 9],
+      ['abcdefghij', 10],
+      ['abcdefghijk', 10],
+    ] as const)
+      expect(fitName(name, '', w)).toHaveLength(w);
   });
 });

@@ -1,7 +1,7 @@
 // Details of the selected service: its state, what-ifs in force, and each replica's queue and cores.
 import { Text } from 'ink';
 import type { ServiceRow } from '../../run/snapshot.js';
-import { type Theme, bar, fit } from '../theme.js';
+import { type Theme, bar, fitWidth } from '../theme.js';
 
 const CELL = 42;
 
@@ -22,7 +22,13 @@ export function hopMix(hops: readonly [number, number, number] | null): string |
   return `network: ${pct(hops[0])} same datacenter, ${pct(hops[1])} across datacenters, ${pct(hops[2])} across regions`;
 }
 
-export function detailsLines(row: ServiceRow, t: Theme, width: number, height: number, hops: readonly [number, number, number] | null = null): string[] {
+export function detailsLines(
+  row: ServiceRow,
+  t: Theme,
+  width: number,
+  height: number,
+  hops: readonly [number, number, number] | null = null,
+): string[] {
   const head =
     `${t.bold(t.accent(row.name))}  ${row.replicasUp}/${row.replicasTotal} replicas up, ${row.cores} core${row.cores === 1 ? '' : 's'} each, ${row.inFlight} in flight, ${row.queue} waiting` +
     `${row.slowed ? t.warn('  CPU x3') : ''}${row.injectedErrors ? t.bad('  +20% errors') : ''}`;
@@ -32,11 +38,20 @@ export function detailsLines(row: ServiceRow, t: Theme, width: number, height: n
   if (mix) lines.push(t.dim(mix));
   if (row.breakers.length > 0) {
     const paint = (state: string) => (state === 'open' ? t.bad : state === 'halfOpen' ? t.warn : t.good);
-    lines.push(`${t.bold('breakers')} ${row.breakers.map((b) => `${b.name} ${b.disabled ? t.dim('off') : paint(b.state)(b.state)}`).join('  ')}`);
+    lines.push(
+      `${t.bold('breakers')} ${row.breakers.map((b) => `${b.name} ${b.disabled ? t.dim('off') : paint(b.state)(b.state)}`).join('  ')}`,
+    );
   }
 
   for (const e of row.edges) {
-    const parts = [`${e.calls} calls`, e.retries && `${e.retries} retries`, e.timeouts && t.warn(`${e.timeouts} timeouts`), e.refused && t.bad(`${e.refused} refused`), e.hedges && `${e.hedges} hedges`, e.fallbacks && `${e.fallbacks} fallbacks`].filter(Boolean);
+    const parts = [
+      `${e.calls} calls`,
+      e.retries && `${e.retries} retries`,
+      e.timeouts && t.warn(`${e.timeouts} timeouts`),
+      e.refused && t.bad(`${e.refused} refused`),
+      e.hedges && `${e.hedges} hedges`,
+      e.fallbacks && `${e.fallbacks} fallbacks`,
+    ].filter(Boolean);
     lines.push(`-> ${e.to}: ${parts.join(', ')}`);
   }
   // replicas grouped by location (one group when the scenario has a single place)
@@ -51,10 +66,19 @@ export function detailsLines(row: ServiceRow, t: Theme, width: number, height: n
     });
     for (let i = 0; i < cells.length; i += perLine) lines.push(cells.slice(i, i + perLine).join(' '));
   }
-  const fitted = lines.length <= height ? lines : [...lines.slice(0, Math.max(1, height - 1)), t.dim(`… ${lines.length - Math.max(1, height - 1)} more lines`)];
-  return fitted.slice(0, height).map((l) => fit(l, width));
+  const fitted =
+    lines.length <= height
+      ? lines
+      : [...lines.slice(0, Math.max(1, height - 1)), t.dim(`… ${lines.length - Math.max(1, height - 1)} more lines`)];
+  return fitted.slice(0, height).map((l) => fitWidth(l, width));
 }
 
-export function DetailsPane(props: { row: ServiceRow; theme: Theme; width: number; height: number; hops?: readonly [number, number, number] | null }) {
+export function DetailsPane(props: {
+  row: ServiceRow;
+  theme: Theme;
+  width: number;
+  height: number;
+  hops?: readonly [number, number, number] | null;
+}) {
   return <Text>{detailsLines(props.row, props.theme, props.width, props.height, props.hops ?? null).join('\n')}</Text>;
 }

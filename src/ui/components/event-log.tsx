@@ -2,7 +2,7 @@
 import { Text } from 'ink';
 import type { LogEntry } from '../../run/run.js';
 import { WHAT_IF_LETTERS } from '../keys.js';
-import { type Theme, fit, visibleLength } from '../theme.js';
+import { type Theme, fitWidth, visibleLength } from '../theme.js';
 
 /** The entries shown of `count` in `lines` lines, the window ending before `end` (null: the newest); how many are hidden either side. */
 export function logWindow(count: number, lines: number, end: number | null): { first: number; last: number; older: number; newer: number } {
@@ -14,15 +14,16 @@ export function logWindow(count: number, lines: number, end: number | null): { f
 
 /** `line` cut to leave room for `note` at the right edge, then the note. */
 function withNote(line: string, note: string, width: number): string {
-  if (note === '' || visibleLength(note) + 12 > width) return fit(line, width);
+  if (note === '' || visibleLength(note) + 12 > width) return fitWidth(line, width);
   const room = width - visibleLength(note) - 1;
-  const left = fit(line, room);
+  const left = fitWidth(line, room);
   return `${left}${' '.repeat(Math.max(1, width - visibleLength(left) - visibleLength(note)))}${note}`;
 }
 
 export function logLines(entries: readonly LogEntry[], t: Theme, width: number, lines: number, end: number | null = null): string[] {
   if (lines <= 0) return [];
-  if (entries.length === 0) return [fit(t.dim(`  no events yet: try a what-if on the selected service (${WHAT_IF_LETTERS.split('').join(' ')})`), width)];
+  if (entries.length === 0)
+    return [fitWidth(t.dim(`  no events yet: try a what-if on the selected service (${WHAT_IF_LETTERS.split('').join(' ')})`), width)];
   const win = logWindow(entries.length, lines, end);
   const out = entries.slice(win.first, win.last).map((e) => {
     const text = e.kind === 'refused' ? t.warn(e.text) : e.kind === 'intervention' ? t.accent(e.text) : e.text;

@@ -1,12 +1,20 @@
 // The one-line key help, and the full help shown by `?`.
 import { Text } from 'ink';
 import { WHAT_IF_KEYS, WHAT_IF_LETTERS } from '../keys.js';
-import { type Theme, fit, visibleLength } from '../theme.js';
+import { type Theme, fitWidth, visibleLength } from '../theme.js';
 
-const KEYS: [string, string][] = [['space', 'pause'], ['+-', 'speed'], ['↑↓', 'select'], ['⏎', 'details'], [WHAT_IF_LETTERS, 'what-ifs'], ['?', 'help'], ['q', 'quit']];
+const KEYS: [string, string][] = [
+  ['space', 'pause'],
+  ['+-', 'speed'],
+  ['↑↓', 'select'],
+  ['⏎', 'details'],
+  [WHAT_IF_LETTERS, 'what-ifs'],
+  ['?', 'help'],
+  ['q', 'quit'],
+];
 
 export function helpLine(t: Theme, width: number): string {
-  return fit(KEYS.map(([k, what]) => `${t.bold(t.accent(k))} ${t.dim(what)}`).join('  '), width);
+  return fitWidth(KEYS.map(([k, what]) => `${t.bold(t.accent(k))} ${t.dim(what)}`).join('  '), width);
 }
 
 const GENERAL_KEYS: [string, string][] = [
@@ -30,12 +38,12 @@ export function helpPaneLines(t: Theme, width: number, height: number): string[]
   const row = ([k, v]: [string, string], keyWidth: number) => `${t.bold(t.accent(k.padStart(keyWidth)))}  ${v}`;
   const oneColumn = [...GENERAL_KEYS, ...whatIfs, ...CLOSING_KEYS].length + 2 <= height || width < 70;
   const block = (rows: [string, string][]): string[] => {
-    if (oneColumn) return rows.map((r) => fit(row(r, 9), width));
+    if (oneColumn) return rows.map((r) => fitWidth(row(r, 9), width));
     const half = Math.floor(width / 2);
     const out: string[] = [];
     for (let i = 0; i < rows.length; i += 2) {
-      const left = fit(row(rows[i], 8), half - 1);
-      out.push(fit(rows[i + 1] ? `${left}${' '.repeat(Math.max(1, half - visibleLength(left)))}${row(rows[i + 1], 8)}` : left, width));
+      const left = fitWidth(row(rows[i], 8), half - 1);
+      out.push(fitWidth(rows[i + 1] ? `${left}${' '.repeat(Math.max(1, half - visibleLength(left)))}${row(rows[i + 1], 8)}` : left, width));
     }
     return out;
   };
@@ -46,7 +54,7 @@ export function helpPaneLines(t: Theme, width: number, height: number): string[]
     ...block(whatIfs),
     ...block(CLOSING_KEYS),
   ];
-  return lines.slice(0, height).map((l) => fit(l, width));
+  return lines.slice(0, height).map((l) => fitWidth(l, width));
 }
 
 export function HelpLine({ theme, width }: { theme: Theme; width: number }) {

@@ -15,8 +15,22 @@ describe('latency chart', () => {
     const lines = chartLines(series([100, 120, null, null, null, 110, 90]), 80, 6, false);
     expect(lines).toHaveLength(6);
     const columns = lines.map(plotted);
-    for (const c of [2, 3, 4]) expect(columns.map((l) => l[c] ?? ' ').join('').trim(), `column ${c}`).toBe('');
-    for (const c of [0, 1, 5, 6]) expect(columns.map((l) => l[c] ?? ' ').join('').trim(), `column ${c}`).not.toBe('');
+    for (const c of [2, 3, 4])
+      expect(
+        columns
+          .map((l) => l[c] ?? ' ')
+          .join('')
+          .trim(),
+        `column ${c}`,
+      ).toBe('');
+    for (const c of [0, 1, 5, 6])
+      expect(
+        columns
+          .map((l) => l[c] ?? ' ')
+          .join('')
+          .trim(),
+        `column ${c}`,
+      ).not.toBe('');
   });
 
   it('draws a series that starts with a gap, or has single points between gaps', () => {
@@ -46,7 +60,14 @@ describe('latency chart', () => {
   it('fits every line to the width, with colours on', () => {
     const t = theme(true);
     for (const width of [40, 80, 133]) {
-      const lines = chartPanelLines(series(Array.from({ length: 240 }, (_, i) => (i % 7 === 3 ? null : 50 + (i % 13) * 20))), t, width, 10, 100, { metric: 'p99', targetMs: 200 });
+      const lines = chartPanelLines(
+        series(Array.from({ length: 240 }, (_, i) => (i % 7 === 3 ? null : 50 + (i % 13) * 20))),
+        t,
+        width,
+        10,
+        100,
+        { metric: 'p99', targetMs: 200 },
+      );
       expect(lines).toHaveLength(10);
       for (const l of lines) expect(strip(l).length, l).toBeLessThanOrEqual(width);
     }

@@ -3,7 +3,7 @@ import { Text } from 'ink';
 import { formatMs } from '../../observe/format.js';
 import type { SeriesPoint } from '../../observe/live-metrics.js';
 import { plot } from '../plot.js';
-import { type Theme, fit, theme as makeTheme } from '../theme.js';
+import { type Theme, fitWidth, theme as makeTheme } from '../theme.js';
 
 const LABEL_WIDTH = 8;
 const THEMES = { on: makeTheme(true), off: makeTheme(false) };
@@ -18,7 +18,13 @@ export function chartPoints(width: number): number {
  * line (labelled with the SLO itself); buckets without a successful request
  * are gaps. Empty when no visible bucket has one.
  */
-export function chartLines(series: readonly SeriesPoint[], width: number, height: number, colors: boolean, sloMs: number | null = null): string[] {
+export function chartLines(
+  series: readonly SeriesPoint[],
+  width: number,
+  height: number,
+  colors: boolean,
+  sloMs: number | null = null,
+): string[] {
   const tail = series.slice(-chartPoints(width));
   if (!tail.some((p) => p.p99Ms !== null && Number.isFinite(p.p99Ms))) return [];
   const t = colors ? THEMES.on : THEMES.off;
@@ -38,15 +44,34 @@ export function chartLines(series: readonly SeriesPoint[], width: number, height
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
 
-export function chartPanelLines(series: readonly SeriesPoint[], t: Theme, width: number, height: number, bucketMs: number, slo: { metric: string; targetMs: number } | null = null): string[] {
+export function chartPanelLines(
+  series: readonly SeriesPoint[],
+  t: Theme,
+  width: number,
+  height: number,
+  bucketMs: number,
+  slo: { metric: string; targetMs: number } | null = null,
+): string[] {
   const span = Math.min(series.length, chartPoints(width)) * bucketMs;
   const sloLabel = slo ? `  ${t.warn(`╌ SLO ${slo.metric} ${formatMs(slo.targetMs)}`)}` : '';
   const title = `${t.bold('end-to-end latency')}  ${t.bad('─ p99')}  ${t.good('─ p50')}${sloLabel}  ${t.dim(`last ${seconds(span)} simulated`)}`;
   const plotted = chartLines(series, width, height - 1, t.colors, slo?.targetMs ?? null);
-  const body = plotted.length > 0 ? plotted : series.length === 0 ? [t.dim('  waiting for the first requests…')] : [t.warn(`  no successful requests in the last ${seconds(span)}`)];
-  return [title, ...body].slice(0, height).map((l) => fit(l, width));
+  const body =
+    plotted.length > 0
+      ? plotted
+      : series.length === 0
+        ? [t.dim('  waiting for the first requests…')]
+        : [t.warn(`  no successful requests in the last ${seconds(span)}`)];
+  return [title, ...body].slice(0, height).map((l) => fitWidth(l, width));
 }
 
-export function LatencyChart(props: { series: readonly SeriesPoint[]; theme: Theme; width: number; height: number; bucketMs: number; slo?: { metric: string; targetMs: number } | null }) {
+export function LatencyChart(props: {
+  series: readonly SeriesPoint[];
+  theme: Theme;
+  width: number;
+  height: number;
+  bucketMs: number;
+  slo?: { metric: string; targetMs: number } | null;
+}) {
   return <Text>{chartPanelLines(props.series, props.theme, props.width, props.height, props.bucketMs, props.slo ?? null).join('\n')}</Text>;
 }

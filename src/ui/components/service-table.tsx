@@ -2,7 +2,7 @@
 import { Text } from 'ink';
 import { formatCount, formatMs } from '../../observe/format.js';
 import type { ServiceRow } from '../../run/snapshot.js';
-import { type Theme, bar, fit } from '../theme.js';
+import { type Theme, bar, fitWidth } from '../theme.js';
 
 const ms = (x: number | null) => (x === null ? '-' : formatMs(x));
 
@@ -38,8 +38,10 @@ export function tableLines(rows: readonly ServiceRow[], selected: number, t: The
   const { name: nameW, barWidth } = tableLayout(width);
   const hides = rows.length > Math.max(0, lines - 1);
   const win = tableWindow(rows.length, selected, Math.max(1, lines - (hides && lines >= 3 ? 2 : 1)));
-  const header = t.bold(`  ${'service'.padEnd(nameW)} ${'rep'.padStart(5)} ${'infl'.padStart(5)} ${'queue'.padStart(5)} ${''.padEnd(barWidth)} ${'util'.padStart(4)} ${''.padEnd(barWidth)} ${'req/s'.padStart(6)} ${'err'.padStart(5)} ${'p50'.padStart(7)} ${'p99'.padStart(7)}`);
-  const out = [fit(header, width)];
+  const header = t.bold(
+    `  ${'service'.padEnd(nameW)} ${'rep'.padStart(5)} ${'infl'.padStart(5)} ${'queue'.padStart(5)} ${''.padEnd(barWidth)} ${'util'.padStart(4)} ${''.padEnd(barWidth)} ${'req/s'.padStart(6)} ${'err'.padStart(5)} ${'p50'.padStart(7)} ${'p99'.padStart(7)}`,
+  );
+  const out = [fitWidth(header, width)];
   for (let i = win.first; i < win.first + win.shown; i++) {
     const r = rows[i];
     const paint = t.health(r.health);
@@ -51,11 +53,11 @@ export function tableLines(rows: readonly ServiceRow[], selected: number, t: The
       ` ${String(r.inFlight).padStart(5)} ${String(r.queue).padStart(5)} ${paint(bar(r.queue / Math.max(10, r.inFlight), barWidth))}` +
       ` ${`${Math.round(r.utilization * 100)}%`.padStart(4)} ${paint(bar(r.utilization, barWidth))}` +
       ` ${formatCount(r.throughputPerSec).padStart(6)} ${r.errorRate > 0 ? paint(err) : err} ${ms(r.p50Ms).padStart(7)} ${ms(r.p99Ms).padStart(7)}`;
-    out.push(fit(i === selected ? t.inverse(line) : line, width));
+    out.push(fitWidth(i === selected ? t.inverse(line) : line, width));
   }
   if (win.above + win.below > 0 && out.length < lines) {
     const parts = [win.above > 0 ? `${win.above} above` : '', win.below > 0 ? `${win.below} below` : ''].filter(Boolean);
-    out.push(fit(t.dim(`  … ${parts.join(', ')} (${rows.length} services, ↑↓ to scroll)`), width));
+    out.push(fitWidth(t.dim(`  … ${parts.join(', ')} (${rows.length} services, ↑↓ to scroll)`), width));
   }
   return out;
 }

@@ -1,0 +1,13 @@
+// Two test projects: fast (unit and property tests, seconds) and slow (scenarios, theory, fuzz, end-to-end, the baseline).
+import { defineConfig } from 'vitest/config';
+
+const SLOW = ['src/**/*.slow.test.ts', 'src/**/*.theory.test.ts', 'src/**/*.e2e.test.ts'];
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'fast', include: ['src/**/*.test.{ts,tsx}'], exclude: SLOW } },
+      { test: { name: 'slow', include: SLOW } },
+    ],
+  },
+});
