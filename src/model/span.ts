@@ -1,8 +1,7 @@
 // One request's visit to one service (a span), and how it ended.
+import type { Location } from './network.js';
+// the model's one pair of modules that name each other, by type only: a span is at a replica, a replica holds spans
 import type { Endpoint, Replica, Service } from './service.js';
-import type { CallAttempts } from './resilience.js';
-import type { CacheWork } from './cache.js';
-import type { Workload } from './workload.js';
 
 /** How a span ended. Numbers, so the hot path compares integers. */
 export const Outcome = {
@@ -24,6 +23,19 @@ export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
 export const OUTCOME_NAMES = ['pending', 'ok', 'error', 'rejected', 'unavailable', 'timeout', 'breaker-open'] as const;
 
+/** What owns an attempt span (a call with a timeout, retries or hedges): it hears the attempt's answer. */
+export interface AttemptOwner {
+  attemptDone(span: Span): void;
+}
+
+/** What a workload request needs of its workload: where its clients are, and to hear that it ended. */
+export interface WorkloadRef {
+  readonly index: number;
+  readonly name: string;
+  readonly location: Location;
+  finished(root: RootRequest): void;
+}
+
 /**
  * A request at one service. The root span of a workload request has no parent;
  * each call creates a child span, and the parent waits for the children of the
@@ -44,7 +56,9 @@ export class Span {
   /** Reached its replica through shared memory (no wire, no kernel stack). */
   viaShm = false;
   /** The call (with a timeout or retries) this span is an attempt of, or null for a plain call. */
-  attempts: CallAttempts | null = null;
+  attempts: AttemptOwner | null = null;
+  /** A fire-and-forget call (a cache fill or write): nobody waits for its answer, which is dropped. */
+  detached = false;
   /** A retry (not the first attempt). */
   retry = false;
   /** A hedged copy of an attempt. */
@@ -65,8 +79,8 @@ export class Span {
   /** Timer of the CPU work in progress (to cancel it if the replica is killed), or -1, and when it ends (while it waits for a core: its demand). */
   cpuTimer = -1;
   cpuEndMs = 0;
-  /** Its progress through its endpoint's caches (null: the endpoint has none). */
-  cache: CacheWork | null = null;
+  /** State owned by its endpoint's request flow (the cached flow keeps its lookup here; null for plain steps). */
+  flowState: unknown = null;
   /** Has waited out an injected latency fault. */
   faultWaited = false;
   /** Intrusive list of the spans in progress at a replica (O(1) insert and remove, no allocation). */
@@ -93,7 +107,7 @@ export class RootRequest {
   /** Scheduled faults whose target its calls reached while they were active (indices; null: none). */
   faultsHit: number[] | null = null;
   constructor(
-    readonly workload: Workload,
+    readonly workload: WorkloadRef,
     readonly intendedMs: number,
     /** The closed-loop user who sent it, or -1. */
     readonly user: number,

@@ -1,5 +1,5 @@
 // Metrics for the live view: a latency time series and per-service recent rates, with bounded work per run.
-import { CacheEvent, type CacheLevel } from '../model/cache.js';
+import { CacheEvent, type CacheLevel, cacheWorkOf } from '../model/cache.js';
 import type { Location } from '../model/network.js';
 import type { Endpoint } from '../model/service.js';
 import type { RootRequest, Span } from '../model/span.js';
@@ -77,7 +77,7 @@ export class LiveMetrics extends MetricsCollector {
 
   override spanFinished(span: Span): void {
     super.spanFinished(span);
-    if (span.cache !== null) countOrigin(this.allOrigins, span);
+    if (span.flowState !== null && cacheWorkOf(span) !== null) countOrigin(this.allOrigins, span);
     const s = this.live[span.service.index];
     if (span.outcome === Outcome.Ok) {
       s.completed++;

@@ -3,7 +3,7 @@ import type { Simulation } from '../engine/simulation.js';
 import type { ModelListener } from '../model/listener.js';
 import type { Location } from '../model/network.js';
 import type { Breaker, BreakerState } from '../model/breaker.js';
-import { CacheEvent, type CacheLevel } from '../model/cache.js';
+import { CacheEvent, type CacheLevel, cacheWorkOf } from '../model/cache.js';
 import type { Endpoint } from '../model/service.js';
 import type { Edge } from '../model/resilience.js';
 import type { Replica } from '../model/service.js';
@@ -129,7 +129,7 @@ export class OriginMetrics {
 
 /** Count a finished span of an endpoint with caches: a request (or a background refresh), and whether it ran the origin. */
 export function countOrigin(origins: Map<Endpoint, OriginMetrics>, span: Span): void {
-  const w = span.cache!;
+  const w = cacheWorkOf(span)!;
   let m = origins.get(span.endpoint);
   if (m === undefined) origins.set(span.endpoint, (m = new OriginMetrics()));
   if (w.background) m.refreshes++;
@@ -302,7 +302,7 @@ export class MetricsCollector implements ModelListener {
     this.faults.touch(span, now);
     m.inSystem.add(-1, now);
     if (!span.measured) return;
-    if (span.cache !== null) countOrigin(this.origins, span);
+    if (span.flowState !== null && cacheWorkOf(span) !== null) countOrigin(this.origins, span);
     m.counts.count(span.outcome);
     m.cpuMs += span.cpuMs;
     m.rpcCpuMs += span.rpcCpuMs;

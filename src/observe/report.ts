@@ -5,6 +5,7 @@ import type { World } from '../model/world.js';
 import type { Histogram } from './histogram.js';
 import type { Counts, MetricsCollector } from './metrics.js';
 import { CacheEvent } from '../model/cache.js';
+import { cacheLevelsOf } from '../model/flows/cached.js';
 
 /** Why a run stopped early (see Run). */
 export interface TruncationInfo {
@@ -449,7 +450,7 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
             kind: level.spec.kind,
             copies: holders.length,
             capacity: level.spec.capacity,
-            entries: holders.reduce((n, r) => n + (r.cacheCopies[i]?.store.size ?? 0), 0),
+            entries: holders.reduce((n, r) => n + (level.copyAt(r)?.store.size ?? 0), 0),
             lookups: m.lookups,
             hits: c[CacheEvent.Hit],
             misses: c[CacheEvent.Miss],
@@ -470,7 +471,7 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
     cachedEndpoints: Object.fromEntries(
       world.services.flatMap((s) =>
         [...s.endpoints.values()]
-          .filter((ep) => ep.levels !== null)
+          .filter((ep) => cacheLevelsOf(ep) !== null)
           .map((ep) => {
             const m = metrics.origins.get(ep);
             const requests = m?.requests ?? 0;
@@ -479,7 +480,7 @@ export function buildReport(world: World, metrics: MetricsCollector, engine: Eng
               `${s.name}.${ep.name}`,
               {
                 keys: ep.keys!.space.name,
-                caches: ep.levels!.map((l) => l.name),
+                caches: cacheLevelsOf(ep)!.map((l) => l.name),
                 requests,
                 writes: m?.writes ?? 0,
                 originRequests: origin,

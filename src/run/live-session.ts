@@ -1,6 +1,7 @@
 // The live driver: paces a Run against the wall clock in slices, turns commands into actions, and emits snapshots.
 import { performance } from 'node:perf_hooks';
 import type { InterventionIntent } from '../model/interventions.js';
+import { cacheLevelsOf } from '../model/flows/cached.js';
 import { LiveMetrics, type StampedeNote } from '../observe/live-metrics.js';
 import type { Report } from '../observe/report.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
@@ -120,7 +121,7 @@ export class LiveSession {
     const metric = (['p99', 'p999', 'p95', 'p90', 'p50'] as const).find((k) => objectives[k] !== undefined);
     this.sloLine = metric ? { metric, targetMs: objectives[metric]! } : null;
     this.faultsLogged = spec.faults.map(() => 0);
-    this.cachedEndpoints = this.run.world.services.flatMap((svc) => [...svc.endpoints.values()].filter((ep) => ep.levels !== null));
+    this.cachedEndpoints = this.run.world.services.flatMap((svc) => [...svc.endpoints.values()].filter((ep) => cacheLevelsOf(ep) !== null));
     this.latest = this.snapshot(0);
   }
 
@@ -411,8 +412,8 @@ export class LiveSession {
       p50Ms,
       p99Ms,
       health: healthOf(utilization, errorRate),
-      slowed: svc.cpuFactor !== 1,
-      injectedErrors: svc.injectedErrorRate > 0,
+      slowed: svc.speed.get('what-if') !== 1,
+      injectedErrors: this.run.world.actuators.errorsOf(svc, 'what-if') > 0,
       replicas,
       edges: this.run.world.services.flatMap((to) => {
         const e = this.live.edges[svc.index][to.index];

@@ -6,7 +6,8 @@ import { formatCount, formatPercent } from '../observe/format.js';
 import { EngineCapacityError } from '../engine/simulation.js';
 import { type Intervention, type InterventionIntent, applyIntervention, resolveIntervention } from '../model/interventions.js';
 import { fanOut, type ModelListener } from '../model/listener.js';
-import { World } from '../model/world.js';
+import { assemble } from '../model/assemble.js';
+import type { World } from '../model/world.js';
 import { MetricsCollector } from '../observe/metrics.js';
 import { type Report, buildReport } from '../observe/report.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
@@ -111,7 +112,7 @@ export class Run {
     readonly spec: ScenarioSpec,
     options: RunOptions = {},
   ) {
-    this.world = new World(spec, { seed: options.seed });
+    this.world = assemble(spec, { seed: options.seed });
     this.metrics = options.collector ? options.collector(this.world) : new MetricsCollector(this.world);
     this.listeners = [this.metrics, ...(options.listeners ?? [])];
     this.world.listener = fanOut(this.listeners);
