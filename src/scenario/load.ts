@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { type Alias, type Document, LineCounter, type Node, isMap, isSeq, parseDocument, visit } from 'yaml';
 import { maskCalls, unmaskString, unmaskValue } from './call-syntax.js';
-import { type Override, applyOverrides } from './overrides.js';
+import { type Override, RESERVED_KEYS, applyOverrides } from './overrides.js';
 import { positionOf } from './positions.js';
 import { type PathSegment, type Problem, ScenarioError, inFile, problemsFromZod } from './problems.js';
 import { readFaults } from './faults.js';
@@ -146,7 +146,9 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
     ]);
   }
 
+  const reserved = removeReservedKeys(raw, []);
   const { data, resolved, problems } = applyOverrides(raw as Record<string, unknown>, overrides);
+  problems.push(...reserved);
   const parsed = scenarioSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) problems.push(...problemsFromZod(parsed.error.issues).map((p) => ({ ...p, path: pathInData(data, p.path) })));
   problems.push(...checkReferences(data));
@@ -322,6 +324,31 @@ function toData(doc: Document, lines: LineCounter, file: string): unknown {
     for (const [k, v] of Object.entries(value)) stack.push({ value: v, path: [...path, Array.isArray(value) ? Number(k) : k] });
   }
   return data;
+}
+
+/**
+ * Keys that would reach an object's prototype (__proto__, constructor,
+ * prototype) are no field or name of a scenario: each is reported at its key
+ * and removed, so nothing downstream sees it.
+ */
+function removeReservedKeys(node: unknown, path: PathSegment[]): Problem[] {
+  const out: Problem[] = [];
+  if (Array.isArray(node)) node.forEach((v, i) => out.push(...removeReservedKeys(v, [...path, i])));
+  else if (node !== null && typeof node === 'object') {
+    const obj = node as Record<string, unknown>;
+    for (const key of Object.keys(obj)) {
+      if (RESERVED_KEYS.has(key)) {
+        out.push({
+          path: [...path, key],
+          expected: 'a field or a name other than __proto__, constructor and prototype (they are reserved)',
+          found: JSON.stringify(key),
+          atKey: true,
+        });
+        delete obj[key];
+      } else out.push(...removeReservedKeys(obj[key], [...path, key]));
+    }
+  }
+  return out;
 }
 
 /** The schema sees a lone call as a one-call list and `svc.ep` as `{ to: svc.ep }`; name paths as the file has them. */
