@@ -18,6 +18,9 @@ function version(): string {
   }
 }
 
+/** Problems printed at most; the rest are counted. */
+const MAX_PROBLEMS_SHOWN = 50;
+
 /** Run the CLI with `argv` (without node and script). Resolves to the exit code; never exits the process. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = EXIT_OK;
@@ -46,8 +49,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (err instanceof UsageError) {
-      io.stderr.write(`${err.lines.map((l) => `error: ${oneLine(l)}`).join('\n')}\n`);
+      // a broken file can have thousands of problems: the first ones (in file order) say what is wrong
+      io.stderr.write(
+        `${err.lines
+          .slice(0, MAX_PROBLEMS_SHOWN)
+          .map((l) => `error: ${oneLine(l)}`)
+          .join('\n')}\n`,
+      );
       const n = err.lines.length;
+      if (n > MAX_PROBLEMS_SHOWN) io.stderr.write(`... and ${n - MAX_PROBLEMS_SHOWN} more (msim validate --json lists them all)\n`);
       if (n > 1) io.stderr.write(`${n} problems; nothing was run.\n`);
       return EXIT_USAGE;
     }

@@ -1,6 +1,6 @@
 // Scenario loading: YAML text -> overrides -> validated, frozen ScenarioSpec, or every problem at once.
 import { readFileSync } from 'node:fs';
-import { type Alias, type Document, LineCounter, type Node, isMap, isSeq, parseDocument, visit } from 'yaml';
+import { type Alias, type Document, LineCounter, type Node, YAMLParseError, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { maskCalls, unmaskString, unmaskValue } from './call-syntax.js';
 import { type Override, RESERVED_KEYS, applyOverrides } from './overrides.js';
 import { positionOf } from './positions.js';
@@ -122,12 +122,36 @@ function firstInvalidUtf8(b: Uint8Array): number {
   return -1;
 }
 
+/** Every key that repeats one of its mapping, as a parse error (as the parser's uniqueKeys would), in time linear in the keys. */
+function findDuplicateKeys(doc: Document): void {
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (seen.has(key))
+          doc.errors.push(
+            new YAMLParseError(
+              pair.key.range ? [pair.key.range[0], pair.key.range[1]] : [0, 0],
+              'DUPLICATE_KEY',
+              'Map keys must be unique',
+            ),
+          );
+        else seen.add(key);
+      }
+    },
+  });
+}
+
 /** Load scenario YAML text; `file` names it in messages. */
 export function loadScenarioText(text: string, file: string, overrides: readonly Override[] = []): ScenarioSpec {
   if (text.includes('\0'))
     throw new ScenarioError([{ path: [], expected: 'a scenario file (YAML text)', found: 'a binary file', ...inFile(file, 1, 1) }]);
   const lines = new LineCounter();
-  const doc = parseDocument(maskCalls(text), { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  // the parser's own unique-key check takes time in the square of a mapping's size: a linear one below
+  const doc = parseDocument(maskCalls(text), { lineCounter: lines, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+  if (doc.errors.length === 0) findDuplicateKeys(doc);
   if (doc.errors.length > 0) throw new ScenarioError(syntaxProblems(doc, lines, file));
   const raw: unknown = unmaskValue(toData(doc, lines, file));
   if (raw === null || raw === undefined) {
