@@ -7,7 +7,7 @@ import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
 import { ScenarioError, oneLine } from '../scenario/problems.js';
 import { leaveAltScreen } from '../ui/terminal.js';
-import { type CliIo, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
+import { type CliIo, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
 import { MAIN_HELP } from './help-text.js';
 
 function version(): string {
@@ -104,7 +104,6 @@ export async function runFromProcess(): Promise<void> {
     for (const [signal, code] of [
       ['SIGTERM', 143],
       ['SIGHUP', 129],
-      ['SIGINT', 130],
     ] as const) {
       process.once(signal, () => {
         leaveAltScreen();
@@ -120,6 +119,23 @@ export async function runFromProcess(): Promise<void> {
     process.on('uncaughtException', (err) => (trapped ? trapped(err) : crash(err)));
     process.on('unhandledRejection', (err) => (trapped ? trapped(err) : crash(err)));
   }
+  // Ctrl-C: a run in progress stops where it is (summary and report written); a second one, or none in progress, exits
+  const interruptHandlers = new Set<() => void>();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    if (interruptHandlers.size > 0 && interrupts++ === 0) {
+      for (const handler of interruptHandlers) handler();
+      return;
+    }
+    leaveAltScreen();
+    process.exit(EXIT_INTERRUPTED);
+  });
+  const onInterrupt = (handler: () => void) => {
+    interruptHandlers.add(handler);
+    return () => {
+      interruptHandlers.delete(handler);
+    };
+  };
   const code = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -127,6 +143,7 @@ export async function runFromProcess(): Promise<void> {
     cwd: process.cwd(),
     terminal,
     readStdin,
+    onInterrupt,
   });
   process.exitCode = code;
   // stdin in raw mode (the dashboard) can keep the process alive; nothing more is read from here on

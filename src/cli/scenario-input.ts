@@ -6,6 +6,7 @@ import { loadScenarioBytes, readScenarioFile } from '../scenario/load.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
 import { type CliIo, UsageError } from './io.js';
+import { runLengthProblem } from '../analysis/offered-load.js';
 
 /** How a scenario read from standard input is named in messages. */
 export const STDIN_NAME = '<stdin>';
@@ -57,4 +58,13 @@ export async function readScenarioInput(
     }
     throw err;
   }
+}
+
+/** Refuse a scenario whose run could not end in reasonable time (a usage error, like an impossible size). */
+export function refuseEndlessRun(spec: ScenarioSpec, file: string): void {
+  const p = runLengthProblem(spec);
+  if (p === null) return;
+  const where = file === '-' ? STDIN_NAME : file;
+  const problem = { path: ['duration'], expected: p.expected, found: p.found, where, file: where };
+  throw new UsageError([formatProblem(problem)], [problem]);
 }

@@ -215,6 +215,12 @@ export class Run {
     this.onCheck?.();
   }
 
+  /** Stop the run where it is (the user interrupted it); the report says why. */
+  interrupt(reason: string): void {
+    this.settle();
+    this.truncate(reason, null);
+  }
+
   private truncate(reason: string, service: string | null): void {
     this.truncation = { reason, atMs: this.world.sim.nowMs, service };
     this.addLog({ atMs: this.world.sim.nowMs, kind: 'refused', text: `run stopped: ${reason}` });

@@ -10,10 +10,10 @@ import { type Progress, Run } from '../../run/run.js';
 import type { ScenarioSpec } from '../../scenario/spec.js';
 import { colorsEnabled } from '../../ui/theme.js';
 import { type ScenarioFlags, flagsFromLabels, overridesFromFlags } from '../flags.js';
-import { type CliIo, EXIT_INTERNAL, EXIT_OK, EXIT_TRUNCATED, UsageError } from '../io.js';
+import { type CliIo, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_TRUNCATED, UsageError } from '../io.js';
 import { checkOutputPath, writeAtomically } from '../output.js';
 import { type ReplayInput, readReplay } from '../replay.js';
-import { readScenarioInput } from '../scenario-input.js';
+import { readScenarioInput, refuseEndlessRun } from '../scenario-input.js';
 import { runHelp } from '../help-text.js';
 import { loadDashboard } from '../../ui/load-dashboard.js';
 
@@ -67,6 +67,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
         ]);
       }
       const maxInSystem = flags.maxInSystem === undefined ? undefined : parseCount('--max-in-system', flags.maxInSystem);
+      refuseEndlessRun(spec, file);
       const warnings = loadWarnings(spec);
       for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
 
@@ -80,6 +81,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       };
       let report: Report;
       let dashboardFailed = false;
+      let interrupted = false;
       if (live) {
         const { runDashboard, describeError } = await loadDashboard();
         const session = new LiveSession(spec, { ...options, speed: speed ?? defaultSpeed(replay?.endMs ?? spec.durationMs) });
@@ -99,7 +101,9 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
             `dashboard: ${session.wallSeconds.toFixed(2)}s of wall time; ${formatCount(session.steadyEventsPerSec)} events/s from the second frame on, drawing included\n`,
           );
       } else {
-        report = runPlain(spec, options, io);
+        const plain = await runPlain(spec, options, io);
+        report = plain.report;
+        interrupted = plain.interrupted;
       }
 
       // with the report on stdout, everything else goes to stderr
@@ -112,6 +116,13 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       }
       if (dashboardFailed) {
         setExit(EXIT_INTERNAL); // the outputs are written, but the run did not end as asked: a bug
+        return;
+      }
+      if (interrupted) {
+        io.stderr.write(
+          `msim: interrupted at ${formatSeconds(report.simulatedMs)} of ${formatSeconds(replay?.endMs ?? spec.durationMs)} simulated; the summary and report cover that much\n`,
+        );
+        setExit(EXIT_INTERRUPTED);
         return;
       }
       if (report.truncation) {
@@ -129,24 +140,51 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
 const PROGRESS_TTY_MS = 100;
 const PROGRESS_PLAIN_MS = 5000;
 
-function runPlain(spec: ScenarioSpec, options: ConstructorParameters<typeof Run>[1], io: CliIo): Report {
+/** Events between turns of Node's event loop in a plain run, so that Ctrl-C is heard (about 50 ms of work). */
+const YIELD_EVENTS = 100_000;
+
+/**
+ * A run without the dashboard, with a progress line, that yields to Node's
+ * event loop now and then: a Ctrl-C stops it where it is (the report says so).
+ */
+async function runPlain(
+  spec: ScenarioSpec,
+  options: ConstructorParameters<typeof Run>[1],
+  io: CliIo,
+): Promise<{ report: Report; interrupted: boolean }> {
   const tty = Boolean(io.stderr.isTTY) && !io.env.CI;
   const everyMs = tty ? PROGRESS_TTY_MS : PROGRESS_PLAIN_MS;
   const run = new Run(spec, options);
-  const started = performance.now();
-  let lastMs = started;
+  let lastMs = performance.now();
   let drawn = false;
-  const report = run.runToEnd((p) => {
+  run.onCheck = () => {
     const now = performance.now();
     if (now - lastMs < everyMs) return;
     lastMs = now;
-    const line = progressLine(spec.name, p);
+    const line = progressLine(spec.name, run.progress());
     if (tty) io.stderr.write(`\r\x1b[2K${line}`);
     else io.stderr.write(`${line}\n`);
     drawn = true;
+  };
+  let interrupted = false;
+  const off = io.onInterrupt?.(() => {
+    interrupted = true;
   });
+  try {
+    while (!run.done) {
+      run.advance(Infinity, YIELD_EVENTS);
+      if (interrupted) {
+        run.interrupt('interrupted (Ctrl-C)');
+        break;
+      }
+      if (!run.done) await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    off?.();
+    run.onCheck = null;
+  }
   if (tty && drawn) io.stderr.write('\r\x1b[2K');
-  return report;
+  return { report: run.report(), interrupted };
 }
 
 /** `checkout: 12.3s / 60s simulated (20%), 1.52M events/s, about 40s left` */
@@ -154,7 +192,8 @@ export function progressLine(name: string, p: Progress): string {
   const pct = Math.floor((100 * p.simulatedMs) / p.durationMs);
   const rate = p.wallSeconds > 0 ? p.events / p.wallSeconds : 0;
   const simPerWall = p.wallSeconds > 0 ? p.simulatedMs / p.wallSeconds : 0;
-  const eta = simPerWall > 0 ? ` about ${formatSeconds((p.durationMs - p.simulatedMs) / simPerWall)} left` : '';
+  // simulated ms still to go / simulated ms per wall second = wall seconds left
+  const eta = simPerWall > 0 ? ` about ${formatSeconds(((p.durationMs - p.simulatedMs) / simPerWall) * 1000)} left` : '';
   return `${name}: ${formatSeconds(p.simulatedMs)} / ${formatSeconds(p.durationMs)} simulated (${pct}%), ${formatCount(rate)} events/s,${eta}`;
 }
 
