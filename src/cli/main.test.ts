@@ -82,7 +82,7 @@ describe('msim run', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([
       'error: --seed abc: expected a whole number, found "abc"',
-      'error: --duration 10: expected a duration with a unit (ns, us, ms, s, m, h), such as 5ms, found "10" (a number without a unit)',
+      'error: --duration 10: expected a duration with a unit (ns, us, ms, s, m, h, d), such as 5ms, found "10" (a number without a unit)',
       'error: --set nonsense: expected path=value, such as services.api.replicas=4, found "nonsense"',
       '3 problems; nothing was run.',
     ]);
@@ -406,6 +406,18 @@ describe('msim run --replay and --speed', () => {
     expect(withoutEngine(again.stdout)).toBe(withoutEngine(readFileSync(recorded, 'utf8')));
   });
 
+  it('says a replayed report is of another scenario before trying its overrides on this one', async () => {
+    const dir = tmp();
+    const recorded = join(dir, 'mm1.json');
+    writeFileSync(
+      recorded,
+      (await runCli(['run', 'scenarios/mm1.yaml', '--duration', '40s', '--set', 'faults=[{at: 35s, kill: server}]', '--json', '-'])).stdout,
+    );
+    const r = await runCli(['run', 'scenarios/checkout.yaml', '--replay', recorded]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: --replay ${recorded}: expected a report of scenario "checkout", found one of "mm1"\n`);
+  });
+
   it('refuses to replay a scenario file that changed (naming both hashes) unless --force, and refuses --duration, --warmup or --set with --replay', async () => {
     const dir = tmp();
     const file = join(dir, 'mm1.yaml');
@@ -499,7 +511,7 @@ describe('runs that cannot finish', () => {
       /^warning: api: offered load is 2\.00Mx its capacity \(1\.00G requests\/s needing 2\.00ms of CPU each on 1 replica x 1 core\) and its queue is unbounded/,
     );
     expect(r.stderr).toMatch(
-      /msim: the run stopped early, at [\d.]+(ms|us) of 1m00s simulated: more than 2000 requests in the system \(--max-in-system\); api holds [\d.]+k of them: its offered load is 2\.00Mx its capacity\n$/,
+      /msim: the run stopped early, at [\d.]+(ms|us) of 1m00s simulated: more than 2000 requests in the system \(--max-in-system\); [\d.]+k of them wait at api: its offered load is 2\.00Mx its capacity\n$/,
     );
     noStack(r.stderr);
     const report = JSON.parse(readFileSync(out, 'utf8'));

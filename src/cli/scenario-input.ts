@@ -31,6 +31,8 @@ export async function readScenarioInput(
   file: string,
   io: Pick<CliIo, 'cwd' | 'readStdin'>,
   overrides: readonly Override[],
+  /** A replay's report: when its overrides do not fit, first say whether the report is of another scenario. */
+  replayOf?: { scenario: string; label: string },
 ): Promise<ScenarioInput> {
   const abs = file === '-' ? STDIN_NAME : resolve(io.cwd, file);
   try {
@@ -42,7 +44,22 @@ export async function readScenarioInput(
         ]);
       bytes = await io.readStdin();
     } else bytes = readScenarioFile(abs);
-    return { spec: loadScenarioBytes(bytes, abs, overrides), sha256: createHash('sha256').update(bytes).digest('hex') };
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    try {
+      return { spec: loadScenarioBytes(bytes, abs, overrides), sha256 };
+    } catch (err) {
+      if (replayOf !== undefined && overrides.length > 0 && err instanceof ScenarioError) {
+        let name: string | null = null;
+        try {
+          name = loadScenarioBytes(bytes, abs, []).name;
+        } catch {
+          // the file is broken on its own: its own problems are the news
+        }
+        if (name !== null && name !== replayOf.scenario)
+          throw new UsageError([`${replayOf.label}: expected a report of scenario "${name}", found one of "${replayOf.scenario}"`]);
+      }
+      throw err;
+    }
   } catch (err) {
     if (err instanceof ScenarioError) {
       // name the file as the user wrote it

@@ -75,7 +75,9 @@ export function resolveIntervention(world: Controls, intent: InterventionIntent,
     case 'toggle-errors':
       return ok(world.actuators.errorsOf(svc, WHAT_IF) === 0 ? 'errors-on' : 'errors-off');
     case 'toggle-breakers':
-      return ok('breakers-toggle');
+      return world.gear.hasBreakers(svc)
+        ? ok('breakers-toggle')
+        : { ok: false, message: `${serviceName}: no circuit breakers configured on its calls` };
     case 'double-load':
       return workloadsReaching(world, svc).length > 0
         ? ok('double-load')

@@ -24,7 +24,7 @@ const exact = (n: number) => (n >= 1_000_000 ? formatCount(n) : String(n));
 export function formatSummary(r: Report): string {
   const out: string[] = [];
   const q = r.requests;
-  const secs = (x: number) => `${Number(x.toFixed(1))}s`;
+  const secs = (x: number) => (x > 0 && x < 0.1 ? formatMs(x * 1000) : `${Number(x.toFixed(1))}s`);
   out.push(
     `${r.scenario}: ${secs(r.simulatedSeconds)} simulated (${secs(r.warmupSeconds)} warm-up), seed ${r.seed}${r.interventions.length ? `, ${r.interventions.length} intervention${r.interventions.length === 1 ? '' : 's'}` : ''}`,
   );
@@ -65,6 +65,7 @@ export function formatSummary(r: Report): string {
       ' ',
     ),
   );
+  if (q.inFlight > 0) out.push(`in flight at the end: ${exact(q.inFlight)} (sent, not answered when the run ended)`);
   const notOk = q.failed + q.rejected;
   if (notOk > 0) {
     const f = r.failedLatencyMs;

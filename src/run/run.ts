@@ -191,17 +191,17 @@ export class Run {
     }
     const inSystem = this.metrics.inSystemNow;
     if (inSystem > this.maxInSystem) {
-      const worst = this.world.services.reduce((a, b) =>
-        this.metrics.services[b.index].inSystem.level > this.metrics.services[a.index].inSystem.level ? b : a,
-      );
+      // the service where requests wait (for a slot or a core) is the bottleneck; its callers only hold theirs while they wait on it
+      const m = this.metrics.services;
+      const worst = this.world.services.reduce((a, b) => (m[b.index].waiting.level > m[a.index].waiting.level ? b : a));
       const load = estimateLoad(this.spec).services[worst.name];
       const why =
         load && load.utilization >= 1
           ? `: its offered load is ${load.utilization >= 10 ? `${formatCount(load.utilization)}x` : `${formatPercent(load.utilization, 0)} of`} its capacity`
           : ': it receives more than it can serve';
-      const held = this.metrics.services[worst.index].inSystem.level;
+      const waiting = m[worst.index].waiting.level;
       this.truncate(
-        `more than ${formatCount(this.maxInSystem)} requests in the system (--max-in-system); ${worst.name} holds ${formatCount(held)} of them${why}`,
+        `more than ${formatCount(this.maxInSystem)} requests in the system (--max-in-system); ${formatCount(waiting)} of them wait at ${worst.name}${why}`,
         worst.name,
       );
     } else if (sim.pending > this.maxPendingEvents) {

@@ -9,6 +9,7 @@ import { readFaults } from './faults.js';
 import { cacheEntries, cacheSpec, checkCacheMemory, checkCaches, keySpaceSpec, sharedCacheService } from './caches.js';
 import { checkReferences, endpointsOf, resolveTarget } from './references.js';
 import { checkSizes } from './sizes.js';
+import { checkAdmission } from './admission.js';
 import { describe } from './units.js';
 import { DEFAULT_DELAYS, DEFAULT_PRICE_PER_GB, checkTopology, linkKey, regionsOf } from './topology.js';
 import { type CallInput, type EndpointInput, type ScenarioInput, scenarioSchema } from './schema.js';
@@ -179,6 +180,7 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
   problems.push(...checkTopology(data));
   problems.push(...checkCaches(data));
   problems.push(...checkSizes(data));
+  problems.push(...checkAdmission(data));
   if (parsed.success) problems.push(...checkTimes(parsed.data));
   let faults: ReturnType<typeof readFaults>['faults'] = [];
   if (parsed.success) {

@@ -59,7 +59,8 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       if (flags.speed !== undefined && speed === undefined)
         throw new UsageError([`--speed ${flags.speed}: expected a pace such as 1x, 10x, 0.5x or max, found "${flags.speed}"`]);
       const jsonPath = flags.json && flags.json !== '-' ? checkOutputPath('--json', flags.json, io.cwd) : undefined;
-      const { spec, sha256: scenarioSha256 } = await readScenarioInput(file, io, overrides);
+      const replayOf = replay ? { scenario: replay.scenario, label: `--replay ${flags.replay}` } : undefined;
+      const { spec, sha256: scenarioSha256 } = await readScenarioInput(file, io, overrides, replayOf);
       const seed = replaySeed(replay, seedFlag, spec, flags.replay);
       if (replay?.scenarioSha256 && replay.scenarioSha256 !== scenarioSha256 && !flags.force) {
         throw new UsageError([
