@@ -1,11 +1,12 @@
 // The help printed after each command's options: examples, exit codes, the dashboard's keys, where the formats are documented.
-import { WHAT_IF_KEYS } from '../ui/keys.js';
+import { CLOSING_KEYS, GENERAL_KEYS, WHAT_IF_KEYS } from '../ui/keys.js';
 
 export const EXIT_CODES = `Exit codes:
   0  done (the run finished, or the file is valid)
   1  an internal error: a bug in msim (please report it with the printed trace)
   2  a mistake in the scenario, a flag or an input file: one line per problem, nothing run or written
-  4  the run stopped early (too many requests in the system, a clock that stood still): the report says why`;
+  4  the run stopped early (too many requests in the system, a clock that stood still): the report says why
+  130  interrupted with Ctrl-C: what was simulated is summarized and written, marked as interrupted`;
 
 export const MAIN_HELP = `
 Examples:
@@ -21,15 +22,6 @@ The scenario format, the report's keys and the dashboard are documented in READM
 ${EXIT_CODES}
 `;
 
-const GENERAL_KEYS: [string, string][] = [
-  ['space', 'pause / resume'],
-  ['+ -', 'faster / slower (0.1x ... max)'],
-  ['up down tab', 'select a service'],
-  ['enter', 'details of the selected service'],
-  ['?', 'all keys'],
-  ['q ctrl-c', 'quit: the summary is printed and --json written'],
-];
-
 export function runHelp(): string {
   const line = ([k, what]: [string, string]) => `  ${k.padEnd(12)} ${what}`;
   return `
@@ -41,7 +33,7 @@ Examples:
   msim run scenarios/checkout.yaml --replay report.json       the same run again, what-ifs included
 
 The dashboard's keys (on a terminal; --no-tui, a pipe or CI give a plain summary):
-${GENERAL_KEYS.map(line).join('\n')}
+${[...GENERAL_KEYS, ['?', 'all keys'] as [string, string], ...CLOSING_KEYS.slice(1)].map(line).join('\n')}
 what-ifs on the selected service (recorded in the report; --replay repeats them):
 ${Object.entries(WHAT_IF_KEYS)
   .map(([k, v]) => line([k, v.help]))
