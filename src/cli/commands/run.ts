@@ -84,6 +84,8 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       let dashboardFailed = false;
       let interrupted = false;
       if (live) {
+        // raw mode at once: keys typed while the dashboard loads (a second or more) wait for it, unechoed
+        io.terminal!.stdin.setRawMode?.(true);
         const { runDashboard, describeError } = await loadDashboard();
         const session = new LiveSession(spec, { ...options, speed: speed ?? defaultSpeed(replay?.endMs ?? spec.durationMs) });
         for (const w of warnings) session.run.addLog({ atMs: 0, kind: 'refused', text: `warning: ${w}` });
@@ -109,7 +111,8 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
 
       // with the report on stdout, everything else goes to stderr
       const human = flags.json === '-' ? io.stderr : io.stdout;
-      human.write(formatSummary(report));
+      // after the dashboard, clear the line first: keys typed before it could take the terminal were echoed there
+      human.write(`${live ? '\r\x1b[2K' : ''}${formatSummary(report)}`);
       if (flags.json === '-') io.stdout.write(reportJson(report));
       else if (jsonPath) {
         writeAtomically(jsonPath, reportJson(report));
