@@ -1,9 +1,24 @@
 // Key spaces and caches in a scenario file: popularity syntax, the checks a schema cannot make, and their specs.
+import { z } from 'zod';
 import type { DistSpec } from '../engine/distributions.js';
+import { distribution, duration, positiveInt, probability, replicas, strict, unit } from './fields.js';
 import type { Problem } from './problems.js';
 import { NAME, type Raw, forEachEndpoint, isMapping } from './references.js';
-import type { CacheInput, KeySpaceInput } from './schema.js';
-import type { CacheKind, CacheSpec, Eviction, KeySpaceSpec, Locality, OnWrite, PopularitySpec, ScenarioSpec, ServiceSpec } from './spec.js';
+import {
+  CACHE_KINDS,
+  type CacheKind,
+  type CacheSpec,
+  EVICTIONS,
+  type Eviction,
+  type KeySpaceSpec,
+  LOCALITIES,
+  type Locality,
+  ON_WRITE,
+  type OnWrite,
+  type PopularitySpec,
+  type ScenarioSpec,
+  type ServiceSpec,
+} from './spec.js';
 import { suggest } from './suggest.js';
 import { type Parsed, fail, ok, parseProbability } from './units.js';
 
@@ -39,6 +54,32 @@ export function parsePopularity(input: unknown): Parsed<PopularitySpec> {
   }
   return fail(POPULARITY_HINT, JSON.stringify(text));
 }
+
+export const keySpace = strict({
+  description: z.string().optional(),
+  count: z.number().int().min(1).max(1_000_000_000),
+  popularity: unit(parsePopularity).optional(),
+  writes: probability.optional(),
+});
+
+export const cache = strict({
+  description: z.string().optional(),
+  kind: z.enum(CACHE_KINDS as [string, ...string[]]),
+  capacity: z.number().int().min(1).max(10_000_000),
+  eviction: z.enum(EVICTIONS as [string, ...string[]]).optional(),
+  ttl: duration.optional(),
+  hit: distribution.optional(),
+  coalesce: z.boolean().optional(),
+  refreshAhead: probability.optional(),
+  onWrite: z.enum(ON_WRITE as [string, ...string[]]).optional(),
+  replicas: replicas.optional(),
+  cores: positiveInt.optional(),
+  timeout: duration.optional(),
+  locality: z.enum(LOCALITIES as [string, ...string[]]).optional(),
+});
+
+export type KeySpaceInput = z.output<typeof keySpace>;
+export type CacheInput = z.output<typeof cache>;
 
 /** Options a local cache cannot have. */
 const SHARED_ONLY = ['replicas', 'cores', 'timeout', 'locality'] as const;

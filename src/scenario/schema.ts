@@ -1,60 +1,16 @@
 // The zod schema of a scenario file: field names, types, units and defaults, with errors as data.
 import { z } from 'zod';
-import type { DistSpec } from '../engine/distributions.js';
 import { parseArrivals } from './arrivals.js';
-import { parseDistribution } from './distribution.js';
+import { cache, keySpace } from './caches.js';
+import { distribution, duration, positiveInt, probability, rate, replicas, strict, unit } from './fields.js';
 import { parseBackoff } from './resilience.js';
-import { parsePopularity } from './caches.js';
-import { BALANCERS, CACHE_KINDS, EVICTIONS, JITTERS, LOCALITIES, ON_WRITE, RETRY_ON, TRANSPORTS } from './spec.js';
-import { type Parsed, parseBandwidth, parseDuration, parseProbability, parseRate } from './units.js';
+import { BALANCERS, JITTERS, LOCALITIES, ON_WRITE, RETRY_ON, TRANSPORTS } from './spec.js';
+import { type Parsed, parseBandwidth, parseDuration } from './units.js';
 
-/** Params carried by our custom issues, read back by problems.ts. */
-export interface ValueIssueParams {
-  expected: string;
-  found: string;
-  offset: number;
-}
-
-/** Prefix of the message of an unrecognized-keys issue, followed by the known field names. */
-export const KNOWN_FIELDS = 'known-fields:';
-
-/** A field read by one of the unit parsers: failures become custom issues with expected/found/offset. */
-function unit<T>(parse: (input: unknown) => Parsed<T>) {
-  return z.any().transform((input, ctx): T => {
-    const r = parse(input);
-    if (r.ok) return r.value;
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected ${r.expected}`,
-      input,
-      params: { expected: r.expected, found: r.found, offset: r.offset } satisfies ValueIssueParams,
-    });
-    return z.NEVER;
-  });
-}
-
-/** A mapping that rejects unknown fields, naming the fields it knows. */
-function strict<S extends z.core.$ZodLooseShape>(shape: S) {
-  const known = Object.keys(shape).join(',');
-  return z.strictObject(shape, { error: (iss) => (iss.code === 'unrecognized_keys' ? `${KNOWN_FIELDS}${known}` : undefined) });
-}
-
-export const duration = unit(parseDuration);
-export const rate = unit(parseRate);
-export const probability = unit(parseProbability);
-export const distribution = unit<DistSpec>(parseDistribution);
 const arrivals = unit(parseArrivals);
 
-const positiveInt = z.number().int().min(1);
-/** Replicas of one service at most: each costs about 1 KB with its metrics, and a million in all is the scenario's limit (see sizes.ts). */
-export const MAX_REPLICAS_PER_SERVICE = 100_000;
-const replicaCount = z.number().int().min(1).max(MAX_REPLICAS_PER_SERVICE);
 /** A non-negative limit, or "unlimited". */
 const limit = z.union([z.number().int().min(0), z.literal('unlimited')], { error: 'a whole number >= 0 or "unlimited"' });
-/** `3`, or replicas per location: `{ us-east/dc1: 2, eu-west/dc1: 1 }`. */
-const replicas = z.union([replicaCount, z.record(z.string(), replicaCount)], {
-  error: 'a whole number from 1 to 100,000, or replicas per location such as { us-east/dc1: 2 }',
-});
 const locality = z.enum(LOCALITIES as [string, ...string[]]);
 const sizeKB = z.number().min(0);
 
@@ -225,29 +181,6 @@ const fault = strict({
   duration: duration.optional(),
 });
 
-const keySpace = strict({
-  description: z.string().optional(),
-  count: z.number().int().min(1).max(1_000_000_000),
-  popularity: unit(parsePopularity).optional(),
-  writes: probability.optional(),
-});
-
-const cache = strict({
-  description: z.string().optional(),
-  kind: z.enum(CACHE_KINDS as [string, ...string[]]),
-  capacity: z.number().int().min(1).max(10_000_000),
-  eviction: z.enum(EVICTIONS as [string, ...string[]]).optional(),
-  ttl: duration.optional(),
-  hit: distribution.optional(),
-  coalesce: z.boolean().optional(),
-  refreshAhead: probability.optional(),
-  onWrite: z.enum(ON_WRITE as [string, ...string[]]).optional(),
-  replicas: replicas.optional(),
-  cores: positiveInt.optional(),
-  timeout: duration.optional(),
-  locality: locality.optional(),
-});
-
 export const scenarioSchema = strict({
   name: z.string().min(1),
   description: z.string().optional(),
@@ -271,5 +204,3 @@ export type ServiceInput = z.output<typeof service>;
 export type EndpointInput = z.output<typeof endpoint>;
 export type CallInput = z.output<typeof call>;
 export type FaultInput = z.output<typeof fault>;
-export type KeySpaceInput = z.output<typeof keySpace>;
-export type CacheInput = z.output<typeof cache>;
