@@ -5,12 +5,13 @@ import { maskCalls, unmaskString, unmaskValue } from './call-syntax.js';
 import { type Override, applyOverrides } from './overrides.js';
 import { positionOf } from './positions.js';
 import { type PathSegment, type Problem, ScenarioError, inFile, problemsFromZod } from './problems.js';
-import { readFaults } from './faults.js';
-import { cacheEntries, cacheSpec, checkCacheMemory, checkCaches, keySpaceSpec, sharedCacheService } from './caches.js';
-import { checkReferences, endpointsOf, resolveTarget } from './references.js';
-import { checkSizes } from './sizes.js';
+import { readFaults } from './sections/faults.js';
+import { cacheEntries, cacheSpec, checkCacheMemory, checkCaches, keySpaceSpec, sharedCacheService } from './sections/caches.js';
+import { endpointsOf, resolveTarget } from './raw.js';
+import { checkReferences } from './sections/core.js';
+import { checkSizes } from './sections/sizes.js';
 import { describe } from './units.js';
-import { DEFAULT_DELAYS, DEFAULT_PRICE_PER_GB, checkTopology, linkKey, regionsOf } from './topology.js';
+import { DEFAULT_DELAYS, DEFAULT_PRICE_PER_GB, checkTopology, linkKey, regionsOf } from './sections/topology.js';
 import { type CallInput, type EndpointInput, type ScenarioInput, scenarioSchema } from './schema.js';
 import { BREAKER_PRESETS, type BreakerConfig } from './breaker-presets.js';
 import type {

@@ -1,9 +1,9 @@
 // The zod schema of a scenario file: field names, types, units and defaults, with errors as data.
 import { z } from 'zod';
-import { parseArrivals } from './arrivals.js';
-import { cache, keySpace } from './caches.js';
+import { parseArrivals } from './sections/workloads.js';
+import { cache, keySpace } from './sections/caches.js';
 import { distribution, duration, positiveInt, probability, rate, replicas, strict, unit } from './fields.js';
-import { parseBackoff } from './resilience.js';
+import { parseBackoff } from './sections/resilience.js';
 import { BALANCERS, JITTERS, LOCALITIES, ON_WRITE, RETRY_ON, TRANSPORTS } from './spec.js';
 import { type Parsed, parseBandwidth, parseDuration } from './units.js';
 

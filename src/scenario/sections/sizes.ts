@@ -1,7 +1,7 @@
 // Sizes a run could not hold in memory, refused before it starts: replicas in all.
-import type { Problem } from './problems.js';
-import { type Raw, isMapping } from './references.js';
-import { MAX_REPLICAS_PER_SERVICE } from './fields.js';
+import type { Problem } from '../problems.js';
+import { type Raw, isMapping } from '../raw.js';
+import { MAX_REPLICAS_PER_SERVICE } from '../fields.js';
 
 /** Replicas in all (services and shared cache nodes): about 1.2 KB each with their metrics, so 600 MB at the limit. */
 export const MAX_REPLICAS = 500_000;

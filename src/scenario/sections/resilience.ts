@@ -1,8 +1,8 @@
 // Reads resilience values of a call: backoff(...) expressions and retry settings.
-import { durationArg, namedArgs, readWith, required, singleArg, valueError } from './distribution.js';
-import type { BackoffSpec } from './spec.js';
-import { suggest } from './suggest.js';
-import { type Parsed, describe, fail } from './units.js';
+import { durationArg, namedArgs, readWith, required, singleArg, valueError } from '../distribution.js';
+import type { BackoffSpec } from '../spec.js';
+import { suggest } from '../suggest.js';
+import { type Parsed, describe, fail } from '../units.js';
 
 export const BACKOFF_HINT = 'exponential(base=<duration>, cap=<duration>) or constant(<duration>)';
 

@@ -1,9 +1,9 @@
 // Regions, datacenters and where things are: location names, placement and link checks, and defaults.
-import type { DistSpec } from '../engine/distributions.js';
-import type { PathSegment, Problem } from './problems.js';
-import type { HopClass } from './spec.js';
-import { NAME, type Raw, isMapping } from './references.js';
-import { suggest } from './suggest.js';
+import type { DistSpec } from '../../engine/distributions.js';
+import type { PathSegment, Problem } from '../problems.js';
+import type { HopClass } from '../spec.js';
+import { NAME, type Raw, isMapping } from '../raw.js';
+import { suggest } from '../suggest.js';
 
 /** Used when a scenario has no `regions:`: everything sits in one datacenter. */
 export const IMPLICIT_REGIONS: Readonly<Record<string, readonly string[]>> = { local: ['dc1'] };

@@ -1,9 +1,9 @@
 // Key spaces and caches in a scenario file: popularity syntax, the checks a schema cannot make, and their specs.
 import { z } from 'zod';
-import type { DistSpec } from '../engine/distributions.js';
-import { distribution, duration, positiveInt, probability, replicas, strict, unit } from './fields.js';
-import type { Problem } from './problems.js';
-import { NAME, type Raw, forEachEndpoint, isMapping } from './references.js';
+import type { DistSpec } from '../../engine/distributions.js';
+import { distribution, duration, positiveInt, probability, replicas, strict, unit } from '../fields.js';
+import type { Problem } from '../problems.js';
+import { NAME, type Raw, forEachEndpoint, isMapping } from '../raw.js';
 import {
   CACHE_KINDS,
   type CacheKind,
@@ -18,9 +18,9 @@ import {
   type PopularitySpec,
   type ScenarioSpec,
   type ServiceSpec,
-} from './spec.js';
-import { suggest } from './suggest.js';
-import { type Parsed, fail, ok, parseProbability } from './units.js';
+} from '../spec.js';
+import { suggest } from '../suggest.js';
+import { type Parsed, fail, ok, parseProbability } from '../units.js';
 
 const POPULARITY_HINT = 'zipf(<exponent>) such as zipf(0.9), uniform, or hotset(10% keys get 90% requests)';
 

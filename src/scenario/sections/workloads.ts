@@ -1,9 +1,9 @@
 // Reads workload arrival values: poisson(400/s), constant(50/s), closed(users=50, think=exp(mean=1s)).
-import type { Call } from './expr.js';
-import { distFromExpr, namedArgs, numberArg, rateArg, readWith, required, singleArg, valueError } from './distribution.js';
-import type { ArrivalSpec } from './spec.js';
-import { suggest } from './suggest.js';
-import { type Parsed, describe, fail } from './units.js';
+import type { Call } from '../expr.js';
+import { distFromExpr, namedArgs, numberArg, rateArg, readWith, required, singleArg, valueError } from '../distribution.js';
+import type { ArrivalSpec } from '../spec.js';
+import { suggest } from '../suggest.js';
+import { type Parsed, describe, fail } from '../units.js';
 
 export const ARRIVALS_HINT = 'poisson(<rate>), constant(<rate>) or closed(users=<n>, think=<distribution>)';
 const KINDS = ['poisson', 'constant', 'closed'];

@@ -1,8 +1,8 @@
 // The fault schedule: which kind each entry is, what it needs, and whether its target exists.
-import type { Problem } from './problems.js';
-import type { FaultInput } from './schema.js';
-import type { FaultSpec } from './spec.js';
-import { suggest } from './suggest.js';
+import type { Problem } from '../problems.js';
+import type { FaultInput } from '../schema.js';
+import type { FaultSpec } from '../spec.js';
+import { suggest } from '../suggest.js';
 import { pairsOf } from './topology.js';
 
 const KINDS = ['kill', 'latency', 'errors', 'partition', 'cpu', 'pause'] as const;
