@@ -1,7 +1,9 @@
 // Raw scenario data (after overrides, before the schema): mappings, names, endpoints, call targets.
 import type { PathSegment } from './problems.js';
-import { DEFAULT_ENDPOINT } from './spec.js';
 import { suggest } from './suggest.js';
+
+/** Name of the endpoint that service-level `cpu`/`calls` define. */
+export const DEFAULT_ENDPOINT = 'default';
 
 /** Names of services, endpoints, regions and datacenters. */
 export const NAME = /^[A-Za-z0-9_-]+$/;

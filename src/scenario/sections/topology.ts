@@ -1,9 +1,142 @@
-// Regions, datacenters and where things are: location names, placement and link checks, and defaults.
+// Regions, datacenters and the network between them: where replicas and clients are, which replicas callers prefer, delays, discovery.
+import { z } from 'zod';
 import type { DistSpec } from '../../engine/distributions.js';
+import { distribution, duration, probability, strict, unit } from '../fields.js';
 import type { PathSegment, Problem } from '../problems.js';
-import type { HopClass } from '../spec.js';
 import { NAME, type Raw, isMapping } from '../raw.js';
+import type { Input, Section } from '../section.js';
 import { suggest } from '../suggest.js';
+import { parseBandwidth } from '../units.js';
+
+export type Locality = 'none' | 'datacenter' | 'region';
+export const LOCALITIES: readonly Locality[] = ['none', 'datacenter', 'region'];
+
+export type HopClass = 'sameDatacenter' | 'crossDatacenter' | 'crossRegion';
+export const HOP_CLASSES: readonly HopClass[] = ['sameDatacenter', 'crossDatacenter', 'crossRegion'];
+
+/** One-way delays between replicas (and clients). Without a `network:` section hops take no time. */
+export interface NetworkSpec {
+  readonly delay: Readonly<Record<HopClass, DistSpec>>;
+  /** Per region pair, `a~b` with the names sorted: overrides crossRegion. */
+  readonly links: Readonly<Record<string, DistSpec>>;
+  /** USD per GB sent, by hop class. */
+  readonly pricePerGB: Readonly<Record<HopClass, number>>;
+  /** Bits per second by hop class (null: no serialization delay): a message of B bytes takes 8B/bandwidth more. */
+  readonly bandwidthBps: Readonly<Record<HopClass, number | null>>;
+  /** Probability that a transmission is lost, by hop class and by region pair (`a~b`, overriding crossRegion). */
+  readonly loss: Readonly<Record<HopClass, number>>;
+  readonly linkLoss: Readonly<Record<string, number>>;
+  /** What a lost transmission costs before it is sent again (TCP's minimum RTO: 200 ms). */
+  readonly retransmitTimeoutMs: number;
+}
+
+export interface TopologyScenarioPart {
+  /** Regions and their datacenters, in file order; one implicit `local/dc1` when the file has none. */
+  readonly regions: Readonly<Record<string, readonly string[]>>;
+  readonly network: NetworkSpec | null;
+  /** How long callers take to learn that a replica went down or came up (health checks + propagation). */
+  readonly discoveryDelayMs: number;
+}
+
+/** Replicas per location (`region/dc`), in the order they are numbered. */
+export type Placement = readonly { readonly location: string; readonly replicas: number }[];
+
+export interface TopologyServicePart {
+  /** Replicas per location (`region/dc`), in the order they are numbered. */
+  readonly placement: Placement;
+  /** How callers choose among this service's replicas by location. */
+  readonly locality: Locality;
+}
+
+export interface TopologyCallPart {
+  /** Overrides the callee's locality for this call (null: the callee's). */
+  readonly locality: Locality | null;
+}
+
+export const locality = z.enum(LOCALITIES as [string, ...string[]]);
+
+const perHopClass = <T extends z.ZodType>(t: T) =>
+  strict({ sameDatacenter: t.optional(), crossDatacenter: t.optional(), crossRegion: t.optional() });
+
+const network = strict({
+  sameDatacenter: distribution.optional(),
+  crossDatacenter: distribution.optional(),
+  crossRegion: distribution.optional(),
+  links: z.record(z.string(), distribution).optional(),
+  pricePerGB: perHopClass(z.number().min(0)).optional(),
+  bandwidth: perHopClass(unit(parseBandwidth)).optional(),
+  loss: z.record(z.string(), probability).optional(),
+  retransmitTimeout: duration.optional(),
+});
+
+const topFields = {
+  regions: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
+  network: network.optional(),
+  discovery: strict({ delay: duration.optional() }).optional(),
+};
+type TopInput = Input<typeof topFields>;
+type ServiceInput = { replicas?: number | Record<string, number>; locality?: string };
+
+export const topology: Section<{ top: TopologyScenarioPart; service: TopologyServicePart; call: TopologyCallPart }> = {
+  name: 'topology',
+  top: {
+    fields: topFields,
+    build: (top: TopInput, _top, ctx) => ({
+      regions: regionsOf(ctx.data),
+      network: top.network ? networkSpec(top.network) : null,
+      discoveryDelayMs: top.discovery?.delay ?? 0,
+    }),
+  },
+  service: {
+    fields: { locality: locality.optional() },
+    fieldsAt: { after: 'replicas' },
+    build: (svc: ServiceInput, _top, ctx) => ({
+      placement: placementOf(svc.replicas, ctx.data),
+      locality: (svc.locality as Locality | undefined) ?? 'none',
+    }),
+    builtAt: { after: 'replicas' },
+  },
+  call: {
+    fields: { locality: locality.optional() },
+    build: (c: { locality?: string }) => ({ locality: (c.locality as Locality | undefined) ?? null }),
+  },
+  check: checkTopology,
+};
+
+/** `replicas: 3` (all in the first datacenter of the first region) or `{ us-east/dc1: 2, ... }` as locations. */
+export function placementOf(replicas: number | Record<string, number> | undefined, data: Raw): Placement {
+  if (typeof replicas === 'object') return Object.entries(replicas).map(([location, n]) => ({ location, replicas: n }));
+  const [firstRegion, firstDcs] = Object.entries(regionsOf(data))[0];
+  return [{ location: `${firstRegion}/${firstDcs[0]}`, replicas: replicas ?? 1 }];
+}
+
+function networkSpec(network: NonNullable<TopInput['network']>): NetworkSpec {
+  return {
+    delay: {
+      sameDatacenter: network.sameDatacenter ?? DEFAULT_DELAYS.sameDatacenter,
+      crossDatacenter: network.crossDatacenter ?? DEFAULT_DELAYS.crossDatacenter,
+      crossRegion: network.crossRegion ?? DEFAULT_DELAYS.crossRegion,
+    },
+    links: Object.fromEntries(Object.entries(network.links ?? {}).map(([k, d]) => [linkKey(...(k.split('~') as [string, string])), d])),
+    pricePerGB: { ...DEFAULT_PRICE_PER_GB, ...network.pricePerGB },
+    bandwidthBps: {
+      sameDatacenter: network.bandwidth?.sameDatacenter ?? null,
+      crossDatacenter: network.bandwidth?.crossDatacenter ?? null,
+      crossRegion: network.bandwidth?.crossRegion ?? null,
+    },
+    loss: {
+      sameDatacenter: network.loss?.sameDatacenter ?? 0,
+      crossDatacenter: network.loss?.crossDatacenter ?? 0,
+      crossRegion: network.loss?.crossRegion ?? 0,
+    },
+    linkLoss: Object.fromEntries(
+      Object.entries(network.loss ?? {})
+        .filter(([k]) => k.includes('~'))
+        .map(([k, p]) => [linkKey(...(k.split('~') as [string, string])), p]),
+    ),
+    retransmitTimeoutMs: network.retransmitTimeout ?? 200,
+  };
+}
 
 /** Used when a scenario has no `regions:`: everything sits in one datacenter. */
 export const IMPLICIT_REGIONS: Readonly<Record<string, readonly string[]>> = { local: ['dc1'] };
@@ -49,7 +182,8 @@ export function linkKey(a: string, b: string): string {
   return a < b ? `${a}~${b}` : `${b}~${a}`;
 }
 
-export function checkTopology(data: Raw): Problem[] {
+/** Region and datacenter names, locations that exist, links and losses between regions that exist. */
+function checkTopology(data: Raw): Problem[] {
   const problems: Problem[] = [];
   const regions = regionsOf(data);
   const locations = locationsOf(regions);
