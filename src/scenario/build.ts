@@ -1,6 +1,6 @@
 // The frozen spec of a checked scenario, built by every section: each builds its part of the scenario and of each service, endpoint and call.
 import { type Raw, endpointsOf, isMapping, resolveTarget } from './raw.js';
-import { type BuildContext, type Level, arrange } from './section.js';
+import { type BuildContext, type Level, type Section, arrange } from './section.js';
 import { SECTIONS } from './sections/index.js';
 
 /**
@@ -8,14 +8,14 @@ import { SECTIONS } from './sections/index.js';
  * raw data it came from). Sections build in SECTIONS order and see the top-level keys built before
  * theirs; a key another section built that holds a record (`services`) gains their entries.
  */
-export function buildSpec(top: Raw, data: Raw): Raw {
+export function buildSpec(top: Raw, data: Raw, sections: readonly Section[] = SECTIONS): Raw {
   const endpoints = endpointsOf(data);
   const spec: Raw = {};
   /** A service, endpoint or call: the parts of every section that builds one, in order. */
   const build = (level: 'service' | 'endpoint' | 'call') => (input: Raw) =>
     Object.fromEntries(
       arrange(
-        SECTIONS.flatMap((s) => {
+        sections.flatMap((s) => {
           const l: Level<unknown> | undefined = s[level];
           return l?.build ? [{ entries: Object.entries(l.build(input, top, ctx) as Raw), at: l.builtAt }] : [];
         }),
@@ -34,7 +34,7 @@ export function buildSpec(top: Raw, data: Raw): Raw {
     call: build('call'),
   };
   let keys: [string, string][] = [];
-  for (const s of SECTIONS) {
+  for (const s of sections) {
     const l: Level<unknown> | undefined = s.top;
     if (!l?.build) continue;
     const fresh: [string, string][] = [];

@@ -41,7 +41,7 @@ export const probability = unit(parseProbability);
 export const distribution = unit<DistSpec>(parseDistribution);
 
 export const positiveInt = z.number().int().min(1);
-/** Replicas of one service at most: each costs about 1 KB with its metrics, and a million in all is the scenario's limit (see sizes.ts). */
+/** Replicas of one service at most: each costs about 1 KB with its metrics, and a million in all is the scenario's limit (see sections/sizes.ts). */
 export const MAX_REPLICAS_PER_SERVICE = 100_000;
 const replicaCount = z.number().int().min(1).max(MAX_REPLICAS_PER_SERVICE);
 /** `3`, or replicas per location: `{ us-east/dc1: 2, eu-west/dc1: 1 }`. */
