@@ -163,20 +163,20 @@ export const caches: Section<{ top: CachesScenarioPart; service: CachesServicePa
   top: {
     fields: topFields,
     build: (top: TopInput, _top, ctx) => {
-      const caches: Record<string, CacheSpec> = Object.fromEntries(
+      const specs: Record<string, CacheSpec> = Object.fromEntries(
         Object.entries(top.caches ?? {}).map(([name, c]) => [name, cacheSpec(name, c)]),
       );
       const keys = Object.fromEntries(Object.entries(top.keys ?? {}).map(([name, k]) => [name, keySpaceSpec(name, k)]));
       const nodes = Object.fromEntries(
         Object.entries(top.caches ?? {})
           .filter(([, c]) => c.kind === 'shared')
-          .map(([name, c]) => [name, sharedCacheService(caches[name], c, ctx.data)]),
+          .map(([name, c]) => [name, sharedCacheService(specs[name], c, ctx.data)]),
       );
       // what a copy is given depends on the services using the cache, so it comes once they are all built
       const services = { ...(ctx.spec.services as CacheUse['services']), ...nodes };
-      for (const [name, c] of Object.entries(caches))
-        caches[name] = { ...c, entriesPerCopy: cacheEntries(name, { caches, keys, services }).perCopy };
-      return { keys, caches, services: nodes };
+      for (const [name, c] of Object.entries(specs))
+        specs[name] = { ...c, entriesPerCopy: cacheEntries(name, { caches: specs, keys, services }).perCopy };
+      return { keys, caches: specs, services: nodes };
     },
   },
   service: {
