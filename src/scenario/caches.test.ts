@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../run/run.js';
-import { parsePopularity } from './caches.js';
+import { parsePopularity } from './sections/caches.js';
 import { loadScenarioFile, loadScenarioText } from './load.js';
 import { type Override, parseSetFlag } from './overrides.js';
 import { ScenarioError, formatProblem } from './problems.js';

@@ -1,6 +1,6 @@
 // Problems found in a scenario or a flag: one per mistake, located and phrased "expected ..., found ...".
 import type { z } from 'zod';
-import { KNOWN_FIELDS, type ValueIssueParams } from './schema.js';
+import { KNOWN_FIELDS, type ValueIssueParams } from './fields.js';
 import { suggest } from './suggest.js';
 import { describe } from './units.js';
 

@@ -1,6 +1,9 @@
 // Admission settings that cannot work as written: a queue for concurrency slots on a service that has no concurrency limit.
-import type { Problem } from './problems.js';
-import { type Raw, isMapping } from './references.js';
+import type { Problem } from '../problems.js';
+import { type Raw, isMapping } from '../raw.js';
+import type { Section } from '../section.js';
+
+export const admission: Section = { name: 'admission', check: checkAdmission };
 
 /**
  * A replica's `queue` holds requests waiting for a concurrency slot; without a
@@ -8,7 +11,7 @@ import { type Raw, isMapping } from './references.js';
  * used (requests wait for a core instead, without bound). Refused, rather than
  * silently ignored.
  */
-export function checkAdmission(data: Raw): Problem[] {
+function checkAdmission(data: Raw): Problem[] {
   const out: Problem[] = [];
   if (!isMapping(data.services)) return out;
   for (const [name, svc] of Object.entries(data.services)) {
