@@ -2,7 +2,7 @@
 import type { Caller } from './flows/steps.js';
 import { CallAttempts, type CallEnv, type CallPolicy } from './resilience.js';
 import type { Call } from './service.js';
-import { Span } from './span.js';
+import { NOBODY_WAITS, Span } from './span.js';
 
 export class Calls implements Caller {
   constructor(private readonly env: CallEnv) {}
@@ -15,7 +15,7 @@ export class Calls implements Caller {
     }
     const env = this.env;
     const span = new Span(call.service, call.endpoint, parent, parent.root, env.sim.nowMs >= env.warmupMs);
-    if (!call.awaited) span.detached = true;
+    if (!call.awaited) span.attempts = NOBODY_WAITS; // fire-and-forget: its answer is dropped
     env.router.send(span, parent.replica!.location, call.locality, call.transport === 'shm');
   }
 }

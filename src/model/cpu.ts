@@ -14,9 +14,14 @@ export interface CpuJob {
 export interface CpuOwner<J> {
   /** A job's work is done (its core has already passed on). */
   cpuDone(job: J): void;
-  /** Busy cores, or jobs waiting for a core, changed by delta. */
-  busyChanged(delta: number): void;
-  waitingChanged(delta: number): void;
+}
+
+/** Where a CPU reports its busy cores and waiting jobs: the model's observers, about the owner. */
+export interface CpuEvents<O> {
+  readonly listener: {
+    busyChanged(owner: O, delta: number): void;
+    waitingChanged(owner: O, delta: number): void;
+  };
 }
 
 /**
@@ -45,20 +50,22 @@ export class CpuSpeed {
 const DONE = 1;
 
 /** Cores running jobs first come first served; the speed scales every demand; a pause stops the cores for a while. */
-export class Cpu<J extends CpuJob> implements EventTarget {
+export class Cpu<J extends CpuJob, O extends CpuOwner<J> = CpuOwner<J>> implements EventTarget {
   busy = 0;
   readonly runQueue = new RingQueue<J>();
   /** Until when the cores stand still (a pause). */
   private pausedUntilMs = 0;
-  /** Integral of busy cores over time up to lastChangeMs (core x ms): a controller's cheap utilization signal. */
+  /** Integral of busy cores over time up to lastChangeMs (core x ms), kept once a controller asks for it (trackBusyTime). */
   private busyArea = 0;
   private lastChangeMs = 0;
+  private tracksBusyTime = false;
 
   constructor(
     readonly cores: number,
     readonly speed: CpuSpeed,
     private readonly sim: Simulation,
-    private readonly owner: CpuOwner<J>,
+    private readonly owner: O,
+    private readonly events: CpuEvents<O>,
   ) {}
 
   /** The CPU time a demand takes at the current speed: the one place the speed applies. */
@@ -72,12 +79,12 @@ export class Cpu<J extends CpuJob> implements EventTarget {
       this.owner.cpuDone(job);
     } else if (this.busy < this.cores) {
       this.setBusy(this.busy + 1);
-      this.owner.busyChanged(1);
+      this.events.listener.busyChanged(this.owner, 1);
       this.start(job, cpuMs);
     } else {
       job.cpuEndMs = cpuMs; // while it waits for a core: its demand
       this.runQueue.push(job);
-      this.owner.waitingChanged(1);
+      this.events.listener.waitingChanged(this.owner, 1);
     }
   }
 
@@ -86,11 +93,11 @@ export class Cpu<J extends CpuJob> implements EventTarget {
     job.cpuTimer = -1;
     const next = this.runQueue.shift();
     if (next !== undefined) {
-      this.owner.waitingChanged(-1);
+      this.events.listener.waitingChanged(this.owner, -1);
       this.start(next, next.cpuEndMs); // the core passes straight on
     } else {
       this.setBusy(this.busy - 1);
-      this.owner.busyChanged(-1);
+      this.events.listener.busyChanged(this.owner, -1);
     }
     this.owner.cpuDone(job);
   }
@@ -126,15 +133,24 @@ export class Cpu<J extends CpuJob> implements EventTarget {
     return stopped;
   }
 
-  /** Core-milliseconds spent busy from time 0 to nowMs. */
+  /** Keep the busy time from now on (a controller reads it): it costs a little on every core change, so only on request. */
+  trackBusyTime(): void {
+    if (this.tracksBusyTime) return;
+    this.tracksBusyTime = true;
+    this.lastChangeMs = this.sim.nowMs;
+  }
+
+  /** Core-milliseconds spent busy since trackBusyTime() was called, up to nowMs. */
   busyTimeMs(nowMs: number): number {
     return this.busyArea + this.busy * (nowMs - this.lastChangeMs);
   }
 
   private setBusy(busy: number): void {
-    const now = this.sim.nowMs;
-    this.busyArea += this.busy * (now - this.lastChangeMs);
-    this.lastChangeMs = now;
+    if (this.tracksBusyTime) {
+      const now = this.sim.nowMs;
+      this.busyArea += this.busy * (now - this.lastChangeMs);
+      this.lastChangeMs = now;
+    }
     this.busy = busy;
   }
 }

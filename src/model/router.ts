@@ -50,7 +50,9 @@ export class Router implements EventTarget {
   /** Pick a replica and send the request there; with none up it fails at once (Unavailable). */
   send(span: Span, from: Location, locality: Locality, shm = false): void {
     const env = this.env;
-    const replica = span.service.route(span, from, locality);
+    const svc = span.service;
+    // a sharded service (a shared cache's nodes): the key's owner; else the balancer's pick
+    const replica = svc.shardKey !== null ? svc.pickShard(svc.shardKey(span), from) : svc.pick(from, locality);
     if (replica === null) {
       span.arrivalMs = env.sim.nowMs;
       span.outcome = Outcome.Unavailable;
@@ -103,10 +105,9 @@ export class Router implements EventTarget {
     if (span.service.tracksLatency && replica !== null && span.outcome === Outcome.Ok)
       replica.latency.observe(this.env.sim.nowMs - span.sentMs, this.env.sim.nowMs);
     if (span.attempts !== null) {
-      span.attempts.attemptDone(span);
+      span.attempts.attemptDone(span); // a call's attempt, or fire-and-forget (NOBODY_WAITS)
       return;
     }
-    if (span.detached) return; // fire-and-forget: nobody waits for this answer
     const parent = span.parent;
     if (parent !== null) {
       parent.replica!.childDone(parent, span.outcome);

@@ -169,7 +169,7 @@ export class Replica implements EventTarget, CpuOwner<Span> {
   /** Spans at this replica: waiting for a slot or in progress. */
   inSystem = 0;
   readonly admission = new RingQueue<Span>();
-  readonly cpu: Cpu<Span>;
+  readonly cpu: Cpu<Span, Replica>;
   /** Unique in the model: parts keep their per-replica state in arrays indexed by it. */
   readonly uid: number;
   /** Spans in progress (holding a slot), as an intrusive list. */
@@ -185,7 +185,7 @@ export class Replica implements EventTarget, CpuOwner<Span> {
     this.state = initial;
     this.up = this.discoveredUp = initial === 'ready';
     this.uid = env.nextReplicaUid();
-    this.cpu = new Cpu(service.cores, service.speed, env.sim, this);
+    this.cpu = new Cpu(service.cores, service.speed, env.sim, this, env);
   }
 
   get id(): string {
@@ -293,14 +293,6 @@ export class Replica implements EventTarget, CpuOwner<Span> {
       return;
     }
     span.endpoint.flow.cpuDone(this, span);
-  }
-
-  busyChanged(delta: number): void {
-    this.env.listener.busyChanged(this, delta);
-  }
-
-  waitingChanged(delta: number): void {
-    this.env.listener.waitingChanged(this, delta);
   }
 
   handleEvent(code: number, ref: unknown): void {
@@ -521,11 +513,6 @@ export class Service {
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
-  }
-
-  /** The replica a span sent from `from` goes to: its key's owner (sharded), else the balancer's pick; null when none is up. */
-  route(span: Span, from: Location, locality: Locality): Replica | null {
-    return this.shardKey !== null ? this.pickShard(this.shardKey(span), from) : this.pick(from, locality);
   }
 
   /**

@@ -23,10 +23,13 @@ export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
 export const OUTCOME_NAMES = ['pending', 'ok', 'error', 'rejected', 'unavailable', 'timeout', 'breaker-open'] as const;
 
-/** What owns an attempt span (a call with a timeout, retries or hedges): it hears the attempt's answer. */
+/** Who hears a span's answer instead of its parent: the call it is an attempt of (timeout, retries, hedges), or nobody. */
 export interface AttemptOwner {
   attemptDone(span: Span): void;
 }
+
+/** The owner of a fire-and-forget span (a cache fill or write, a background refresh): nobody waits for its answer. */
+export const NOBODY_WAITS: AttemptOwner = { attemptDone() {} };
 
 /** What a workload request needs of its workload: where its clients are, and to hear that it ended. */
 export interface WorkloadRef {
@@ -55,10 +58,8 @@ export class Span {
   decisions: Uint8Array | null = null;
   /** Reached its replica through shared memory (no wire, no kernel stack). */
   viaShm = false;
-  /** The call (with a timeout or retries) this span is an attempt of, or null for a plain call. */
+  /** Who hears its answer instead of its parent: the call (with a timeout or retries) it is an attempt of, NOBODY_WAITS for a fire-and-forget call, or null (the parent). */
   attempts: AttemptOwner | null = null;
-  /** A fire-and-forget call (a cache fill or write): nobody waits for its answer, which is dropped. */
-  detached = false;
   /** A retry (not the first attempt). */
   retry = false;
   /** A hedged copy of an attempt. */

@@ -2,7 +2,7 @@
 import type { OnWrite } from '../../scenario/spec.js';
 import { type CacheCalls, type CacheLevel, CacheWork, Found, Phase, cacheWorkOf } from '../cache.js';
 import type { Endpoint, Replica, RequestFlow } from '../service.js';
-import { Outcome, Span } from '../span.js';
+import { NOBODY_WAITS, Outcome, Span } from '../span.js';
 import type { Caller, StepRunner } from './steps.js';
 
 /**
@@ -171,7 +171,7 @@ export class CachedFlow implements RequestFlow {
     work.level = w.refreshLevel + 1;
     work.missMask = 1 << w.refreshLevel;
     bg.viaShm = true; // in-process: no wire
-    bg.detached = true; // nobody waits for a refresh
+    bg.attempts = NOBODY_WAITS; // nobody waits for a refresh
     replica.arrive(bg);
   }
 }
