@@ -2,6 +2,7 @@
 import type { Sampler } from '../engine/distributions.js';
 import type { CacheLevel } from './cache.js';
 import type { Network } from './network.js';
+import { CpuSpeed } from './cpu.js';
 import type { CallGear } from './resilience.js';
 import type { Router } from './router.js';
 import { type Endpoint, LatencyFault, type Replica, type Service } from './service.js';
@@ -56,6 +57,16 @@ export class Actuators {
   /** Multiply the CPU demand of the service's work by `factor` for this source (1: none). */
   setSpeed(service: Service, source: string, factor: number): void {
     service.speed.set(source, factor);
+  }
+
+  /** Multiply the CPU demand of one replica's work by `factor` for this source, on top of its service's factors. */
+  setReplicaSpeed(replica: Replica, source: string, factor: number): void {
+    const cpu = replica.cpu;
+    if (cpu.speed === replica.service.speed) {
+      if (factor === 1) return;
+      cpu.speed = new CpuSpeed(replica.service.speed);
+    }
+    cpu.speed.set(source, factor);
   }
 
   /** Inject a failure probability into the service's endpoints (or one of them), for this source (0: none). */

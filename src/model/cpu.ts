@@ -27,23 +27,37 @@ export interface CpuEvents<O> {
 /**
  * How fast a service's CPUs run: a demand is multiplied by the product of its
  * factors, one per source (the slow-down what-if, each cpu fault; later CFS
- * quotas), so sources never undo each other.
+ * quotas), so sources never undo each other. A replica slowed on its own gets a
+ * speed of its own under the service's: its factors times the service's.
  */
 export class CpuSpeed {
-  /** What a demand is multiplied by now. */
+  /** What a demand is multiplied by now (a plain field: read on every CPU job). */
   scale = 1;
   private readonly factors = new Map<string, number>();
+  private readonly children: CpuSpeed[] = [];
+
+  constructor(private readonly parent: CpuSpeed | null = null) {
+    if (parent) {
+      parent.children.push(this);
+      this.scale = parent.scale;
+    }
+  }
 
   set(source: string, factor: number): void {
     if (factor === 1) this.factors.delete(source);
     else this.factors.set(source, factor);
-    let scale = 1;
-    for (const f of this.factors.values()) scale *= f;
-    this.scale = scale;
+    this.update();
   }
 
   get(source: string): number {
     return this.factors.get(source) ?? 1;
+  }
+
+  private update(): void {
+    let scale = this.parent ? this.parent.scale : 1;
+    for (const f of this.factors.values()) scale *= f;
+    this.scale = scale;
+    for (const c of this.children) c.update();
   }
 }
 
@@ -62,7 +76,8 @@ export class Cpu<J extends CpuJob, O extends CpuOwner<J> = CpuOwner<J>> implemen
 
   constructor(
     readonly cores: number,
-    readonly speed: CpuSpeed,
+    /** The service's speed, or one of the replica's own under it (a fault on this replica alone). */
+    public speed: CpuSpeed,
     private readonly sim: Simulation,
     private readonly owner: O,
     private readonly events: CpuEvents<O>,

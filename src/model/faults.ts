@@ -84,7 +84,8 @@ export class FaultSchedule implements EventTarget {
         return;
       }
       case 'cpu':
-        act.setSpeed(this.registry.service(f.target), source, on ? f.factor : 1);
+        if (f.target.includes('#')) for (const r of replicasOf(this.registry, f.target)) act.setReplicaSpeed(r, source, on ? f.factor : 1);
+        else act.setSpeed(this.registry.service(f.target), source, on ? f.factor : 1);
         return;
       case 'latency': {
         const add = on && f.add ? createSampler(f.add, this.streams.stream(`fault:${i}:latency`)) : null;

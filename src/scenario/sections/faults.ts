@@ -20,7 +20,7 @@ export type FaultSpec = {
   | { readonly kind: 'errors'; readonly target: string; readonly rate: number }
   /** No message crosses between two regions or datacenters (`a~b`): they are lost. */
   | { readonly kind: 'partition'; readonly target: string }
-  /** CPU slowdown on a service (a noisy neighbour): every demand x factor. */
+  /** CPU slowdown on a service or one replica (`svc#0`; a noisy neighbour): every demand x factor. */
   | { readonly kind: 'cpu'; readonly target: string; readonly factor: number }
   /** Stop-the-world pauses of a service's replicas: every `everyMs`, for `durationMs`. */
   | { readonly kind: 'pause'; readonly target: string; readonly everyMs: number; readonly durationMs: number }
@@ -173,14 +173,17 @@ function readFaults(
         }
         out.push({ ...base, kind, target });
         return;
-      case 'cpu':
-        if (!isService(target)) {
-          bad('a service', services);
+      case 'cpu': {
+        const [svc, idx] = target.split('#');
+        const ok = idx !== undefined ? isService(svc) && /^\d+$/.test(idx) && Number(idx) < spec.services[svc].replicas : isService(target);
+        if (!ok) {
+          bad('a service or a replica (payment#0)', services);
           return;
         }
         if (f.factor === undefined) problems.push({ path, expected: 'factor: <number>', found: 'no factor' });
         else out.push({ ...base, kind, target, factor: f.factor });
         return;
+      }
       case 'pause':
         if (!isService(target)) {
           bad('a service', services);
