@@ -57,3 +57,18 @@ Warnings (a service whose offered load reaches its capacity) go to stderr; the f
 
 ${EXIT_CODES}
 `;
+
+export const LESSON_HELP = `
+Examples:
+  msim lesson list                        the lessons, and which you have passed
+  msim lesson start 1                     write 01-littles-law.yaml here and print the lesson
+  msim lesson run 1                       watch your scenario (the live dashboard, its objectives in it)
+  msim lesson check 1                     grade it on every seed: met or missed, and a hint after a miss
+  msim lesson check 1 --json              the same as JSON, for a classroom autograder
+  msim lesson hint 1                      the next hint
+  msim lesson solution 1                  write the reference solution as 01-littles-law.solution.yaml
+  msim lesson validate lessons/11-mine    for teachers: check a lesson folder (lessons/README.md says how to write one)
+
+Progress (lessons passed, hints shown) is kept in ./.msim-progress.json.
+Exit codes of check and validate: 0 passed, 1 not yet (an objective missed, a change refused), 2 a broken file or an unknown lesson.
+`;

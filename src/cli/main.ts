@@ -1,6 +1,7 @@
 // msim's command line: commander wiring, exit codes, and the only code that touches `process`.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerLesson } from './commands/lesson.js';
 import { registerMachines } from './commands/machines.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
@@ -36,8 +37,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   registerValidate(program, io, (c) => (exitCode = c));
   registerSchema(program, io, (c) => (exitCode = c));
   registerMachines(program, io, (c) => (exitCode = c));
-  for (const cmd of program.commands)
-    cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  registerLesson(program, io, (c) => (exitCode = c));
+  // every command and subcommand (lesson check, ...) reports through io and never exits the process
+  const wire = (cmd: Command): void => {
+    for (const sub of cmd.commands) {
+      sub.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+      wire(sub);
+    }
+  };
+  wire(program);
 
   try {
     // -V, as earlier versions had it, still prints the version

@@ -61,20 +61,22 @@ export async function readScenarioInput(
       throw err;
     }
   } catch (err) {
-    if (err instanceof ScenarioError) {
-      // name the file as the user wrote it
-      const problems = err.problems.map((p) => ({
-        ...p,
-        where: p.where?.startsWith(abs) ? (file === '-' ? STDIN_NAME : file) + p.where.slice(abs.length) : p.where,
-        file: p.file === abs ? (file === '-' ? STDIN_NAME : file) : p.file,
-      }));
-      throw new UsageError(
-        problems.map((p) => formatProblem(p).replace(/: \(top level\): /, ': ')),
-        problems,
-      );
-    }
+    if (err instanceof ScenarioError) throw scenarioUsageError(err, abs, file === '-' ? STDIN_NAME : file);
     throw err;
   }
+}
+
+/** A scenario's problems as a usage error, the file named as the user wrote it (`shown`) rather than by its absolute path. */
+export function scenarioUsageError(err: ScenarioError, abs: string, shown: string): UsageError {
+  const problems = err.problems.map((p) => ({
+    ...p,
+    where: p.where?.startsWith(abs) ? shown + p.where.slice(abs.length) : p.where,
+    file: p.file === abs ? shown : p.file,
+  }));
+  return new UsageError(
+    problems.map((p) => formatProblem(p).replace(/: \(top level\): /, ': ')),
+    problems,
+  );
 }
 
 /** Refuse a scenario whose run could not end in reasonable time (a usage error, like an impossible size). */

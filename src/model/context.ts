@@ -1,5 +1,5 @@
 // The context the model's parts run in: the clock, the observers, the warm-up, the router; each part sees its own port of it.
-import { type RandomStreams } from '../engine/rng.js';
+import type { RandomStreams } from '../engine/rng.js';
 import { Simulation } from '../engine/simulation.js';
 import type { BreakerEnv } from './breaker.js';
 import type { CacheEnv } from './cache.js';

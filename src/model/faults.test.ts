@@ -171,7 +171,9 @@ describe('what a fault means', () => {
     // a quarter each: 20 and 80 ms (first 10 s, both faults), 10 and 40 ms (then the replica's alone): the median is 20 ms
     expect(both.latencyMs.max).toBeCloseTo(80, 6);
     expect(Math.abs(both.latencyMs.p50! - 20)).toBeLessThan(0.02); // the histogram's resolution, 0.05%
-    expect(() => loadScenarioText(one('{ at: 0s, cpu: a#3, factor: 2 }'), 'f.yaml')).toThrow(/faults\[0\]\.cpu: expected a service or a replica/);
+    expect(() => loadScenarioText(one('{ at: 0s, cpu: a#3, factor: 2 }'), 'f.yaml')).toThrow(
+      /faults\[0\]\.cpu: expected a service or a replica/,
+    );
   });
 
   it('refuses a latency multiply below 1 on a service (a wait cannot make it faster)', () => {

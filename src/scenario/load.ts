@@ -311,8 +311,11 @@ function toData(doc: Document, lines: LineCounter, file: string): unknown {
  */
 function removeReservedKeys(node: unknown, path: PathSegment[]): Problem[] {
   const out: Problem[] = [];
-  if (Array.isArray(node)) node.forEach((v, i) => out.push(...removeReservedKeys(v, [...path, i])));
-  else if (node !== null && typeof node === 'object') {
+  if (Array.isArray(node)) {
+    node.forEach((v, i) => {
+      out.push(...removeReservedKeys(v, [...path, i]));
+    });
+  } else if (node !== null && typeof node === 'object') {
     const obj = node as Record<string, unknown>;
     for (const key of Object.keys(obj)) {
       if (RESERVED_KEYS.has(key)) {

@@ -147,7 +147,11 @@ function fromIssue(issue: z.core.$ZodIssue): Problem[] {
           {
             path,
             expected: `at least ${min} item${min === 1 ? '' : 's'}`,
-            found: Array.isArray(input) && input.length === 0 ? 'an empty list' : describe(input),
+            found: Array.isArray(input)
+              ? input.length === 0
+                ? 'an empty list'
+                : `${input.length} item${input.length === 1 ? '' : 's'}`
+              : describe(input),
           },
         ];
       if (issue.origin === 'string') return [{ path, expected: 'non-empty text', found: describe(input) }];

@@ -151,7 +151,7 @@ const YIELD_EVENTS = 100_000;
  * A run without the dashboard, with a progress line, that yields to Node's
  * event loop now and then: a Ctrl-C stops it where it is (the report says so).
  */
-async function runPlain(
+export async function runPlain(
   spec: ScenarioSpec,
   options: ConstructorParameters<typeof Run>[1],
   io: CliIo,
