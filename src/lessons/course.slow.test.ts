@@ -11,9 +11,10 @@ const ids = lessonIds();
 const cwd = mkdtempSync(join(tmpdir(), 'msim-course-'));
 
 describe('the course', () => {
-  it('has its lessons in order, numbered without gaps', () => {
+  it('has its lessons in order, each number once', () => {
     expect(ids.length).toBeGreaterThanOrEqual(1);
-    expect(ids.map((id) => Number(id.slice(0, 2)))).toEqual(ids.map((_, i) => i + 1));
+    const numbers = ids.map((id) => Number(id.slice(0, 2)));
+    expect(new Set(numbers).size).toBe(numbers.length);
   });
 
   describe.each(ids)('%s', (id) => {
