@@ -5,6 +5,7 @@ export const EXIT_CODES = `Exit codes:
   0  done (the run finished, or the file is valid)
   1  an internal error: a bug in msim (please report it with the printed trace)
   2  a mistake in the scenario, a flag or an input file: one line per problem, nothing run or written
+  3  an SLO objective was missed (msim run; --no-slo-exit exits 0), or msim plan found no answer
   4  the run stopped early (too many requests in the system, a clock that stood still): the report says why
   130  interrupted with Ctrl-C: what was simulated is summarized and written, marked as interrupted`;
 
@@ -71,4 +72,32 @@ Examples:
 
 Progress (lessons passed, hints shown) is kept in ./.msim-progress.json.
 Exit codes of check and validate: 0 passed, 1 not yet (an objective missed, a change refused), 2 a broken file or an unknown lesson.
+`;
+
+export const SWEEP_HELP = `
+Examples:
+  msim sweep scenarios/checkout.yaml --vary services.payment.replicas=1..8
+  msim sweep scenarios/checkout.yaml --vary services.payment.replicas=2,4,8 --vary services.payment.cores=1..2 --seeds 10
+  msim sweep scenarios/checkout.yaml --vary 'workloads.shoppers.arrivals=poisson(200/s),poisson(400/s)' --csv out.csv
+  msim sweep scenarios/mm1.yaml --vary services.server.cores=1..4 --metric latencyMs.mean --json sweep.json
+  msim sweep scenarios/checkout.yaml --vary services.payment.replicas=1..8 --shard 0/4 --json shard-0.json
+
+Seed i is the same at every point (common random numbers), so differences between points are the
+system's, not the noise's. Every point is checked before anything runs. Sharded sweeps: run each
+slice (--shard k/n) anywhere, then msim merge shard-*.json gives exactly the unsharded output
+(README: "Sweeps on a cluster").
+`;
+
+export const PLAN_HELP = `
+Examples:
+  msim plan scenarios/checkout.yaml --minimize services.payment.replicas
+  msim plan scenarios/checkout.yaml --minimize services.payment.replicas --range 1..32 --seeds 10
+  msim plan scenarios/checkout.yaml --minimize services.payment.replicas --range 1..12 \\
+            --minimize services.cart.replicas --range 1..6       the fewest cores in all
+  msim plan scenarios/black-friday.yaml --minimize services.checkout.replicas --json
+
+A point passes when every objective of the scenario's slo: section is met on every seed. The search
+assumes more of the field never hurts (monotone): one field is found by doubling, then bisecting;
+several by trying the cheapest combinations first and skipping those a miss rules out.
+Exit codes: 0 an answer, 3 even the top of the range misses the SLO, 2 a mistake in the input.
 `;

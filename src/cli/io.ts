@@ -45,5 +45,7 @@ export const EXIT_INTERNAL = 1;
 /** Interrupted with Ctrl-C (128 + SIGINT); what was simulated is still summarized and written. */
 export const EXIT_INTERRUPTED = 130;
 export const EXIT_USAGE = 2;
+/** An SLO objective was missed (msim run, like k6's thresholds), or no value in the plan's range meets the SLO. */
+export const EXIT_SLO_MISSED = 3;
 /** The run stopped before its end (too many requests in the system, a clock that stood still); the report says why. */
 export const EXIT_TRUNCATED = 4;

@@ -358,7 +358,9 @@ describe('msim run --replay and --speed', () => {
     const recorded = join(dir, 'recorded.json');
     writeFileSync(recorded, reportJson(live.report()));
     const r = await runCli(['run', 'scenarios/checkout.yaml', '--replay', recorded, '--json', '-']);
-    expect(r.code, r.stderr).toBe(0);
+    // killing a payment replica breaks the SLO: the replay says so with exit 3, as the recorded run would have
+    expect(JSON.parse(r.stdout).slo.met).toBe(false);
+    expect(r.code, r.stderr).toBe(3);
     expect(withoutEngine(r.stdout)).toBe(withoutEngine(readFileSync(recorded, 'utf8')));
     expect(r.stderr).toMatch(/checkout: 11\.6s simulated \(5s warm-up\), seed 11, 2 interventions/);
   });

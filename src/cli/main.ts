@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerLesson } from './commands/lesson.js';
 import { registerMachines } from './commands/machines.js';
+import { registerMerge } from './commands/merge.js';
+import { registerPlan } from './commands/plan.js';
+import { registerSweep } from './commands/sweep.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
@@ -37,6 +40,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   registerValidate(program, io, (c) => (exitCode = c));
   registerSchema(program, io, (c) => (exitCode = c));
   registerMachines(program, io, (c) => (exitCode = c));
+  registerSweep(program, io, (c) => (exitCode = c));
+  registerMerge(program, io, (c) => (exitCode = c));
+  registerPlan(program, io, (c) => (exitCode = c));
   registerLesson(program, io, (c) => (exitCode = c));
   // every command and subcommand (lesson check, ...) reports through io and never exits the process
   const wire = (cmd: Command): void => {

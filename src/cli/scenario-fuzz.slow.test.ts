@@ -127,7 +127,9 @@ async function fuzz(cases: number, seedPrefix: string) {
             '--json',
             '-',
           ]);
-          const badRun = run.code === 0 || run.code === 4 ? undefined : badOutput(run.code, run.stderr);
+          // 3: an SLO missed (the report says so), 4: stopped early
+          const sloMissed = run.code === 3 && JSON.parse(run.stdout).slo?.met === false;
+          const badRun = run.code === 0 || run.code === 4 || sloMissed ? undefined : badOutput(run.code, run.stderr);
           if (badRun) fail(`run: ${badRun}\n${run.stderr.slice(0, 2000)}`);
           else if (run.code === 2) counts.runRefused++;
           else {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Override } from '../scenario/overrides.js';
-import { loadScenarioBytes, readScenarioFile } from '../scenario/load.js';
+import { decodeScenarioText, loadScenarioBytes, readScenarioFile } from '../scenario/load.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
 import { type CliIo, UsageError } from './io.js';
@@ -15,6 +15,9 @@ export const STDIN_NAME = '<stdin>';
 export interface ScenarioInput {
   spec: ScenarioSpec;
   sha256: string;
+  /** The file's text, and the name its problems carry (the absolute path, or <stdin>): to load it again with other changes. */
+  text: string;
+  name: string;
 }
 
 /** The scenario `file` (relative to io.cwd), or standard input for `-`, loaded with the overrides. */
@@ -46,7 +49,7 @@ export async function readScenarioInput(
     } else bytes = readScenarioFile(abs);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     try {
-      return { spec: loadScenarioBytes(bytes, abs, overrides), sha256 };
+      return { spec: loadScenarioBytes(bytes, abs, overrides), sha256, text: decodeScenarioText(bytes, abs), name: abs };
     } catch (err) {
       if (replayOf !== undefined && overrides.length > 0 && err instanceof ScenarioError) {
         let name: string | null = null;

@@ -1,5 +1,8 @@
 // The lesson language: objectives on a report (`latencyMs.p99 < 200ms`) and constraints on a scenario (`replicas <= 8`).
+import { valuesAt } from '../observe/value-paths.js';
 import { parseDuration } from '../scenario/units.js';
+
+export { valuesAt };
 
 export type Comparison = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
@@ -38,39 +41,6 @@ export function parseExpression(text: string): Expression | string {
   const path = pathText.replace(/\[(\d+)\]/g, '.$1').split('.');
   if (path.some((p) => p === '')) return `expected a dotted path such as services.payment.utilization, found "${pathText}"`;
   return { text: text.trim(), aggregate: (m[1] as Expression['aggregate']) ?? null, path, op: m[4] as Comparison, limit, limitText: m[5] };
-}
-
-/** An entry of a list by its `name` when it has one (a scenario's workloads), else by its index. */
-function entryName(item: unknown, index: number): string {
-  const name = item !== null && typeof item === 'object' ? (item as { name?: unknown }).name : undefined;
-  return typeof name === 'string' ? name : String(index);
-}
-
-/**
- * Every value at a path (`*` matches every key or index), with the path it was
- * found at. A list's entries answer to their index and, when they have one, to
- * their name (`workloads.shoppers.arrivals`), and are shown by name.
- */
-export function valuesAt(root: unknown, path: readonly string[]): { at: string; value: unknown }[] {
-  let nodes: { at: string[]; value: unknown }[] = [{ at: [], value: root }];
-  for (const seg of path) {
-    const next: { at: string[]; value: unknown }[] = [];
-    for (const n of nodes) {
-      if (n.value === null || typeof n.value !== 'object') continue;
-      if (Array.isArray(n.value)) {
-        n.value.forEach((item, i) => {
-          const name = entryName(item, i);
-          if (seg === '*' || seg === name || seg === String(i)) next.push({ at: [...n.at, name], value: item });
-        });
-        continue;
-      }
-      const obj = n.value as Record<string, unknown>;
-      const keys = seg === '*' ? Object.keys(obj) : Object.hasOwn(obj, seg) ? [seg] : [];
-      for (const k of keys) next.push({ at: [...n.at, k], value: obj[k] });
-    }
-    nodes = next;
-  }
-  return nodes.map((n) => ({ at: n.at.join('.'), value: n.value }));
 }
 
 export function compare(value: number, op: Comparison, limit: number): boolean {

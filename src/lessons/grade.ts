@@ -4,6 +4,7 @@ import type { Report } from '../observe/report.js';
 import { loadScenario } from '../run/api.js';
 import { replicate } from '../run/replicate.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
+import { scenarioTotals } from '../analysis/totals.js';
 import { type Expression, evaluate, margin, valuesAt } from './expressions.js';
 import type { Lesson } from './lesson.js';
 
@@ -62,29 +63,6 @@ export function gradingSpec(lesson: Lesson, source: string | { text: string; nam
     duration: lesson.duration ?? `${starter.durationMs}ms`,
     warmup: lesson.warmup ?? `${starter.warmupMs}ms`,
   });
-}
-
-/** Totals a constraint can name beside the scenario's own fields: `totals.replicas <= 8`, `totals.cores <= 16`. */
-export interface ScenarioTotals {
-  /** Replicas of every service. */
-  readonly replicas: number;
-  /** Cores of every replica of every service. */
-  readonly cores: number;
-  /** Caches declared under `caches:`. */
-  readonly caches: number;
-  /** Entries every cache can hold, over all its copies. */
-  readonly cacheEntries: number;
-}
-
-export function scenarioTotals(spec: ScenarioSpec): ScenarioTotals {
-  const services = Object.values(spec.services);
-  const caches = Object.values(spec.caches);
-  return {
-    replicas: services.reduce((n, s) => n + s.replicas, 0),
-    cores: services.reduce((n, s) => n + s.replicas * s.cores, 0),
-    caches: caches.length,
-    cacheEntries: caches.reduce((n, c) => n + c.capacity, 0),
-  };
 }
 
 /** A value in a few words: a distribution as `exponential(meanMs=10)`, a list as `[a, b]`. */

@@ -19,7 +19,7 @@ import { formatSummary } from '../../observe/summary.js';
 import { ScenarioError } from '../../scenario/problems.js';
 import type { ScenarioSpec } from '../../scenario/spec.js';
 import { LESSON_HELP } from '../help-text.js';
-import { type CliIo, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
+import { type CliIo, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../io.js';
 import { checkOutputPath, writeAtomically } from '../output.js';
 import { refuseEndlessRun, scenarioUsageError } from '../scenario-input.js';
 import { defaultSpeed, runPlain } from './run.js';

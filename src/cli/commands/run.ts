@@ -10,7 +10,7 @@ import { type Progress, Run } from '../../run/run.js';
 import type { ScenarioSpec } from '../../scenario/spec.js';
 import { colorsEnabled } from '../../ui/theme.js';
 import { type ScenarioFlags, flagsFromLabels, overridesFromFlags } from '../flags.js';
-import { type CliIo, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_TRUNCATED, UsageError } from '../io.js';
+import { type CliIo, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_SLO_MISSED, EXIT_TRUNCATED, UsageError } from '../io.js';
 import { checkOutputPath, writeAtomically } from '../output.js';
 import { type ReplayInput, readReplay } from '../replay.js';
 import { readScenarioInput, refuseEndlessRun } from '../scenario-input.js';
@@ -24,6 +24,7 @@ interface RunFlags extends ScenarioFlags {
   replay?: string;
   force?: boolean;
   maxInSystem?: string;
+  sloExit: boolean;
 }
 
 /** Without --speed: real time, or faster so that the whole run takes about a minute on screen. */
@@ -46,6 +47,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .option('--replay <report>', "reproduce a recorded run: the report's seed, overrides, end time and interventions")
     .option('--force', 'with --replay: replay even if the scenario file changed since the report was made')
     .option('--no-tui', 'plain progress and summary instead of the live dashboard')
+    .option('--no-slo-exit', 'exit 0 even when an SLO objective is missed (for demos; the summary and report still say so)')
     .addHelpText('after', runHelp())
     .option(
       '--max-in-system <n>',
@@ -134,6 +136,12 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
           `msim: the run stopped early, at ${formatSeconds(report.truncation.atMs)} of ${formatSeconds(replay?.endMs ?? spec.durationMs)} simulated: ${report.truncation.reason}\n`,
         );
         setExit(EXIT_TRUNCATED);
+        return;
+      }
+      if (report.slo && !report.slo.met && flags.sloExit) {
+        const missed = report.slo.objectives.filter((o) => !o.met).map((o) => o.metric);
+        io.stderr.write(`msim: SLO missed (${missed.join(', ')}): exit ${EXIT_SLO_MISSED}; --no-slo-exit exits 0\n`);
+        setExit(EXIT_SLO_MISSED);
         return;
       }
       setExit(EXIT_OK);
