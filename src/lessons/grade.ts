@@ -3,6 +3,7 @@ import { formatMs, formatPercent } from '../observe/format.js';
 import type { Report } from '../observe/report.js';
 import { loadScenario } from '../run/api.js';
 import { replicate } from '../run/replicate.js';
+import { cacheEntries } from '../scenario/sections/caches.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
 import { type Expression, evaluate, margin, valuesAt } from './expressions.js';
 import type { Lesson } from './lesson.js';
@@ -72,7 +73,7 @@ export interface ScenarioTotals {
   readonly cores: number;
   /** Caches declared under `caches:`. */
   readonly caches: number;
-  /** Entries every cache can hold, over all its copies. */
+  /** Entries every cache can hold, over all its copies: capacity x replicas using a local cache, or x nodes of a shared one. */
   readonly cacheEntries: number;
 }
 
@@ -83,7 +84,7 @@ export function scenarioTotals(spec: ScenarioSpec): ScenarioTotals {
     replicas: services.reduce((n, s) => n + s.replicas, 0),
     cores: services.reduce((n, s) => n + s.replicas * s.cores, 0),
     caches: caches.length,
-    cacheEntries: caches.reduce((n, c) => n + c.capacity, 0),
+    cacheEntries: caches.reduce((n, c) => n + c.capacity * cacheEntries(c.name, spec).copies, 0),
   };
 }
 
