@@ -88,6 +88,18 @@ slice (--shard k/n) anywhere, then msim merge shard-*.json gives exactly the uns
 (README: "Sweeps on a cluster").
 `;
 
+export const EXPLAIN_HELP = `
+Examples:
+  msim explain scenarios/checkout.yaml                      load, utilization, bottleneck, M/M/c latency by theory
+  msim explain scenarios/checkout.yaml --simulate           the same beside one simulated run, with the differences
+  msim explain scenarios/checkout.yaml --set services.payment.replicas=6 --json
+
+The estimates: each workload at its peak rate through the call graph (call probabilities, errors, cache
+hit ratios by Che's approximation); each replica an M/M/c queue with its share of the load (Erlang C);
+parallel calls by a fork-join estimate. Not modelled: retries, timeouts, breakers, faults, queue limits.
+README.md ("msim explain") states the model. Exit codes: 0 done, 2 a mistake in the input.
+`;
+
 export const PLAN_HELP = `
 Examples:
   msim plan scenarios/checkout.yaml --minimize services.payment.replicas

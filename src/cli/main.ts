@@ -1,6 +1,7 @@
 // msim's command line: commander wiring, exit codes, and the only code that touches `process`.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerExplain } from './commands/explain.js';
 import { registerLesson } from './commands/lesson.js';
 import { registerMachines } from './commands/machines.js';
 import { registerMerge } from './commands/merge.js';
@@ -43,6 +44,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   registerSweep(program, io, (c) => (exitCode = c));
   registerMerge(program, io, (c) => (exitCode = c));
   registerPlan(program, io, (c) => (exitCode = c));
+  registerExplain(program, io, (c) => (exitCode = c));
   registerLesson(program, io, (c) => (exitCode = c));
   // every command and subcommand (lesson check, ...) reports through io and never exits the process
   const wire = (cmd: Command): void => {
