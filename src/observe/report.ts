@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { INTERVENTION_ACTIONS, type Intervention } from '../model/interventions.js';
 import type { World } from '../model/world.js';
+import type { SloSpec } from '../scenario/spec.js';
 import type { Histogram } from './histogram.js';
 import type { Counts, MetricsCollector } from './metrics.js';
 import { CacheEvent } from '../model/cache.js';
@@ -253,11 +254,14 @@ export const reportSchema = z
             target: z.number(),
             actual: z.number().nullable(),
             met: z.boolean(),
+            workload: z.string().optional().describe("the workload of a workload's own objective (workloads[i].slo); absent: end to end"),
           }),
         ),
       })
       .nullable()
-      .describe("the scenario's service-level objectives on end-to-end requests, checked over the measured window; null without any"),
+      .describe(
+        "the scenario's service-level objectives (slo: on all end-to-end requests, workloads[i].slo: on one workload's), checked over the measured window; null without any",
+      ),
     interventions: z
       .array(
         z.object({
@@ -560,21 +564,31 @@ function networkReport(world: World, metrics: MetricsCollector): Report['network
 
 const SLO_PERCENTILES = { p50: 50, p90: 90, p95: 95, p99: 99, p999: 99.9 } as const;
 
-function checkSlo(world: World, metrics: MetricsCollector): Report['slo'] {
-  const slo = world.spec.slo;
-  if (!slo) return null;
-  const objectives: NonNullable<Report['slo']>['objectives'] = [];
-  const h = metrics.total.latency;
+type SloObjective = NonNullable<Report['slo']>['objectives'][number];
+
+/** The objectives of one slo: against one latency histogram and one set of counts. */
+function objectivesOf(slo: SloSpec, latency: Histogram, c: Counts, workload: string | null): SloObjective[] {
+  const out: SloObjective[] = [];
+  const tag = workload === null ? {} : { workload };
   for (const [metric, target] of Object.entries(slo.latencyMs)) {
-    const actual = round(h.percentile(SLO_PERCENTILES[metric as keyof typeof SLO_PERCENTILES]));
-    objectives.push({ metric, target, actual, met: actual !== null && actual <= target });
+    const actual = round(latency.percentile(SLO_PERCENTILES[metric as keyof typeof SLO_PERCENTILES]));
+    out.push({ metric, target, actual, met: actual !== null && actual <= target, ...tag });
   }
   if (slo.errorRate !== null) {
-    const c = metrics.total.counts;
     const ended = c.completed + c.failed + c.rejected;
     const actual = ended > 0 ? round((c.failed + c.rejected) / ended) : null;
-    objectives.push({ metric: 'errorRate', target: slo.errorRate, actual, met: actual !== null && actual <= slo.errorRate });
+    out.push({ metric: 'errorRate', target: slo.errorRate, actual, met: actual !== null && actual <= slo.errorRate, ...tag });
   }
+  return out;
+}
+
+function checkSlo(world: World, metrics: MetricsCollector): Report['slo'] {
+  const objectives: SloObjective[] = [];
+  if (world.spec.slo) objectives.push(...objectivesOf(world.spec.slo, metrics.total.latency, metrics.total.counts, null));
+  world.spec.workloads.forEach((w, i) => {
+    if (w.slo) objectives.push(...objectivesOf(w.slo, metrics.workloads[i].latency, metrics.workloads[i].counts, w.name));
+  });
+  if (objectives.length === 0) return null;
   return { met: objectives.every((o) => o.met), objectives };
 }
 

@@ -199,7 +199,7 @@ export function formatSummary(r: Report): string {
   if (r.slo) {
     const parts = r.slo.objectives.map((o) => {
       const fmt = (x: number | null) => (x === null ? '-' : o.metric === 'errorRate' ? formatPercent(x, 2) : ms(x));
-      return `${o.metric} ${fmt(o.actual)} <= ${fmt(o.target)} ${o.met ? 'met' : 'MISSED'}`;
+      return `${o.workload === undefined ? '' : `${o.workload} `}${o.metric} ${fmt(o.actual)} <= ${fmt(o.target)} ${o.met ? 'met' : 'MISSED'}`;
     });
     out.push(`SLO ${r.slo.met ? 'met' : 'MISSED'}: ${parts.join(', ')}`);
     out.push('');

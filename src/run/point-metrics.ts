@@ -5,9 +5,10 @@ import type { Report } from '../observe/report.js';
 /** A run's metrics by report path (`latencyMs.p99`, `services.payment.utilization`); null where there was nothing to measure. */
 export type Metrics = Record<string, number | null>;
 
-/** The share of ended workload requests that failed or were rejected (as the SLO's errorRate). */
-export function errorRatio(r: Report): number | null {
-  const c = r.requests;
+/** The share of ended workload requests that failed or were rejected (as the SLO's errorRate); of one workload's with `workload`. */
+export function errorRatio(r: Report, workload?: string): number | null {
+  const c = workload === undefined ? r.requests : r.workloads[workload]?.requests;
+  if (c === undefined) return null;
   const ended = c.completed + c.failed + c.rejected;
   return ended > 0 ? (c.failed + c.rejected) / ended : null;
 }
@@ -16,6 +17,8 @@ export function errorRatio(r: Report): number | null {
 export function metricAt(r: Report, path: string): number | null {
   if (path === 'requests.errorRatio' && !('errorRatio' in r.requests)) return errorRatio(r);
   if (path === 'slo.met') return r.slo === null ? null : r.slo.met ? 1 : 0;
+  const perWorkload = /^workloads\.(.+)\.requests\.errorRatio$/.exec(path);
+  if (perWorkload) return errorRatio(r, perWorkload[1]);
   const found = valuesAt(r, path.replace(/\[(\d+)\]/g, '.$1').split('.'));
   return found.length === 1 && typeof found[0].value === 'number' && Number.isFinite(found[0].value) ? found[0].value : null;
 }

@@ -139,7 +139,9 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
         return;
       }
       if (report.slo && !report.slo.met && flags.sloExit) {
-        const missed = report.slo.objectives.filter((o) => !o.met).map((o) => o.metric);
+        const missed = report.slo.objectives
+          .filter((o) => !o.met)
+          .map((o) => (o.workload === undefined ? o.metric : `${o.workload} ${o.metric}`));
         io.stderr.write(`msim: SLO missed (${missed.join(', ')}): exit ${EXIT_SLO_MISSED}; --no-slo-exit exits 0\n`);
         setExit(EXIT_SLO_MISSED);
         return;

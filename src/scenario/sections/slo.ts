@@ -1,4 +1,5 @@
 // Service-level objectives: latency percentiles and an error rate the end-to-end requests should meet.
+import type { z } from 'zod';
 import { duration, probability, strict } from '../fields.js';
 import type { Problem } from '../problems.js';
 import type { Input, Section } from '../section.js';
@@ -15,7 +16,8 @@ export interface SloScenarioPart {
   readonly slo: SloSpec | null;
 }
 
-const objectives = strict({
+/** The objectives' fields (the top-level `slo:` and a workload's `slo:`). */
+export const objectives = strict({
   p50: duration.optional(),
   p90: duration.optional(),
   p95: duration.optional(),
@@ -23,6 +25,23 @@ const objectives = strict({
   p999: duration.optional(),
   errorRate: probability.optional(),
 });
+
+/** The objectives as spec: latency keys present, errorRate or null. */
+export function buildSlo(slo: z.infer<typeof objectives>): SloSpec {
+  return {
+    latencyMs: Object.fromEntries(
+      (['p50', 'p90', 'p95', 'p99', 'p999'] as const).filter((k) => slo[k] !== undefined).map((k) => [k, slo[k]!]),
+    ),
+    errorRate: slo.errorRate ?? null,
+  };
+}
+
+/** An empty `slo: {}` says nothing: a problem at its path. */
+export function emptySloProblem(slo: object | undefined, path: (string | number)[]): Problem[] {
+  return slo && Object.keys(slo).length === 0
+    ? [{ path, expected: 'at least one objective (p50, p90, p95, p99, p999, errorRate)', found: 'an empty mapping' }]
+    : [];
+}
 
 const topFields = { slo: objectives.optional() };
 type TopInput = Input<typeof topFields>;
@@ -32,18 +51,8 @@ export const slo: Section<{ top: SloScenarioPart }> = {
   top: {
     fields: topFields,
     build: ({ slo }: TopInput) => ({
-      slo: slo
-        ? {
-            latencyMs: Object.fromEntries(
-              (['p50', 'p90', 'p95', 'p99', 'p999'] as const).filter((k) => slo[k] !== undefined).map((k) => [k, slo[k]!]),
-            ),
-            errorRate: slo.errorRate ?? null,
-          }
-        : null,
+      slo: slo ? buildSlo(slo) : null,
     }),
   },
-  checkInput: ({ slo }: TopInput): Problem[] =>
-    slo && Object.keys(slo).length === 0
-      ? [{ path: ['slo'], expected: 'at least one objective (p50, p90, p95, p99, p999, errorRate)', found: 'an empty mapping' }]
-      : [],
+  checkInput: ({ slo }: TopInput): Problem[] => emptySloProblem(slo, ['slo']),
 };

@@ -4,6 +4,7 @@ import type { DistSpec } from '../../engine/distributions.js';
 import { distFromExpr, namedArgs, numberArg, rateArg, readWith, required, singleArg, valueError } from '../distribution.js';
 import type { Call } from '../expr.js';
 import { duration, rate, strict, unit } from '../fields.js';
+import { type SloSpec, buildSlo, emptySloProblem, objectives } from './slo.js';
 import type { Problem } from '../problems.js';
 import { type Raw, endpointsOf, isMapping, resolveTarget } from '../raw.js';
 import type { Input, Section } from '../section.js';
@@ -30,6 +31,8 @@ export interface WorkloadSpec {
   readonly endpoint: string;
   readonly arrivals: ArrivalSpec;
   readonly schedule: readonly RatePoint[];
+  /** Objectives on this workload's requests alone (`workloads[i].slo`), or null. */
+  readonly slo: SloSpec | null;
 }
 
 export interface WorkloadsScenarioPart {
@@ -45,6 +48,7 @@ const workload = strict({
   to: z.string().min(1),
   arrivals: unit(parseArrivals),
   schedule: z.array(ratePoint).optional(),
+  slo: objectives.optional(),
 });
 
 const topFields = { workloads: z.array(workload).min(1) };
@@ -66,6 +70,7 @@ export const workloads: Section<{ top: WorkloadsScenarioPart }> = {
             ...ctx.target(w.to),
             arrivals: w.arrivals,
             schedule: (w.schedule ?? []).map((p) => ({ atMs: p.at, ratePerSec: p.rate, rampMs: p.ramp ?? 0 })),
+            slo: w.slo ? buildSlo(w.slo) : null,
           }),
         ),
       };
@@ -98,10 +103,11 @@ function checkWorkloads(data: Raw): Problem[] {
   return problems;
 }
 
-/** A schedule only on open-loop arrivals, its points in time order. */
+/** A schedule only on open-loop arrivals, its points in time order; a workload's slo not empty. */
 function checkSchedules(top: TopInput): Problem[] {
   const problems: Problem[] = [];
   top.workloads.forEach((w, i) => {
+    problems.push(...emptySloProblem(w.slo, ['workloads', i, 'slo']));
     if (w.schedule && w.arrivals.kind === 'closed') {
       problems.push({
         path: ['workloads', i, 'schedule'],
