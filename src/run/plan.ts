@@ -2,7 +2,7 @@
 import { scenarioTotals } from '../analysis/totals.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { loadScenarioFile, loadScenarioText } from '../scenario/load.js';
-import type { ScenarioSpec } from '../scenario/spec.js';
+import type { ScenarioSpec, SloSpec } from '../scenario/spec.js';
 import { type ScenarioChanges, loadScenario, scenarioOverrides } from './api.js';
 import { type Executor, inProcessExecutor } from './executor.js';
 import type { Metrics } from './point-metrics.js';
@@ -49,12 +49,21 @@ export const GALLOP_LIMIT = 4096;
 
 /** The SLO objectives of a scenario as (label, report path, target): what a run must meet. */
 export function sloChecks(spec: ScenarioSpec): { label: string; path: string; target: number; unit: 'ms' | 'share' }[] {
-  if (!spec.slo) return [];
   const out: { label: string; path: string; target: number; unit: 'ms' | 'share' }[] = [];
-  for (const [key, target] of Object.entries(spec.slo.latencyMs))
-    out.push({ label: key, path: `latencyMs.${key}`, target: target as number, unit: 'ms' });
-  if (spec.slo.errorRate !== null) out.push({ label: 'errorRate', path: 'requests.errorRatio', target: spec.slo.errorRate, unit: 'share' });
+  const add = (slo: SloSpec, prefix: string, label: string) => {
+    for (const [key, target] of Object.entries(slo.latencyMs))
+      out.push({ label: `${label}${key}`, path: `${prefix}latencyMs.${key}`, target: target as number, unit: 'ms' });
+    if (slo.errorRate !== null)
+      out.push({ label: `${label}errorRate`, path: `${prefix}requests.errorRatio`, target: slo.errorRate, unit: 'share' });
+  };
+  if (spec.slo) add(spec.slo, '', '');
+  for (const w of spec.workloads) if (w.slo) add(w.slo, `workloads.${w.name}.`, `${w.name} `);
   return out;
+}
+
+/** A scenario has objectives: end to end or on a workload. */
+export function hasSlo(spec: ScenarioSpec): boolean {
+  return spec.slo !== null || spec.workloads.some((w) => w.slo !== null);
 }
 
 function missedOf(checks: ReturnType<typeof sloChecks>, m: Metrics, show: (v: number, unit: 'ms' | 'share') => string): string[] {
@@ -91,8 +100,10 @@ interface Options {
  */
 export async function runPlan(source: ScenarioSource, options: Options): Promise<PlanResult> {
   const base = loadScenario(source, options.changes);
-  if (!base.slo)
-    throw new ScenarioError([{ path: ['slo'], expected: 'an slo: section (the objectives the plan must meet)', found: 'none' }]);
+  if (!hasSlo(base))
+    throw new ScenarioError([
+      { path: ['slo'], expected: 'an slo: section or a workload with slo: (the objectives the plan must meet)', found: 'none' },
+    ]);
   const checks = sloChecks(base);
   const baseOverrides: Override[] = options.changes ? scenarioOverrides(options.changes).overrides : [];
   const seeds = Array.from({ length: options.seeds ?? 5 }, (_, i) => base.seed + i);
@@ -152,12 +163,22 @@ export async function runPlan(source: ScenarioSource, options: Options): Promise
       pass = d.hi;
     } else {
       let v = d.lo;
+      let previous: string | null = null;
       for (;;) {
         if (await test(at(v))) {
           pass = v;
           break;
         }
         fail = v;
+        // the objectives' measurements the same twice in a row: more of this field no longer changes them (another limit binds)
+        const measured = JSON.stringify(runs.slice(-seeds.length).map((r) => checks.map((c) => r.metrics[c.path])));
+        if (measured === previous)
+          return result(
+            null,
+            `${d.path}=${v} measures exactly as ${d.path}=${v / 2} did: more of it no longer changes the result, so no value meets the SLO (something else limits it)`,
+            null,
+          );
+        previous = measured;
         if (v >= GALLOP_LIMIT)
           return result(null, `even ${d.path}=${v} misses the SLO (doubling from ${d.lo}; give --range to look further)`, null);
         v = Math.min(v * 2, GALLOP_LIMIT);

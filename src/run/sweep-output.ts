@@ -133,18 +133,24 @@ export function sweepChart(result: SweepResult): string {
   const [first, ...others] = result.vary;
   const labelWidth = Math.max(...result.points.map((p) => showSet(p.set[first]).length));
   const lines = [`${metric} by ${first} (bars: the mean; [95% interval])`];
-  let group = '';
+  // one group of bars per combination of the other varied fields (in the order they first appear), the first field along each
+  const groups = new Map<string, number[]>();
   result.points.forEach((p, i) => {
     const g = others.map((o) => `${o}=${showSet(p.set[o])}`).join(', ');
-    if (others.length > 0 && g !== group) {
-      group = g;
-      lines.push(`  ${g}`);
-    }
-    const m = means[i];
-    const s = p.summary[metric];
-    const text = m === null ? 'no data' : `${showNumber(m, unit)} [${showNumber(s.low!, unit)}, ${showNumber(s.high!, unit)}]`;
-    lines.push(`  ${showSet(p.set[first]).padStart(labelWidth)} │${m === null ? '' : bar(m, max)} ${text}`);
+    const members = groups.get(g);
+    if (members) members.push(i);
+    else groups.set(g, [i]);
   });
+  for (const [g, members] of groups) {
+    if (others.length > 0) lines.push(`  ${g}`);
+    for (const i of members) {
+      const p = result.points[i];
+      const m = means[i];
+      const s = p.summary[metric];
+      const text = m === null ? 'no data' : `${showNumber(m, unit)} [${showNumber(s.low!, unit)}, ${showNumber(s.high!, unit)}]`;
+      lines.push(`  ${showSet(p.set[first]).padStart(labelWidth)} │${m === null ? '' : bar(m, max)} ${text}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 
