@@ -6,14 +6,18 @@ import type { EventTarget, Simulation } from '../engine/simulation.js';
 export interface CpuJob {
   /** Timer of the work on a core, or -1. */
   cpuTimer: number;
-  /** While on a core: when the work ends; while waiting for one: its demand. */
+  /** While on a core: when the work ends; while waiting for one: its demand (at speed 1). */
   cpuEndMs: number;
+  /** CPU time the job's work has taken on cores, at the speeds it ran at (the CPU adds to it). */
+  cpuMs: number;
 }
 
 /** What a CPU tells its owner (the replica). */
 export interface CpuOwner<J> {
   /** A job's work is done (its core has already passed on). */
   cpuDone(job: J): void;
+  /** The jobs that may be on a core now (the CPU picks those with work under way): for pauses and speed changes. */
+  cpuJobs(): readonly J[];
 }
 
 /** Where a CPU reports its busy cores and waiting jobs: the model's observers, about the owner. */
@@ -28,13 +32,17 @@ export interface CpuEvents<O> {
  * How fast a service's CPUs run: a demand is multiplied by the product of its
  * factors, one per source (the slow-down what-if, each cpu fault; later CFS
  * quotas), so sources never undo each other. A replica slowed on its own gets a
- * speed of its own under the service's: its factors times the service's.
+ * speed of its own under the service's: its factors times the service's. A
+ * change applies at once: to work starting from then on, and to the rest of
+ * the work on the cores of the CPUs that run at this speed.
  */
 export class CpuSpeed {
   /** What a demand is multiplied by now (a plain field: read on every CPU job). */
   scale = 1;
   private readonly factors = new Map<string, number>();
   private readonly children: CpuSpeed[] = [];
+  /** The CPUs running at this speed (told when it changes). */
+  readonly cpus: { rescale(from: number, to: number): void }[] = [];
 
   constructor(private readonly parent: CpuSpeed | null = null) {
     if (parent) {
@@ -56,7 +64,9 @@ export class CpuSpeed {
   private update(): void {
     let scale = this.parent ? this.parent.scale : 1;
     for (const f of this.factors.values()) scale *= f;
+    const before = this.scale;
     this.scale = scale;
+    if (scale !== before) for (const cpu of this.cpus) cpu.rescale(before, scale);
     for (const c of this.children) c.update();
   }
 }
@@ -77,27 +87,42 @@ export class Cpu<J extends CpuJob, O extends CpuOwner<J> = CpuOwner<J>> implemen
   constructor(
     readonly cores: number,
     /** The service's speed, or one of the replica's own under it (a fault on this replica alone). */
-    public speed: CpuSpeed,
+    private speedNow: CpuSpeed,
     private readonly sim: Simulation,
     private readonly owner: O,
     private readonly events: CpuEvents<O>,
-  ) {}
-
-  /** The CPU time a demand takes at the current speed: the one place the speed applies. */
-  scale(demandMs: number): number {
-    return demandMs * this.speed.scale;
+  ) {
+    speedNow.cpus.push(this);
   }
 
-  /** Run `cpuMs` of CPU time (already scaled) for a job: on a free core now, else after the jobs waiting; none is done at once. */
-  run(job: J, cpuMs: number): void {
-    if (cpuMs <= 0) {
+  get speed(): CpuSpeed {
+    return this.speedNow;
+  }
+
+  /** Run at another speed from now on (a replica slowed on its own gets a speed of its own). */
+  set speed(next: CpuSpeed) {
+    const before = this.speedNow;
+    before.cpus.splice(before.cpus.indexOf(this), 1);
+    next.cpus.push(this);
+    this.speedNow = next;
+    if (next.scale !== before.scale) this.rescale(before.scale, next.scale);
+  }
+
+  /** The CPU time a demand would take at the current speed (work is scaled when it reaches a core). */
+  scale(demandMs: number): number {
+    return demandMs * this.speedNow.scale;
+  }
+
+  /** Run `demandMs` of work (at speed 1) for a job: on a free core now, else after the jobs waiting; none is done at once. */
+  run(job: J, demandMs: number): void {
+    if (demandMs <= 0) {
       this.owner.cpuDone(job);
     } else if (this.busy < this.cores) {
       this.setBusy(this.busy + 1);
       this.events.listener.busyChanged(this.owner, 1);
-      this.start(job, cpuMs);
+      this.start(job, demandMs);
     } else {
-      job.cpuEndMs = cpuMs; // while it waits for a core: its demand
+      job.cpuEndMs = demandMs; // while it waits for a core: its demand
       this.runQueue.push(job);
       this.events.listener.waitingChanged(this.owner, 1);
     }
@@ -117,18 +142,36 @@ export class Cpu<J extends CpuJob, O extends CpuOwner<J> = CpuOwner<J>> implemen
     this.owner.cpuDone(job);
   }
 
-  /** Put work on a core (after any pause in progress). */
-  private start(job: J, cpuMs: number): void {
+  /** Put work on a core (after any pause in progress), at the speed of now: the one place the speed applies to new work. */
+  private start(job: J, demandMs: number): void {
+    const cpuMs = demandMs * this.speedNow.scale;
+    job.cpuMs += cpuMs;
     const endMs = Math.max(this.sim.nowMs, this.pausedUntilMs) + cpuMs;
     job.cpuEndMs = endMs;
     job.cpuTimer = this.sim.scheduleAt(endMs, this, DONE, job);
   }
 
-  /** A stop-the-world pause: the work on the cores (of `running`, in that order) stands still for `durationMs`. */
-  pause(durationMs: number, running: readonly J[]): void {
+  /** The speed changed from `from` to `to`: the rest of the work on the cores takes to / from as long (in the owner's job order). */
+  rescale(from: number, to: number): void {
+    if (this.busy === 0) return;
+    const resumeMs = Math.max(this.sim.nowMs, this.pausedUntilMs);
+    for (const job of this.owner.cpuJobs()) {
+      if (job.cpuTimer < 0) continue;
+      const leftMs = job.cpuEndMs - resumeMs;
+      if (!(leftMs > 0)) continue;
+      const nextMs = (leftMs / from) * to;
+      this.sim.cancel(job.cpuTimer);
+      job.cpuMs += nextMs - leftMs;
+      job.cpuEndMs = resumeMs + nextMs;
+      job.cpuTimer = this.sim.scheduleAt(job.cpuEndMs, this, DONE, job);
+    }
+  }
+
+  /** A stop-the-world pause: the work on the cores (of the owner's jobs, in that order) stands still for `durationMs`. */
+  pause(durationMs: number): void {
     const from = Math.max(this.sim.nowMs, this.pausedUntilMs);
     this.pausedUntilMs = from + durationMs;
-    for (const job of running) {
+    for (const job of this.owner.cpuJobs()) {
       if (job.cpuTimer < 0) continue;
       this.sim.cancel(job.cpuTimer);
       job.cpuEndMs += this.pausedUntilMs - from;

@@ -176,6 +176,23 @@ describe('what a fault means', () => {
     );
   });
 
+  it('cpu factor ends when the fault ends: work queued during it, and the rest of work on a core, run at the speed of the moment', () => {
+    // 1 core, 10 ms of work, 50/s; x10 from 1 s to 2 s. During the fault a core does 0.1 jobs per 10 ms: the queue
+    // grows to about 45. After 2 s the backlog drains at 100 jobs/s against 50 arriving: gone within about 1 s.
+    const r = run(
+      'name: c\nduration: 5s\nwarmup: 3.5s\nfaults: [{ at: 1s, for: 1s, cpu: a, factor: 10 }]\nworkloads: [{ name: w, to: a, arrivals: constant(50/s) }]\nservices: { a: { cpu: 10ms } }\n',
+    );
+    // requests sent after 3.5 s meet an empty queue: 10 ms each (all that were sent end: 75 of them)
+    expect(r.latencyMs.max).toBeCloseTo(10, 6);
+    expect(r.requests.completed).toBeGreaterThanOrEqual(74);
+    // a job on a core when the fault starts (sent at 100 ms, the fault at 105 ms): 5 ms done at speed 1, the other 5 ms
+    // at a tenth of the speed (50 ms); the next request, at 200 ms, ends after the run
+    const mid = run(
+      'name: m\nduration: 250ms\nfaults: [{ at: 105ms, for: 10s, cpu: a, factor: 10 }]\nworkloads: [{ name: w, to: a, arrivals: constant(10/s) }]\nservices: { a: { cpu: 10ms } }\n',
+    );
+    expect(mid.latencyMs.max).toBeCloseTo(5 + 50, 6);
+  });
+
   it('refuses a latency multiply below 1 on a service (a wait cannot make it faster)', () => {
     expect(() => loadScenarioText(one('{ at: 0s, latency: a, multiply: 0.5 }'), 'f.yaml')).toThrow(
       /faults\[0\]\.multiply: expected a factor >= 1 on a service/,

@@ -253,11 +253,9 @@ export class Replica implements EventTarget, CpuOwner<Span> {
     this.compute(span, demandMs);
   }
 
-  /** CPU work for a span; the flow goes on when it is done. The speed applies in the CPU (Cpu.scale) and nowhere else. */
+  /** CPU work for a span; the flow goes on when it is done. The speed applies in the CPU, when the work reaches a core. */
   compute(span: Span, demandMs: number): void {
-    const cpuMs = this.cpu.scale(demandMs);
-    span.cpuMs += cpuMs;
-    this.cpu.run(span, cpuMs);
+    this.cpu.run(span, demandMs);
   }
 
   /**
@@ -310,9 +308,14 @@ export class Replica implements EventTarget, CpuOwner<Span> {
 
   /** A stop-the-world pause: the work on its cores stands still for `durationMs`. */
   pause(durationMs: number): void {
-    const running: Span[] = [];
-    for (let s = this.head; s !== null; s = s.nextInReplica) running.push(s);
-    this.cpu.pause(durationMs, running);
+    this.cpu.pause(durationMs);
+  }
+
+  /** The spans at this replica, in arrival order: those with work on a core among them (CpuOwner). */
+  cpuJobs(): Span[] {
+    const jobs: Span[] = [];
+    for (let s = this.head; s !== null; s = s.nextInReplica) jobs.push(s);
+    return jobs;
   }
 
   /** A call of `span` answered with `outcome`. */
