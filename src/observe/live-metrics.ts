@@ -1,4 +1,5 @@
 // Metrics for the live view: a latency time series and per-service recent rates, with bounded work per run.
+import { RecentWindow, nearestRank } from '../engine/recent-window.js';
 import { CacheEvent, type CacheLevel } from '../model/cache.js';
 import type { Location } from '../model/network.js';
 import type { Endpoint } from '../model/service.js';
@@ -43,8 +44,7 @@ export const SERIES_BUCKETS = 240; // buckets over the whole run: bounded work a
 class ServiceLive {
   completed = 0;
   failed = 0;
-  readonly recent = new Float64Array(RECENT);
-  recentCount = 0;
+  readonly recent = new RecentWindow(RECENT);
 }
 
 /**
@@ -81,7 +81,7 @@ export class LiveMetrics extends MetricsCollector {
     const s = this.live[span.service.index];
     if (span.outcome === Outcome.Ok) {
       s.completed++;
-      s.recent[s.recentCount++ & (RECENT - 1)] = this.world.sim.nowMs - span.arrivalMs;
+      s.recent.record(this.world.sim.nowMs - span.arrivalMs);
     } else s.failed++;
   }
 
@@ -136,11 +136,9 @@ export class LiveMetrics extends MetricsCollector {
 
   /** p50 and p99 of the service's most recent successful spans (up to 1024). */
   recentPercentiles(serviceIndex: number): { p50Ms: number | null; p99Ms: number | null } {
-    const s = this.live[serviceIndex];
-    const n = Math.min(s.recentCount, RECENT);
-    if (n === 0) return { p50Ms: null, p99Ms: null };
-    const sorted = s.recent.slice(0, n).sort();
-    const at = (p: number) => sorted[Math.max(0, Math.ceil(p * n) - 1)];
-    return { p50Ms: at(0.5), p99Ms: at(0.99) };
+    const recent = this.live[serviceIndex].recent;
+    if (recent.count === 0) return { p50Ms: null, p99Ms: null };
+    const sorted = recent.sorted();
+    return { p50Ms: nearestRank(sorted, 0.5), p99Ms: nearestRank(sorted, 0.99) };
   }
 }
