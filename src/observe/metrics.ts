@@ -4,7 +4,7 @@ import type { ModelListener } from '../model/listener.js';
 import type { Location } from '../model/network.js';
 import type { Breaker, BreakerState } from '../model/breaker.js';
 import { CacheEvent, type CacheLevel } from '../model/cache.js';
-import type { Endpoint } from '../model/service.js';
+import type { Endpoint, Service } from '../model/service.js';
 import type { Edge } from '../model/resilience.js';
 import type { Replica } from '../model/service.js';
 import { Outcome, type RootRequest, type Span } from '../model/span.js';
@@ -96,6 +96,10 @@ export class NetworkMetrics {
 
 /** Calls from one service to another: attempts (every span sent), retries and timeouts. */
 export class EdgeMetrics {
+  constructor(
+    readonly from: Service,
+    readonly to: Service,
+  ) {}
   attempts = 0;
   retries = 0;
   timeouts = 0;
@@ -105,6 +109,11 @@ export class EdgeMetrics {
   fallbacks = 0;
   /** Calls refused by a breaker before any attempt went out (refused retries are not new calls). */
   callsRefused = 0;
+
+  /** Calls made: first attempts (not retries or hedges), plus calls refused before any attempt went out. */
+  get calls(): number {
+    return this.attempts - this.retries - this.hedges + this.callsRefused;
+  }
 }
 
 /** One cache's counts after the warm-up, by CacheEvent, summed over its copies. */
@@ -160,8 +169,10 @@ export class MetricsCollector implements ModelListener {
   readonly services: ServiceMetrics[];
   readonly workloads: WorkloadMetrics[];
   readonly network: NetworkMetrics;
-  /** [caller service][callee service] */
-  readonly edges: EdgeMetrics[][];
+  /** Per caller service (by index), its edges by callee index, made when first counted: the calls that exist, not services x services. */
+  private readonly edgesFrom: EdgeMetrics[][];
+  /** The edge of each model Edge (a call with a policy), by its index. */
+  private readonly byModelEdge: EdgeMetrics[] = [];
   private readonly sim: Simulation;
   private readonly hasTimeouts: boolean;
   private readonly warmupMs: number;
@@ -175,7 +186,7 @@ export class MetricsCollector implements ModelListener {
     this.services = world.services.map((s) => new ServiceMetrics(start, s.replicas.length));
     this.workloads = world.workloads.map(() => new WorkloadMetrics());
     this.network = new NetworkMetrics(Object.keys(world.spec.regions).length);
-    this.edges = world.services.map(() => world.services.map(() => new EdgeMetrics()));
+    this.edgesFrom = world.services.map(() => []);
     this.hasTimeouts = world.hasTimeouts;
     this.caches = world.caches.map(() => new CacheMetrics());
     this.faults = new FaultWindows(world);
@@ -189,26 +200,46 @@ export class MetricsCollector implements ModelListener {
   private countAttempt(span: Span): void {
     // a span at its parent's own service is a background cache refresh (calls cannot loop), not a call
     if (span.parent === null || !span.root.measured || span.parent.service === span.service) return;
-    const e = this.edges[span.parent.service.index][span.service.index];
+    const e = this.edge(span.parent.service, span.service);
     e.attempts++;
     if (span.hedge) e.hedges++;
     else if (span.retry) e.retries++;
   }
 
+  /** The edge from one service to another (a scan: a service calls few others). */
+  private edge(from: Service, to: Service): EdgeMetrics {
+    const list = this.edgesFrom[from.index];
+    for (let i = 0; i < list.length; i++) if (list[i].to === to) return list[i];
+    const e = new EdgeMetrics(from, to);
+    let at = list.length;
+    while (at > 0 && list[at - 1].to.index > to.index) at--;
+    list.splice(at, 0, e);
+    return e;
+  }
+
+  private modelEdge(edge: Edge): EdgeMetrics {
+    return (this.byModelEdge[edge.index] ??= this.edge(edge.from, edge.to));
+  }
+
+  /** The edges from a service that counted anything, by callee index. */
+  edgesOf(from: Service): readonly EdgeMetrics[] {
+    return this.edgesFrom[from.index];
+  }
+
   callTimedOut(edge: Edge, attempt: Span): void {
-    if (attempt.root.measured) this.edges[edge.from.index][edge.to.index].timeouts++;
+    if (attempt.root.measured) this.modelEdge(edge).timeouts++;
   }
 
   breakerRejected(edge: Edge, attempt: Span): void {
     if (!attempt.root.measured) return;
-    const e = this.edges[edge.from.index][edge.to.index];
+    const e = this.modelEdge(edge);
     e.breakerRejected++;
     if (!attempt.retry) e.callsRefused++;
   }
 
   callEvent(edge: Edge, kind: 'bulkheadRejected' | 'fallback', caller: Span): void {
     if (!caller.root.measured) return;
-    const e = this.edges[edge.from.index][edge.to.index];
+    const e = this.modelEdge(edge);
     if (kind === 'fallback') e.fallbacks++;
     else {
       e.bulkheadRejected++;

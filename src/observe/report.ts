@@ -515,13 +515,11 @@ function byLocation(
 
 function edgesReport(world: World, metrics: MetricsCollector): Report['edges'] {
   const out: Report['edges'] = {};
-  world.services.forEach((from, i) => {
-    world.services.forEach((to, j) => {
-      const e = metrics.edges[i][j];
-      if (e.attempts === 0 && e.timeouts === 0 && e.breakerRejected === 0 && e.bulkheadRejected === 0) return;
-      // a call refused by an open breaker is a call with no attempt
-      const calls = e.attempts - e.retries - e.hedges + e.callsRefused;
-      out[`${from.name}->${to.name}`] = {
+  for (const from of world.services) {
+    for (const e of metrics.edgesOf(from)) {
+      if (e.attempts === 0 && e.timeouts === 0 && e.breakerRejected === 0 && e.bulkheadRejected === 0) continue;
+      const calls = e.calls;
+      out[`${from.name}->${e.to.name}`] = {
         calls,
         attempts: e.attempts,
         retries: e.retries,
@@ -532,8 +530,8 @@ function edgesReport(world: World, metrics: MetricsCollector): Report['edges'] {
         fallbacks: e.fallbacks,
         amplification: round(calls > 0 ? e.attempts / calls : NaN),
       };
-    });
-  });
+    }
+  }
   return out;
 }
 

@@ -414,14 +414,12 @@ export class LiveSession {
       slowed: svc.cpuFactor !== 1,
       injectedErrors: svc.injectedErrorRate > 0,
       replicas,
-      edges: this.run.world.services.flatMap((to) => {
-        const e = this.live.edges[svc.index][to.index];
-        const calls = e.attempts - e.retries - e.hedges + e.callsRefused;
+      edges: this.live.edgesOf(svc).flatMap((e) => {
         return e.retries + e.timeouts + e.breakerRejected + e.bulkheadRejected + e.hedges + e.fallbacks > 0
           ? [
               {
-                to: to.name,
-                calls,
+                to: e.to.name,
+                calls: e.calls,
                 retries: e.retries,
                 timeouts: e.timeouts,
                 refused: e.breakerRejected + e.bulkheadRejected,
