@@ -7,7 +7,7 @@ import { EngineCapacityError } from '../engine/simulation.js';
 import { type Intervention, type InterventionIntent, applyIntervention, resolveIntervention } from '../model/interventions.js';
 import { fanOut, type ModelListener } from '../model/listener.js';
 import { World } from '../model/world.js';
-import { MetricsCollector } from '../observe/metrics.js';
+import { MetricsCollector, createCollector } from '../observe/metrics.js';
 import { type Report, buildReport } from '../observe/report.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
 
@@ -112,7 +112,7 @@ export class Run {
     options: RunOptions = {},
   ) {
     this.world = new World(spec, { seed: options.seed });
-    this.metrics = options.collector ? options.collector(this.world) : new MetricsCollector(this.world);
+    this.metrics = options.collector ? options.collector(this.world) : createCollector(this.world, MetricsCollector);
     this.listeners = [this.metrics, ...(options.listeners ?? [])];
     this.world.listener = fanOut(this.listeners);
     this.endMs = options.endMs ?? this.world.durationMs;
