@@ -7,7 +7,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'fast', include: ['src/**/*.test.{ts,tsx}'], exclude: SLOW } },
-      { test: { name: 'slow', include: SLOW } },
+      // seconds each, longer on a loaded machine: the default 5 s timeout is too tight
+      { test: { name: 'slow', include: SLOW, testTimeout: 30_000 } },
     ],
   },
 });

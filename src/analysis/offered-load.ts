@@ -2,6 +2,7 @@
 import { distMeanMs } from '../engine/distributions.js';
 import { formatCount, formatMs, formatPercent } from '../observe/format.js';
 import type { CallSpec, EndpointSpec, RpcSpec, ScenarioSpec, ServiceSpec, WorkloadSpec } from '../scenario/spec.js';
+import { rateAt } from '../model/workload.js';
 import { type KeyGroups, keyGroups, lruLevel } from './cache-estimate.js';
 
 export interface ServiceLoad {
@@ -211,13 +212,8 @@ export function loadWarnings(spec: ScenarioSpec, estimate: LoadEstimate = estima
       );
     }
   }
-  const requests =
-    spec.workloads.reduce(
-      (sum, w) => sum + (w.arrivals.kind === 'closed' ? 0 : Math.max(w.arrivals.ratePerSec, ...w.schedule.map((p) => p.ratePerSec))),
-      0,
-    ) *
-    (spec.durationMs / 1000);
-  if (requests > LONG_RUN_REQUESTS) {
+  const requests = expectedRequests(spec);
+  if (requests > LONG_RUN_REQUESTS && requests <= MAX_RUN_REQUESTS) {
     const hours = requests / 1e6 / 3600;
     out.push(
       `about ${formatCount(requests)} workload requests in ${formatCount(spec.durationMs / 1000)}s simulated: at a million a second of wall time (fast for msim) that takes ${hours >= 1 ? `${formatCount(hours)} hours` : `${formatCount(hours * 60)} minutes`}; a shorter --duration shows the same behaviour sooner`,
@@ -228,3 +224,38 @@ export function loadWarnings(spec: ScenarioSpec, estimate: LoadEstimate = estima
 
 /** Workload requests in a run before its length is worth a warning (about 8 minutes at a million a second). */
 const LONG_RUN_REQUESTS = 5e8;
+/** Workload requests a run may have at most: about a day of wall time at a million a second. */
+export const MAX_RUN_REQUESTS = 1e11;
+
+/**
+ * The open-loop workload requests a run will send: each workload's rate
+ * integrated over the run. Between the schedule's breakpoints (its points and
+ * the ends of their ramps) the rate is linear, so the midpoint rule is exact.
+ */
+export function expectedRequests(spec: ScenarioSpec): number {
+  let total = 0;
+  for (const w of spec.workloads) {
+    const a = w.arrivals;
+    if (a.kind === 'closed') continue;
+    const cuts = [0, spec.durationMs, ...w.schedule.flatMap((p) => [p.atMs, p.atMs + p.rampMs])].filter(
+      (t) => t >= 0 && t <= spec.durationMs,
+    );
+    cuts.sort((x, y) => x - y);
+    for (let i = 1; i < cuts.length; i++) {
+      const lengthMs = cuts[i] - cuts[i - 1];
+      if (lengthMs > 0) total += (lengthMs / 1000) * rateAt(a.ratePerSec, w.schedule, cuts[i - 1] + lengthMs / 2);
+    }
+  }
+  return total;
+}
+
+/** Refuse a run that could not end in reasonable time (over MAX_RUN_REQUESTS workload requests); null when it can. */
+export function runLengthProblem(spec: ScenarioSpec): { expected: string; found: string } | null {
+  const requests = expectedRequests(spec);
+  if (!(requests > MAX_RUN_REQUESTS)) return null;
+  return {
+    expected:
+      'a run of at most 1e11 workload requests (about a day of wall time at a million a second): a shorter duration or lower rates show the same behaviour',
+    found: `about ${formatCount(requests)} in ${formatCount(spec.durationMs / 1000)}s simulated`,
+  };
+}

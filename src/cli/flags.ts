@@ -1,8 +1,8 @@
 // Reading shared flags (--seed, --duration, --warmup, --set) into overrides, with clear errors.
-import { type Override, parseSetFlag } from '../scenario/overrides.js';
+import { scenarioOverrides } from '../run/api.js';
+import type { Override } from '../scenario/overrides.js';
 import type { Problem } from '../scenario/problems.js';
 import { formatProblem } from '../scenario/problems.js';
-import { parseDuration } from '../scenario/units.js';
 import { UsageError } from './io.js';
 
 export interface ScenarioFlags {
@@ -26,39 +26,20 @@ export function flagsFromLabels(labels: readonly string[]): ScenarioFlags {
   return flags;
 }
 
-/** Turn the flags into scenario overrides; every bad flag is reported at once. */
+/** Turn the flags into scenario overrides (through the programmatic API); every bad flag is reported at once. */
 export function overridesFromFlags(flags: ScenarioFlags): { overrides: Override[]; seed?: number } {
   const problems: Problem[] = [];
-  const overrides: Override[] = [];
   let seed: number | undefined;
   if (flags.seed !== undefined) {
     if (/^-?\d+$/.test(flags.seed.trim()) && Number.isSafeInteger(Number(flags.seed))) seed = Number(flags.seed);
     else problems.push({ path: [], expected: 'a whole number', found: JSON.stringify(flags.seed), where: `--seed ${flags.seed}` });
   }
-  for (const name of ['duration', 'warmup'] as const) {
-    const value = flags[name];
-    if (value === undefined) continue;
-    const d = parseDuration(value);
-    if (!d.ok) problems.push({ path: [], expected: d.expected, found: d.found, where: `--${name} ${value}` });
-    else overrides.push({ label: `--${name} ${value}`, path: [name], value });
-  }
-  for (const text of flags.set ?? []) {
-    const o = parseSetFlag(text);
-    if (!('label' in o)) problems.push(o);
-    else if (o.path.length === 1 && (o.path[0] === 'duration' || o.path[0] === 'warmup') && flags[o.path[0]] !== undefined) {
-      // both would set it, and the order of flags on the command line is not kept: say which to keep
-      problems.push({
-        path: [],
-        expected: `one of --${o.path[0]} ${flags[o.path[0]]} and this (both set ${o.path[0]})`,
-        found: 'both',
-        where: o.label,
-      });
-    } else overrides.push(o);
-  }
+  const changes = scenarioOverrides({ set: flags.set ?? [], duration: flags.duration, warmup: flags.warmup });
+  problems.push(...changes.problems);
   if (problems.length)
     throw new UsageError(
       problems.map((p) => formatProblem(p).replace(/^(--[^:]+): \(top level\): /, '$1: ')),
       problems,
     );
-  return { overrides, seed };
+  return { overrides: changes.overrides, seed };
 }

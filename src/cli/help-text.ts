@@ -1,11 +1,13 @@
 // The help printed after each command's options: examples, exit codes, the dashboard's keys, where the formats are documented.
-import { WHAT_IF_KEYS } from '../ui/keys.js';
+import { CLOSING_KEYS, GENERAL_KEYS, WHAT_IF_KEYS } from '../ui/keys.js';
 
 export const EXIT_CODES = `Exit codes:
   0  done (the run finished, or the file is valid)
   1  an internal error: a bug in msim (please report it with the printed trace)
   2  a mistake in the scenario, a flag or an input file: one line per problem, nothing run or written
-  4  the run stopped early (too many requests in the system, a clock that stood still): the report says why`;
+  3  an SLO objective was missed (msim run; --no-slo-exit exits 0), or msim plan found no answer
+  4  the run stopped early (too many requests in the system, a clock that stood still): the report says why
+  130  interrupted with Ctrl-C: what was simulated is summarized and written, marked as interrupted`;
 
 export const MAIN_HELP = `
 Examples:
@@ -21,15 +23,6 @@ The scenario format, the report's keys and the dashboard are documented in READM
 ${EXIT_CODES}
 `;
 
-const GENERAL_KEYS: [string, string][] = [
-  ['space', 'pause / resume'],
-  ['+ -', 'faster / slower (0.1x ... max)'],
-  ['up down tab', 'select a service'],
-  ['enter', 'details of the selected service'],
-  ['?', 'all keys'],
-  ['q ctrl-c', 'quit: the summary is printed and --json written'],
-];
-
 export function runHelp(): string {
   const line = ([k, what]: [string, string]) => `  ${k.padEnd(12)} ${what}`;
   return `
@@ -41,7 +34,7 @@ Examples:
   msim run scenarios/checkout.yaml --replay report.json       the same run again, what-ifs included
 
 The dashboard's keys (on a terminal; --no-tui, a pipe or CI give a plain summary):
-${GENERAL_KEYS.map(line).join('\n')}
+${[...GENERAL_KEYS, ['?', 'all keys'] as [string, string], ...CLOSING_KEYS.slice(1)].map(line).join('\n')}
 what-ifs on the selected service (recorded in the report; --replay repeats them):
 ${Object.entries(WHAT_IF_KEYS)
   .map(([k, v]) => line([k, v.help]))
@@ -64,4 +57,59 @@ Examples:
 Warnings (a service whose offered load reaches its capacity) go to stderr; the file is still valid.
 
 ${EXIT_CODES}
+`;
+
+export const LESSON_HELP = `
+Examples:
+  msim lesson list                        the lessons, and which you have passed
+  msim lesson start 1                     write 01-littles-law.yaml here and print the lesson
+  msim lesson run 1                       watch your scenario (the live dashboard, its objectives in it)
+  msim lesson check 1                     grade it on every seed: met or missed, and a hint after a miss
+  msim lesson check 1 --json              the same as JSON, for a classroom autograder
+  msim lesson hint 1                      the next hint
+  msim lesson solution 1                  write the reference solution as 01-littles-law.solution.yaml
+  msim lesson validate lessons/11-mine    for teachers: check a lesson folder (lessons/README.md says how to write one)
+
+Progress (lessons passed, hints shown) is kept in ./.msim-progress.json.
+Exit codes of check and validate: 0 passed, 1 not yet (an objective missed, a change refused), 2 a broken file or an unknown lesson.
+`;
+
+export const SWEEP_HELP = `
+Examples:
+  msim sweep scenarios/checkout.yaml --vary services.payment.replicas=1..8
+  msim sweep scenarios/checkout.yaml --vary services.payment.replicas=2,4,8 --vary services.payment.cores=1..2 --seeds 10
+  msim sweep scenarios/checkout.yaml --vary 'workloads.shoppers.arrivals=poisson(200/s),poisson(400/s)' --csv out.csv
+  msim sweep scenarios/mm1.yaml --vary services.server.cores=1..4 --metric latencyMs.mean --json sweep.json
+  msim sweep scenarios/checkout.yaml --vary services.payment.replicas=1..8 --shard 0/4 --json shard-0.json
+
+Seed i is the same at every point (common random numbers), so differences between points are the
+system's, not the noise's. Every point is checked before anything runs. Sharded sweeps: run each
+slice (--shard k/n) anywhere, then msim merge shard-*.json gives exactly the unsharded output
+(README: "Sweeps on a cluster").
+`;
+
+export const EXPLAIN_HELP = `
+Examples:
+  msim explain scenarios/checkout.yaml                      load, utilization, bottleneck, M/M/c latency by theory
+  msim explain scenarios/checkout.yaml --simulate           the same beside one simulated run, with the differences
+  msim explain scenarios/checkout.yaml --set services.payment.replicas=6 --json
+
+The estimates: each workload at its peak rate through the call graph (call probabilities, errors, cache
+hit ratios by Che's approximation); each replica an M/M/c queue with its share of the load (Erlang C);
+parallel calls by a fork-join estimate. Not modelled: retries, timeouts, breakers, faults, queue limits.
+README.md ("msim explain") states the model. Exit codes: 0 done, 2 a mistake in the input.
+`;
+
+export const PLAN_HELP = `
+Examples:
+  msim plan scenarios/checkout.yaml --minimize services.payment.replicas
+  msim plan scenarios/checkout.yaml --minimize services.payment.replicas --range 1..32 --seeds 10
+  msim plan scenarios/checkout.yaml --minimize services.payment.replicas --range 1..12 \\
+            --minimize services.cart.replicas --range 1..6       the fewest cores in all
+  msim plan scenarios/black-friday.yaml --minimize services.checkout.replicas --json
+
+A point passes when every objective of the scenario's slo: section is met on every seed. The search
+assumes more of the field never hurts (monotone): one field is found by doubling, then bisecting;
+several by trying the cheapest combinations first and skipping those a miss rules out.
+Exit codes: 0 an answer, 3 even the top of the range misses the SLO, 2 a mistake in the input.
 `;

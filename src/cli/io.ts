@@ -12,6 +12,11 @@ export interface CliIo {
   stderr: Writer;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /**
+   * Hear Ctrl-C (SIGINT) while a run is going: the first one calls the handlers (the run
+   * stops where it is, summarized and written), a second one exits at once. Returns the undo.
+   */
+  onInterrupt?: (handler: () => void) => () => void;
   /** Reads all of standard input (a scenario given as `-`); absent when there is none to read. */
   readStdin?: () => Promise<Uint8Array>;
   /** The interactive terminal, when both stdin and stdout are TTYs (the dashboard needs it). */
@@ -37,6 +42,10 @@ export class UsageError extends Error {
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
+/** Interrupted with Ctrl-C (128 + SIGINT); what was simulated is still summarized and written. */
+export const EXIT_INTERRUPTED = 130;
 export const EXIT_USAGE = 2;
+/** An SLO objective was missed (msim run, like k6's thresholds), or no value in the plan's range meets the SLO. */
+export const EXIT_SLO_MISSED = 3;
 /** The run stopped before its end (too many requests in the system, a clock that stood still); the report says why. */
 export const EXIT_TRUNCATED = 4;

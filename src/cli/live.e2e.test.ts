@@ -104,6 +104,19 @@ describe('msim run in a real terminal', () => {
     }
   }, 60_000);
 
+  it('a q typed before the first frame quits, and its echo does not garble the summary: it starts its own line', async () => {
+    const t = terminal(['run', 'scenarios/mm1.yaml', '--speed', '10x'], { after: '$ next-command' });
+    try {
+      t.press('q');
+      expect(await t.exited).toBe(0);
+      await t.waitFor(/\$ next-command/, 'the next command');
+      expect(t.screen()).toMatch(/(^|\n)mm1: [\d.]+(s|ms) simulated/);
+      expect(t.screen()).not.toMatch(/qmm1:/);
+    } finally {
+      t.kill();
+    }
+  }, 60_000);
+
   it('ctrl-c quits cleanly too', async () => {
     const t = terminal(['run', 'scenarios/mm1.yaml', '--speed', '10x']);
     try {

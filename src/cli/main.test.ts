@@ -82,7 +82,7 @@ describe('msim run', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([
       'error: --seed abc: expected a whole number, found "abc"',
-      'error: --duration 10: expected a duration with a unit (ns, us, ms, s, m, h), such as 5ms, found "10" (a number without a unit)',
+      'error: --duration 10: expected a duration with a unit (ns, us, ms, s, m, h, d), such as 5ms, found "10" (a number without a unit)',
       'error: --set nonsense: expected path=value, such as services.api.replicas=4, found "nonsense"',
       '3 problems; nothing was run.',
     ]);
@@ -358,7 +358,9 @@ describe('msim run --replay and --speed', () => {
     const recorded = join(dir, 'recorded.json');
     writeFileSync(recorded, reportJson(live.report()));
     const r = await runCli(['run', 'scenarios/checkout.yaml', '--replay', recorded, '--json', '-']);
-    expect(r.code, r.stderr).toBe(0);
+    // killing a payment replica breaks the SLO: the replay says so with exit 3, as the recorded run would have
+    expect(JSON.parse(r.stdout).slo.met).toBe(false);
+    expect(r.code, r.stderr).toBe(3);
     expect(withoutEngine(r.stdout)).toBe(withoutEngine(readFileSync(recorded, 'utf8')));
     expect(r.stderr).toMatch(/checkout: 11\.6s simulated \(5s warm-up\), seed 11, 2 interventions/);
   });
@@ -404,6 +406,18 @@ describe('msim run --replay and --speed', () => {
     const again = await runCli(['run', 'scenarios/checkout.yaml', '--replay', recorded, '--json', '-']);
     expect(again.code, again.stderr).toBe(0);
     expect(withoutEngine(again.stdout)).toBe(withoutEngine(readFileSync(recorded, 'utf8')));
+  });
+
+  it('says a replayed report is of another scenario before trying its overrides on this one', async () => {
+    const dir = tmp();
+    const recorded = join(dir, 'mm1.json');
+    writeFileSync(
+      recorded,
+      (await runCli(['run', 'scenarios/mm1.yaml', '--duration', '40s', '--set', 'faults=[{at: 35s, kill: server}]', '--json', '-'])).stdout,
+    );
+    const r = await runCli(['run', 'scenarios/checkout.yaml', '--replay', recorded]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: --replay ${recorded}: expected a report of scenario "checkout", found one of "mm1"\n`);
   });
 
   it('refuses to replay a scenario file that changed (naming both hashes) unless --force, and refuses --duration, --warmup or --set with --replay', async () => {
@@ -499,7 +513,7 @@ describe('runs that cannot finish', () => {
       /^warning: api: offered load is 2\.00Mx its capacity \(1\.00G requests\/s needing 2\.00ms of CPU each on 1 replica x 1 core\) and its queue is unbounded/,
     );
     expect(r.stderr).toMatch(
-      /msim: the run stopped early, at [\d.]+(ms|us) of 1m00s simulated: more than 2000 requests in the system \(--max-in-system\); api holds [\d.]+k of them: its offered load is 2\.00Mx its capacity\n$/,
+      /msim: the run stopped early, at [\d.]+(ms|us) of 1m00s simulated: more than 2000 requests in the system \(--max-in-system\); [\d.]+k of them wait at api: its offered load is 2\.00Mx its capacity\n$/,
     );
     noStack(r.stderr);
     const report = JSON.parse(readFileSync(out, 'utf8'));
@@ -527,5 +541,65 @@ describe('runs that cannot finish', () => {
     const r = await runCli(['run', 'scenarios/mm1.yaml', '--max-in-system', 'lots']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('error: --max-in-system lots: expected a whole number >= 1, found "lots"\n');
+  });
+});
+
+describe('runs too long to finish, and Ctrl-C', () => {
+  it('refuses a run of more than 1e11 workload requests before starting it (exit 2), in validate too', async () => {
+    const args = ['scenarios/mm1.yaml', '--set', 'workloads.clients.arrivals=poisson(1e12/s)'];
+    for (const cmd of ['run', 'validate']) {
+      const r = await runCli([cmd, ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        'error: scenarios/mm1.yaml: duration: expected a run of at most 1e11 workload requests (about a day of wall time at a million a second): a shorter duration or lower rates show the same behaviour, found about 6.00e14 in 600s simulated\n',
+      );
+    }
+  });
+
+  it('counts a rate schedule exactly: a 1 ms spike is not a whole run at its peak', async () => {
+    const { expectedRequests } = await import('../analysis/offered-load.js');
+    const { loadScenarioText } = await import('../scenario/load.js');
+    const spec = loadScenarioText(
+      'name: s\nduration: 60s\nworkloads: [{ name: w, to: a, arrivals: poisson(10/s), schedule: [{ at: 10s, rate: 1e12/s, ramp: 1ms }, { at: 10.001s, rate: 10/s }] }]\nservices: { a: { cpu: 1ms } }\n',
+      's.yaml',
+    );
+    // 10/s for 60 s, plus a ramp from 10/s to 1e12/s over 1 ms (half of 1e12 x 0.001 s)
+    expect(expectedRequests(spec)).toBeCloseTo(600 + 0.5 * (1e12 - 10) * 0.001, -3);
+  });
+
+  it('a plain run stops at Ctrl-C where it is: summary printed, report written and marked, exit 130', async () => {
+    const dir = tmp();
+    const out = join(dir, 'r.json');
+    let interrupt = () => {};
+    const { main } = await import('./main.js');
+    let stdout = '';
+    let stderr = '';
+    const running = main(['run', 'scenarios/mm1.yaml', '--duration', '100000s', '--json', out], {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+      env: {},
+      cwd: process.cwd(),
+      onInterrupt: (h) => {
+        interrupt = h;
+        return () => {};
+      },
+    });
+    setTimeout(() => interrupt(), 300);
+    expect(await running).toBe(130);
+    expect(stdout).toMatch(
+      /^mm1: [\d.]+s simulated \(30s warm-up\), seed 1\nSTOPPED EARLY at [\d.]+(s|ms) simulated: interrupted \(Ctrl-C\)/,
+    );
+    expect(stderr).toMatch(/msim: interrupted at [\dhms.]+ of 27h46m simulated; the summary and report cover that much\n$/);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.truncated).toBe(true);
+    expect(report.truncation.reason).toBe('interrupted (Ctrl-C)');
+  });
+
+  it("the progress line's time left is in wall time (it was a thousand times too small)", async () => {
+    const { progressLine } = await import('./commands/run.js');
+    // 10 s of 60 s simulated in 2 s of wall time: 5 simulated seconds a wall second, 10 wall seconds left
+    expect(progressLine('x', { simulatedMs: 10_000, durationMs: 60_000, events: 1_000_000, wallSeconds: 2 })).toBe(
+      'x: 10s / 1m00s simulated (16%), 500.0k events/s, about 10s left',
+    );
   });
 });

@@ -1,13 +1,18 @@
 // msim's command line: commander wiring, exit codes, and the only code that touches `process`.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerExplain } from './commands/explain.js';
+import { registerLesson } from './commands/lesson.js';
 import { registerMachines } from './commands/machines.js';
+import { registerMerge } from './commands/merge.js';
+import { registerPlan } from './commands/plan.js';
+import { registerSweep } from './commands/sweep.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
 import { ScenarioError, oneLine } from '../scenario/problems.js';
 import { leaveAltScreen } from '../ui/terminal.js';
-import { type CliIo, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
+import { type CliIo, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
 import { MAIN_HELP } from './help-text.js';
 
 function version(): string {
@@ -17,6 +22,9 @@ function version(): string {
     return 'unknown';
   }
 }
+
+/** Problems printed at most; the rest are counted. */
+const MAX_PROBLEMS_SHOWN = 50;
 
 /** Run the CLI with `argv` (without node and script). Resolves to the exit code; never exits the process. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -33,8 +41,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   registerValidate(program, io, (c) => (exitCode = c));
   registerSchema(program, io, (c) => (exitCode = c));
   registerMachines(program, io, (c) => (exitCode = c));
-  for (const cmd of program.commands)
-    cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  registerSweep(program, io, (c) => (exitCode = c));
+  registerMerge(program, io, (c) => (exitCode = c));
+  registerPlan(program, io, (c) => (exitCode = c));
+  registerExplain(program, io, (c) => (exitCode = c));
+  registerLesson(program, io, (c) => (exitCode = c));
+  // every command and subcommand (lesson check, ...) reports through io and never exits the process
+  const wire = (cmd: Command): void => {
+    for (const sub of cmd.commands) {
+      sub.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+      wire(sub);
+    }
+  };
+  wire(program);
 
   try {
     // -V, as earlier versions had it, still prints the version
@@ -46,8 +65,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (err instanceof UsageError) {
-      io.stderr.write(`${err.lines.map((l) => `error: ${oneLine(l)}`).join('\n')}\n`);
+      // a broken file can have thousands of problems: the first ones (in file order) say what is wrong
+      io.stderr.write(
+        `${err.lines
+          .slice(0, MAX_PROBLEMS_SHOWN)
+          .map((l) => `error: ${oneLine(l)}`)
+          .join('\n')}\n`,
+      );
       const n = err.lines.length;
+      if (n > MAX_PROBLEMS_SHOWN) io.stderr.write(`... and ${n - MAX_PROBLEMS_SHOWN} more (msim validate --json lists them all)\n`);
       if (n > 1) io.stderr.write(`${n} problems; nothing was run.\n`);
       return EXIT_USAGE;
     }
@@ -94,7 +120,6 @@ export async function runFromProcess(): Promise<void> {
     for (const [signal, code] of [
       ['SIGTERM', 143],
       ['SIGHUP', 129],
-      ['SIGINT', 130],
     ] as const) {
       process.once(signal, () => {
         leaveAltScreen();
@@ -110,6 +135,23 @@ export async function runFromProcess(): Promise<void> {
     process.on('uncaughtException', (err) => (trapped ? trapped(err) : crash(err)));
     process.on('unhandledRejection', (err) => (trapped ? trapped(err) : crash(err)));
   }
+  // Ctrl-C: a run in progress stops where it is (summary and report written); a second one, or none in progress, exits
+  const interruptHandlers = new Set<() => void>();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    if (interruptHandlers.size > 0 && interrupts++ === 0) {
+      for (const handler of interruptHandlers) handler();
+      return;
+    }
+    leaveAltScreen();
+    process.exit(EXIT_INTERRUPTED);
+  });
+  const onInterrupt = (handler: () => void) => {
+    interruptHandlers.add(handler);
+    return () => {
+      interruptHandlers.delete(handler);
+    };
+  };
   const code = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -117,6 +159,7 @@ export async function runFromProcess(): Promise<void> {
     cwd: process.cwd(),
     terminal,
     readStdin,
+    onInterrupt,
   });
   process.exitCode = code;
   // stdin in raw mode (the dashboard) can keep the process alive; nothing more is read from here on

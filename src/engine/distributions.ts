@@ -79,6 +79,47 @@ export function distMeanMs(d: DistSpec): number {
   }
 }
 
+/** The second moment E[X^2] in ms^2 (Infinity where it does not exist); for queueing estimates, not the hot path. */
+export function distSecondMomentMs2(d: DistSpec): number {
+  switch (d.kind) {
+    case 'constant':
+      return d.valueMs * d.valueMs;
+    case 'uniform':
+      return (d.minMs * d.minMs + d.minMs * d.maxMs + d.maxMs * d.maxMs) / 3;
+    case 'exponential':
+      return 2 * d.meanMs * d.meanMs;
+    case 'normal': {
+      // the normal truncated at 0 (as sampled): E[X^2] = m^2 + s^2 + m s phi(a) / (1 - Phi(a)), a = -m/s
+      if (d.sdMs === 0) return d.meanMs * d.meanMs;
+      const alpha = -d.meanMs / d.sdMs;
+      const pdf = Math.exp(-0.5 * alpha * alpha) / Math.sqrt(2 * Math.PI);
+      return d.meanMs * d.meanMs + d.sdMs * d.sdMs + (d.meanMs * d.sdMs * pdf) / (1 - normalCdf(alpha));
+    }
+    case 'lognormal':
+      return Math.exp(2 * d.mu + 2 * d.sigma * d.sigma);
+    case 'gamma':
+      return d.shape * (d.shape + 1) * d.scaleMs * d.scaleMs;
+    case 'pareto':
+      return d.shape > 2 ? (d.shape * d.scaleMs * d.scaleMs) / (d.shape - 2) : Infinity;
+    case 'percentiles': {
+      // integral of quantile(u)^2 du, with u = 1 - e^-l (the sampler is linear in l between its points)
+      const q = new PercentileSampler(d.points, null);
+      const steps = 20_000;
+      const end = 30;
+      const h = end / steps;
+      let sum = 0;
+      for (let i = 0; i < steps; i++) {
+        const l = (i + 0.5) * h;
+        const x = q.quantile(1 - Math.exp(-l));
+        sum += x * x * Math.exp(-l) * h;
+      }
+      return sum;
+    }
+    case 'mix':
+      return d.parts.reduce((sum, p) => sum + p.weight * distSecondMomentMs2(p.dist), 0);
+  }
+}
+
 /** Build a sampler for `spec` that draws from `rng`. */
 export function createSampler(spec: DistSpec, rng: RandomStream): Sampler {
   switch (spec.kind) {

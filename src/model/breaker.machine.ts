@@ -32,7 +32,7 @@ export type BreakerEvent =
   | ResultEvent
   /** A half-open probe is let through. */
   | { type: 'PROBE' }
-  /** The open duration has passed (sent on simulated time by whoever drives the machine). */
+  /** The open duration has passed: the machine's own `after` delay does this on simulated time; tests may send it by hand. */
   | { type: 'OPEN_ELAPSED' };
 
 /** An outcome's flags: failed, and slow (longer than slowCallMs). */
@@ -63,6 +63,7 @@ export function createBreakerMachine(config: BreakerConfig) {
     (e.outcomes ?? context.outcomes).add(e.atMs, outcomeFlags(context.config, e.failed, e.durationMs));
   return setup({
     types: { context: {} as BreakerContext, events: {} as BreakerEvent },
+    delays: { openFor: ({ context }) => context.config.openMs },
     guards: {
       tripsInClosed: ({ context, event }) => event.type === 'RESULT' && tripped(context.config, judged(context, event)),
       lastProbeFails: ({ context, event }) => {
@@ -93,6 +94,7 @@ export function createBreakerMachine(config: BreakerConfig) {
       },
       open: {
         // calls fail fast here; late answers of calls let through before opening are ignored
+        after: { openFor: { target: 'halfOpen', actions: 'startProbes' } },
         on: { OPEN_ELAPSED: { target: 'halfOpen', actions: 'startProbes' } },
       },
       halfOpen: {

@@ -1,17 +1,25 @@
 // A circuit breaker in the running model: drives the pure statechart on simulated time, with only the events that change its state.
-import { type SnapshotFrom, getInitialSnapshot, transition } from 'xstate';
-import type { EventTarget } from '../engine/simulation.js';
+import type { Simulation } from '../engine/simulation.js';
 import type { BreakerConfig } from '../scenario/breaker-presets.js';
 import type { BreakerSpec } from '../scenario/spec.js';
 import type { OutcomeWindow } from './breaker-window.js';
 import { type BreakerEvent, type BreakerMachine, createBreakerMachine, outcomeFlags, probesDecide, tripped } from './breaker.machine.js';
 import type { Service } from './service.js';
-import type { World } from './world.js';
+import { StatechartDriver, type Timers } from './statechart.js';
 
 export type BreakerState = 'closed' | 'open' | 'halfOpen';
 
-const OPEN_ELAPSED = 1;
 const machines = new Map<string, BreakerMachine>();
+
+/** What breakers tell the model's observers. */
+export interface BreakerEvents {
+  breakerChanged(breaker: Breaker, from: BreakerState, to: BreakerState): void;
+}
+
+export interface BreakerEnv {
+  readonly sim: Simulation;
+  readonly listener: BreakerEvents;
+}
 
 /**
  * The statechart of one breaker, fed only the events that can change its
@@ -23,21 +31,24 @@ const machines = new Map<string, BreakerMachine>();
  * transition it takes the machine's context over again.
  */
 export class BreakerCore {
-  private readonly machine: BreakerMachine;
-  private snapshot: SnapshotFrom<BreakerMachine>;
+  /** The statechart on simulated time (its open duration is the machine's own delay, run as an engine timer). */
+  private readonly driver: StatechartDriver<BreakerMachine>;
   /** The context's outcomes and probes, kept up to date between transitions. */
   private outcomes: OutcomeWindow;
   private probes: number;
   state: BreakerState = 'closed';
 
-  constructor(readonly config: BreakerConfig) {
+  /** `clock` runs the open duration; without one (pure tests), send openElapsed() by hand. */
+  constructor(
+    readonly config: BreakerConfig,
+    clock: Timers = null,
+  ) {
     const key = JSON.stringify(config);
     let m = machines.get(key);
     if (!m) machines.set(key, (m = createBreakerMachine(config)));
-    this.machine = m;
-    this.snapshot = getInitialSnapshot(m);
-    this.outcomes = this.snapshot.context.outcomes;
-    this.probes = this.snapshot.context.probes;
+    this.driver = new StatechartDriver(m, clock, () => this.took());
+    this.outcomes = this.driver.snapshot.context.outcomes;
+    this.probes = this.driver.snapshot.context.probes;
   }
 
   /** The machine's PROBE: true when it let one more probe through (half-open, with probes left). */
@@ -77,18 +88,22 @@ export class BreakerCore {
   protected changed(_from: BreakerState, _to: BreakerState): void {}
 
   private send(event: BreakerEvent): void {
+    this.driver.send(event);
+  }
+
+  /** The machine took a transition (an event sent, or its delay ran out): take its context over again. */
+  private took(): void {
     const from = this.state;
-    [this.snapshot] = transition(this.machine, this.snapshot, event);
-    const context = this.snapshot.context;
-    this.outcomes = context.outcomes;
-    this.probes = context.probes;
-    const to = (this.state = this.snapshot.value as BreakerState);
+    const snapshot = this.driver.snapshot;
+    this.outcomes = snapshot.context.outcomes;
+    this.probes = snapshot.context.probes;
+    const to = (this.state = snapshot.value as BreakerState);
     if (to !== from) this.changed(from, to);
   }
 }
 
 /** One breaker between a caller (a replica, or a whole service) and a callee service. */
-export class Breaker extends BreakerCore implements EventTarget {
+export class Breaker extends BreakerCore {
   /** Turned off by the `b` what-if: every call goes through and nothing is recorded. */
   disabled = false;
 
@@ -97,9 +112,9 @@ export class Breaker extends BreakerCore implements EventTarget {
     readonly name: string,
     readonly caller: Service,
     readonly spec: BreakerSpec,
-    private readonly world: World,
+    private readonly env: BreakerEnv,
   ) {
-    super(spec.config);
+    super(spec.config, env.sim);
   }
 
   /** May a call go out now? In half-open this takes one of the permitted probes. Returns 'probe' for a probe. */
@@ -116,15 +131,10 @@ export class Breaker extends BreakerCore implements EventTarget {
     if (this.disabled) return;
     // a call let through before the breaker opened must not count as a probe
     if ((kind === 'probe') !== (this.state === 'halfOpen')) return;
-    this.result(failed, durationMs, this.world.sim.nowMs);
-  }
-
-  handleEvent(code: number): void {
-    if (code === OPEN_ELAPSED) this.openElapsed();
+    this.result(failed, durationMs, this.env.sim.nowMs);
   }
 
   protected override changed(from: BreakerState, to: BreakerState): void {
-    if (to === 'open') this.world.sim.schedule(this.spec.config.openMs, this, OPEN_ELAPSED, null);
-    this.world.listener.breakerChanged(this, from, to);
+    this.env.listener.breakerChanged(this, from, to);
   }
 }

@@ -107,7 +107,7 @@ describe('writes', () => {
     const world = new Run(spec(twoKeysWrites('invalidate').replace('replicas: 1', 'replicas: 2').replace('cache: [l1, l2]', 'cache: l1')))
       .world;
     const [a, b] = world.service('api').replicas;
-    const holds = (r: typeof a) => r.cacheCopies[0]?.store.has(0, world.sim.nowMs) ?? false;
+    const holds = (r: typeof a) => world.caches[0].copyAt(r)?.store.has(0, world.sim.nowMs) ?? false;
     let writes = 0;
     let stale = 0;
     world.listener = {
@@ -151,17 +151,17 @@ faults:
     const [a0, a1] = r.world.service('api').replicas;
     const [n0, n1] = r.world.service('l2').replicas;
     r.advance(9_999);
-    expect(a0.cacheCopies[0]!.store.size).toBe(200);
-    expect(n1.cacheCopies[1]!.store.size).toBeGreaterThan(300);
+    expect(r.world.caches[0].copyAt(a0)!.store.size).toBe(200);
+    expect(r.world.caches[1].copyAt(n1)!.store.size).toBeGreaterThan(300);
     r.advance(2); // just after the kills
-    expect(a0.cacheCopies[0]).toBeUndefined();
-    expect(n1.cacheCopies[1]).toBeUndefined();
-    expect(a1.cacheCopies[0]!.store.size).toBe(200); // the other replica keeps its own
-    expect(n0.cacheCopies[1]!.store.size).toBeGreaterThan(300);
+    expect(r.world.caches[0].copyAt(a0)).toBeUndefined();
+    expect(r.world.caches[1].copyAt(n1)).toBeUndefined();
+    expect(r.world.caches[0].copyAt(a1)!.store.size).toBe(200); // the other replica keeps its own
+    expect(r.world.caches[1].copyAt(n0)!.store.size).toBeGreaterThan(300);
     r.advance(1_100); // back up 1 s later, cold, and filling again
     expect(a0.up).toBe(true);
-    expect(a0.cacheCopies[0]!.store.size).toBeGreaterThan(0);
-    expect(a0.cacheCopies[0]!.store.size).toBeLessThan(200);
+    expect(r.world.caches[0].copyAt(a0)!.store.size).toBeGreaterThan(0);
+    expect(r.world.caches[0].copyAt(a0)!.store.size).toBeLessThan(200);
     const report = r.runToEnd();
     // while l2#1 was down its keys went to l2#0 (rendezvous hashing): no lookup errors with no discovery delay
     expect(report.caches.l2.errors).toBe(0);
@@ -310,7 +310,7 @@ services:
     expect(report.network!.hops.crossRegion).toBe(0);
     expect(report.latencyMs.p50!).toBeLessThan(1);
     // the hottest key is held once in each region
-    const holders = run.world.service('l2').replicas.filter((r) => r.cacheCopies[0]!.store.has(0, run.world.sim.nowMs));
+    const holders = run.world.service('l2').replicas.filter((r) => run.world.caches[0].copyAt(r)!.store.has(0, run.world.sim.nowMs));
     expect(holders.map((r) => r.location.region).sort()).toEqual(['eu', 'us']);
   });
 

@@ -1,12 +1,12 @@
-// Caches at run time: per-request lookups level by level, fills, writes, single-flight, refresh-ahead and stampedes.
+// Caches at run time: levels and their copies, lookups with single-flight, fills, writes, expiry, stampedes; what they count.
 import { type Sampler, createSampler } from '../engine/distributions.js';
 import type { RandomStreams } from '../engine/rng.js';
+import type { Simulation } from '../engine/simulation.js';
 import type { CacheSpec, OnWrite } from '../scenario/spec.js';
 import { CacheStore } from './cache-store.js';
 import type { Location } from './network.js';
 import type { Call, Replica, Service } from './service.js';
-import { Outcome, Span } from './span.js';
-import type { World } from './world.js';
+import type { Span } from './span.js';
 
 /** What a cache level tells its observers. */
 export const CacheEvent = {
@@ -32,11 +32,11 @@ export type CacheEvent = (typeof CacheEvent)[keyof typeof CacheEvent];
 export const STAMPEDE_AT = 10;
 
 /** Where a request is in its lookup. */
-const Phase = { Start: 0, LocalLookup: 1, RemoteLookup: 2, Waiting: 3, Origin: 4, Hit: 5 } as const;
+export const Phase = { Start: 0, LocalLookup: 1, RemoteLookup: 2, Waiting: 3, Origin: 4, Hit: 5 } as const;
 
 /** What a lookup at a store found. */
-const Found = { Nothing: 0, Hit: 1, HitRefresh: 2, Miss: 3, Wait: 4 } as const;
-type Found = (typeof Found)[keyof typeof Found];
+export const Found = { Nothing: 0, Hit: 1, HitRefresh: 2, Miss: 3, Wait: 4 } as const;
+export type Found = (typeof Found)[keyof typeof Found];
 
 /** Fetches from the origin of one key in progress through one cache, and the requests waiting on them (coalesce). */
 class Fetches {
@@ -79,14 +79,26 @@ export class CacheWork {
   ) {}
 }
 
-/** Is the span's CPU work a local cache lookup (rather than its endpoint's own work)? */
-export function awaitsLocalLookup(span: Span): boolean {
-  return span.cache !== null && span.cache.phase === Phase.LocalLookup;
+/** A span's progress through its endpoint's caches, or null (an endpoint without caches, or a request not started yet). */
+export function cacheWorkOf(span: Span): CacheWork | null {
+  const state = span.flowState;
+  return state instanceof CacheWork ? state : null;
 }
 
-/** Is the span waiting for a shared cache's answer (rather than for its endpoint's calls)? */
-export function awaitsRemoteLookup(span: Span): boolean {
-  return span.cache !== null && span.cache.phase === Phase.RemoteLookup;
+/** What caches tell the model's observers. */
+export interface CacheEvents {
+  /** A cache counted something about a key; `count` is the concurrent fetches of it for a miss or a stampede. */
+  cacheEvent(level: CacheLevel, kind: CacheEvent, key: number, count: number): void;
+}
+
+/** What a cache level needs of the model around it. */
+export interface CacheEnv {
+  readonly sim: Simulation;
+  readonly listener: CacheEvents;
+  /** Places in the model (a shared cache per region keeps a fetch per place). */
+  readonly locationCount: number;
+  /** Every replica of every service (a local cache's copies are in its callers' replicas). */
+  allReplicas(): Replica[];
 }
 
 /** The calls a caller makes to a shared cache's nodes. */
@@ -103,21 +115,21 @@ export class CacheLevel {
   readonly refreshAheadMs: number;
   /** What a local lookup costs the calling replica. */
   readonly hitCpu: Sampler;
-  /** Shared: the service of the cache's nodes (null for a local cache). */
-  readonly service: Service | null;
   private readonly sharedFetches = new Map<number, Fetches>();
+  /** Its copies by replica uid: local caches in replicas' memory, or the nodes' contents. */
+  private readonly copies: (CacheCopy | undefined)[] = [];
 
   constructor(
     readonly index: number,
     readonly spec: CacheSpec,
-    private readonly world: World,
+    /** Shared: the service of the cache's nodes (null for a local cache). */
+    readonly service: Service | null,
+    private readonly env: CacheEnv,
     private readonly streams: RandomStreams,
   ) {
     this.ttlMs = spec.ttlMs ?? Infinity;
     this.refreshAheadMs = spec.refreshAhead !== null && spec.ttlMs !== null ? spec.refreshAhead * spec.ttlMs : 0;
     this.hitCpu = createSampler(spec.hit, streams.stream(`cache:${spec.name}:hit`));
-    this.service = spec.kind === 'shared' ? world.service(spec.name) : null;
-    if (this.service !== null) this.service.cacheLevel = this;
   }
 
   get name(): string {
@@ -126,22 +138,32 @@ export class CacheLevel {
 
   /** The copy a replica holds (its local cache, or a node's contents); made on first use, lost when the replica is killed. */
   copyOf(replica: Replica): CacheCopy {
-    let c = replica.cacheCopies[this.index];
+    let c = this.copies[replica.uid];
     if (c === undefined) {
       const rng = this.spec.eviction === 'random' ? this.streams.stream(`cache:${this.name}:${replica.id}:evict`) : null;
-      c = replica.cacheCopies[this.index] = new CacheCopy(new CacheStore(this.spec.entriesPerCopy, this.spec.eviction, rng), new Map());
+      c = this.copies[replica.uid] = new CacheCopy(new CacheStore(this.spec.entriesPerCopy, this.spec.eviction, rng), new Map());
     }
     return c;
   }
 
   /** The replicas holding a copy now: those of the services using a local cache, or a shared cache's nodes (a killed one has none until it is used again). */
   holders(): Replica[] {
-    const candidates = this.service !== null ? this.service.replicas : this.world.services.flatMap((s) => s.replicas);
-    return candidates.filter((r) => r.cacheCopies[this.index] !== undefined);
+    const candidates = this.service !== null ? this.service.replicas : this.env.allReplicas();
+    return candidates.filter((r) => this.copies[r.uid] !== undefined);
+  }
+
+  /** The copy a replica holds now, if any (without making one). */
+  copyAt(replica: Replica): CacheCopy | undefined {
+    return this.copies[replica.uid];
+  }
+
+  /** The replica's memory is gone (it was killed): its copy is lost, and it starts cold. */
+  drop(replica: Replica): void {
+    this.copies[replica.uid] = undefined;
   }
 
   private emit(kind: CacheEvent, key: number, count = 1): void {
-    this.world.listener.cacheEvent(this, kind, key, count);
+    this.env.listener.cacheEvent(this, kind, key, count);
   }
 
   /**
@@ -150,7 +172,7 @@ export class CacheLevel {
    * false: it timed out, or the request ended) is counted but takes no fetch: nobody would make it.
    */
   lookup(copy: CacheCopy, work: CacheWork, position: number, requester: Replica, awaited = true): Found {
-    const now = this.world.sim.nowMs;
+    const now = this.env.sim.nowMs;
     const store = copy.store;
     const expired = store.expirations;
     const slot = store.get(work.key, now);
@@ -192,12 +214,13 @@ export class CacheLevel {
    * more (it ended while the answer was on its way), so look again at once.
    */
   park(replica: Replica, span: Span): boolean {
-    const f = this.fetchesOf(replica).get(this.fetchKey(span.cache!.key, replica));
+    const key = (span.flowState as CacheWork).key;
+    const f = this.fetchesOf(replica).get(this.fetchKey(key, replica));
     if (f === undefined || f.count === 0) return false;
     (f.waiters ??= []).push(span);
     if (f.waiters.length === STAMPEDE_AT && !f.reported) {
       f.reported = true;
-      this.emit(CacheEvent.Stampede, span.cache!.key, STAMPEDE_AT);
+      this.emit(CacheEvent.Stampede, key, STAMPEDE_AT);
     }
     return true;
   }
@@ -226,12 +249,12 @@ export class CacheLevel {
   private fetchKey(key: number, replica: Replica): number {
     const locality = this.spec.locality;
     if (this.service === null || locality === 'none') return key;
-    return key * this.world.locations.length + (locality === 'region' ? replica.location.regionIndex : replica.location.index);
+    return key * this.env.locationCount + (locality === 'region' ? replica.location.regionIndex : replica.location.index);
   }
 
   /** Put the key in a copy (a fill, or a write-through). */
   fill(copy: CacheCopy, key: number): void {
-    const now = this.world.sim.nowMs;
+    const now = this.env.sim.nowMs;
     const store = copy.store;
     const evicted = store.evictions;
     const expired = store.expirations;
@@ -261,166 +284,5 @@ export class CacheLevel {
 
   failed(key: number): void {
     this.emit(CacheEvent.Error, key);
-  }
-}
-
-/**
- * Drives requests of endpoints with caches through their lookup: each level
- * in order (a local one costs CPU on the replica, a shared one is a call to
- * the node that owns the key); a hit answers at once, a miss falls through,
- * and after the last level the endpoint's own work and calls run (the
- * origin). When the request ends, the levels that missed are filled, a write
- * invalidates or updates every level, and fetches it counted in are released.
- */
-export class CacheFlow {
-  constructor(private readonly world: World) {}
-
-  /** A request of an endpoint with caches got its slot at `replica`. */
-  begin(replica: Replica, span: Span): void {
-    let w = span.cache;
-    if (w === null) {
-      const ep = span.endpoint;
-      const keys = ep.keys!;
-      w = span.cache = new CacheWork(keys.draw(), keys.isWrite(), false);
-      if (w.write) {
-        this.toOrigin(replica, span);
-        return;
-      }
-    }
-    this.lookNext(replica, span);
-  }
-
-  /** Look up the current level, or go to the origin after the last. */
-  private lookNext(replica: Replica, span: Span): void {
-    const w = span.cache!;
-    const ep = span.endpoint;
-    const levels = ep.levels!;
-    if (w.level >= levels.length) {
-      this.toOrigin(replica, span);
-      return;
-    }
-    const level = levels[w.level];
-    if (level.service === null) {
-      w.phase = Phase.LocalLookup;
-      replica.compute(span, level.hitCpu.sample());
-    } else {
-      w.phase = Phase.RemoteLookup;
-      w.found = Found.Nothing;
-      w.foundFor = level;
-      this.world.call(span, ep.cacheCalls[w.level]!.get);
-    }
-  }
-
-  private toOrigin(replica: Replica, span: Span): void {
-    const w = span.cache!;
-    w.phase = Phase.Origin;
-    w.origin = true;
-    replica.doWork(span);
-  }
-
-  /** The CPU of a local lookup is done: look. */
-  localLookupDone(replica: Replica, span: Span): void {
-    const w = span.cache!;
-    const level = span.endpoint.levels![w.level];
-    this.found(replica, span, level, level.lookup(level.copyOf(replica), w, w.level, replica));
-  }
-
-  /** A shared cache node serves a lookup of `span` (a get from the caller's request, `span.parent`). */
-  serve(node: Replica, span: Span): void {
-    const level = node.service.cacheLevel!;
-    if (span.endpoint !== level.service!.endpoints.get('get')) return; // set and del took effect when sent
-    const request = span.parent!;
-    const w = request.cache!;
-    const awaited = request.outcome === Outcome.Pending && w.phase === Phase.RemoteLookup && w.foundFor === level;
-    const found = level.lookup(level.copyOf(node), w, request.endpoint.levels!.indexOf(level), request.replica!, awaited);
-    if (awaited) w.found = found;
-  }
-
-  /** The answer of a shared lookup came back (or the lookup failed: a miss). */
-  remoteLookupDone(replica: Replica, span: Span, outcome: Outcome): void {
-    const w = span.cache!;
-    const level = span.endpoint.levels![w.level];
-    let found: Found = outcome === Outcome.Ok && w.foundFor === level ? w.found : Found.Nothing;
-    w.foundFor = null;
-    if (found === Found.Nothing) {
-      level.failed(w.key);
-      found = Found.Miss;
-    }
-    this.found(replica, span, level, found);
-  }
-
-  private found(replica: Replica, span: Span, level: CacheLevel, found: Found): void {
-    const w = span.cache!;
-    w.again = false;
-    if (found === Found.Hit || found === Found.HitRefresh) {
-      if (found === Found.HitRefresh) w.refreshLevel = w.level;
-      w.phase = Phase.Hit;
-      replica.finish(span, Outcome.Ok);
-      return;
-    }
-    if (found === Found.Wait) {
-      w.phase = Phase.Waiting;
-      if (level.park(replica, span)) return;
-      w.again = true;
-      this.lookNext(replica, span);
-      return;
-    }
-    w.missMask |= 1 << w.level;
-    w.level++;
-    this.lookNext(replica, span);
-  }
-
-  /** A request with caches ended (answered, failed, or killed): fill, write, release fetches, refresh ahead. */
-  ended(replica: Replica, span: Span): void {
-    const w = span.cache!;
-    const ep = span.endpoint;
-    const levels = ep.levels!;
-    const ok = span.outcome === Outcome.Ok;
-    for (let i = 0; i < levels.length; i++) {
-      const bit = 1 << i;
-      const level = levels[i];
-      const onWrite = ep.onWrite ?? level.spec.onWrite;
-      if (ok && (w.write || (w.missMask & bit) !== 0)) {
-        if (level.service === null) {
-          const copy = level.copyOf(replica);
-          if (w.write) level.write(copy, w.key, onWrite);
-          else level.fill(copy, w.key);
-        } else {
-          // a shared cache's fill or write takes effect as it is sent; its message and the node's work follow, unawaited
-          const node = level.nodeFor(w.key, replica.location);
-          const copy = node?.up ? level.copyOf(node) : null;
-          if (w.write) level.write(copy, w.key, onWrite);
-          else if (copy !== null) level.fill(copy, w.key);
-          const calls = ep.cacheCalls[i]!;
-          this.world.call(span, w.write && onWrite === 'invalidate' ? calls.del : calls.set);
-        }
-      }
-      if ((w.fetchMask & bit) !== 0) {
-        const waiters = level.release(replica, w.key);
-        if (waiters !== null) for (const s of waiters) this.wake(s);
-      }
-    }
-    w.fetchMask = 0;
-    if (ok && w.refreshLevel >= 0) this.refresh(replica, span, levels[w.refreshLevel]);
-  }
-
-  /** A request waiting on another's fetch looks again (it usually hits now; if the fetch failed, it fetches itself). */
-  private wake(span: Span): void {
-    const w = span.cache!;
-    if (span.outcome !== Outcome.Pending || w.phase !== Phase.Waiting) return; // its replica was killed meanwhile
-    w.again = true;
-    this.lookNext(span.replica!, span);
-  }
-
-  /** Refresh an entry about to expire: a background request at the same replica that looks below it and fills it. */
-  private refresh(replica: Replica, span: Span, level: CacheLevel): void {
-    const w = span.cache!;
-    level.refreshed(w.key);
-    const bg = new Span(span.service, span.endpoint, span, span.root, span.measured);
-    const work = (bg.cache = new CacheWork(w.key, false, true));
-    work.level = w.refreshLevel + 1;
-    work.missMask = 1 << w.refreshLevel;
-    bg.viaShm = true; // in-process: no wire
-    replica.arrive(bg);
   }
 }

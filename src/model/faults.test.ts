@@ -157,6 +157,25 @@ describe('what a fault means', () => {
     expect(slow.services.a.utilization! / base.services.a.utilization!).toBeCloseTo(3, 3);
   });
 
+  it('cpu on one replica (a#1): only that replica is slower, with a service-wide factor on top; the others keep their speed', () => {
+    const two = (faults: string) =>
+      run(
+        `name: r\nduration: 20s\nfaults: [${faults}]\nworkloads: [{ name: w, to: a, arrivals: constant(20/s) }]\nservices: { a: { replicas: 2, balancer: round-robin, cpu: 10ms } }\n`,
+      );
+    const r = two('{ at: 0s, cpu: a#1, factor: 4 }');
+    // round-robin: every other request on the slow replica (40 ms), the rest at 10 ms
+    expect(r.latencyMs.max).toBeCloseTo(40, 6);
+    expect(r.services.a.perReplica[0].utilization! * 4).toBeCloseTo(r.services.a.perReplica[1].utilization!, 2);
+    // a service-wide fault multiplies with the replica's own factor, and ends without undoing it
+    const both = two('{ at: 0s, cpu: a#1, factor: 4 }, { at: 0s, for: 10s, cpu: a, factor: 2 }');
+    // a quarter each: 20 and 80 ms (first 10 s, both faults), 10 and 40 ms (then the replica's alone): the median is 20 ms
+    expect(both.latencyMs.max).toBeCloseTo(80, 6);
+    expect(Math.abs(both.latencyMs.p50! - 20)).toBeLessThan(0.02); // the histogram's resolution, 0.05%
+    expect(() => loadScenarioText(one('{ at: 0s, cpu: a#3, factor: 2 }'), 'f.yaml')).toThrow(
+      /faults\[0\]\.cpu: expected a service or a replica/,
+    );
+  });
+
   it('refuses a latency multiply below 1 on a service (a wait cannot make it faster)', () => {
     expect(() => loadScenarioText(one('{ at: 0s, latency: a, multiply: 0.5 }'), 'f.yaml')).toThrow(
       /faults\[0\]\.multiply: expected a factor >= 1 on a service/,

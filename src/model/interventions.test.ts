@@ -133,11 +133,11 @@ services:
     const run = new Run(loadScenarioText(cached, 'flush.yaml'));
     run.advance(5_000);
     const l2 = run.world.service('l2');
-    expect(l2.replicas[0].cacheCopies[1]!.store.size).toBeGreaterThan(100);
+    expect(run.world.caches[1].copyAt(l2.replicas[0])!.store.size).toBeGreaterThan(100);
     const entry = run.intervene('flush-caches', 'l2');
     expect(entry.text).toMatch(/^flushed the caches held by l2: \d+ entries dropped/);
-    expect(l2.replicas.every((r) => r.cacheCopies[1]!.store.size === 0)).toBe(true);
-    expect(run.world.service('api').replicas[0].cacheCopies[0]!.store.size).toBe(100); // the L1s are untouched
+    expect(l2.replicas.every((r) => run.world.caches[1].copyAt(r)!.store.size === 0)).toBe(true);
+    expect(run.world.caches[0].copyAt(run.world.service('api').replicas[0])!.store.size).toBe(100); // the L1s are untouched
     expect(run.intervene('flush-caches', 'db').text).toMatch(/db: it holds no cache/);
     const report = run.runToEnd();
     expect(report.requests.inFlight).toBeLessThan(20); // nobody waits forever on a fetch

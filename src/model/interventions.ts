@@ -1,7 +1,20 @@
-// What-ifs applied to a running world at the current simulated time: scale, kill, slow, inject errors, add load, flush caches.
+// What-ifs applied to a running model at the current simulated time through its actuators: scale, kill, slow, errors, load, caches.
+import type { Actuators } from './actuators.js';
+import type { ServiceRegistry } from './faults.js';
+import type { CallGear } from './resilience.js';
 import type { Service } from './service.js';
 import type { Workload } from './workload.js';
-import type { World } from './world.js';
+
+/** What a what-if needs of the running model: its clock, its services and workloads, its levers. */
+export interface Controls extends ServiceRegistry {
+  readonly sim: { readonly nowMs: number };
+  readonly workloads: readonly Workload[];
+  readonly actuators: Actuators;
+  readonly gear: CallGear;
+}
+
+/** The source the dashboard's what-ifs act as (faults are fault:<n>). */
+const WHAT_IF = 'what-if';
 
 export const INTERVENTION_ACTIONS = [
   'add-replica',
@@ -42,7 +55,7 @@ export const INJECTED_ERROR_RATE = 0.2;
 export type Resolved = { ok: true; intervention: Intervention } | { ok: false; message: string };
 
 /** Decide the concrete intervention for an intent on a service, now (which replica, which direction of a toggle). */
-export function resolveIntervention(world: World, intent: InterventionIntent, serviceName: string): Resolved {
+export function resolveIntervention(world: Controls, intent: InterventionIntent, serviceName: string): Resolved {
   const svc = world.service(serviceName);
   const atMs = world.sim.nowMs;
   const ok = (action: InterventionAction, target = serviceName): Resolved => ({ ok: true, intervention: { atMs, action, target } });
@@ -58,78 +71,71 @@ export function resolveIntervention(world: World, intent: InterventionIntent, se
       return victim ? ok('kill-replica', victim.id) : { ok: false, message: `${serviceName}: no replica is up` };
     }
     case 'toggle-slow':
-      return ok(svc.cpuFactor === 1 ? 'slow-on' : 'slow-off');
+      return ok(svc.speed.get(WHAT_IF) === 1 ? 'slow-on' : 'slow-off');
     case 'toggle-errors':
-      return ok(svc.injectedErrorRate === 0 ? 'errors-on' : 'errors-off');
+      return ok(world.actuators.errorsOf(svc, WHAT_IF) === 0 ? 'errors-on' : 'errors-off');
     case 'toggle-breakers':
-      return ok('breakers-toggle');
+      return world.gear.hasBreakers(svc)
+        ? ok('breakers-toggle')
+        : { ok: false, message: `${serviceName}: no circuit breakers configured on its calls` };
     case 'double-load':
       return workloadsReaching(world, svc).length > 0
         ? ok('double-load')
         : { ok: false, message: `${serviceName}: no workload reaches it` };
     case 'flush-caches':
-      return svc.replicas.some((r) => r.cacheCopies.some((c) => c !== undefined))
+      return world.actuators.holdsCaches(svc)
         ? ok('flush-caches')
         : { ok: false, message: `${serviceName}: it holds no cache (a shared cache's nodes, or replicas with a local cache)` };
   }
 }
 
 /** Apply a concrete intervention. Returns a line for the event log. Throws on a target that does not exist. */
-export function applyIntervention(world: World, iv: Intervention): string {
+export function applyIntervention(world: Controls, iv: Intervention): string {
+  const act = world.actuators;
   if (iv.action === 'kill-replica') {
     const [name, index] = iv.target.split('#');
     const replica = world.service(name).replicas[Number(index)];
     if (!replica) throw new Error(`no replica ${iv.target}`);
     const inSystem = replica.inSystem;
-    replica.kill();
+    act.kill(replica);
     return `killed ${iv.target} (${inSystem} request${inSystem === 1 ? '' : 's'} in it failed)`;
   }
   const svc = world.service(iv.target);
   switch (iv.action) {
     case 'add-replica': {
-      const r = svc.addReplica();
+      const r = act.addReplica(svc);
       return `added ${r.id}: ${svc.upReplicas().length} of ${svc.replicas.length} replicas up`;
     }
     case 'remove-replica': {
-      const up = svc.upReplicas();
-      const r = up[up.length - 1];
-      r.setUp(false);
-      return `removed ${r.id} (draining its ${r.inSystem} request${r.inSystem === 1 ? '' : 's'}): ${up.length - 1} up`;
+      const r = act.removeReplica(svc);
+      if (r === null) throw new Error(`${svc.name}: cannot remove its last replica`);
+      return `removed ${r.id} (draining its ${r.inSystem} request${r.inSystem === 1 ? '' : 's'}): ${svc.upReplicas().length} up`;
     }
     case 'slow-on':
-      svc.cpuFactor = SLOW_FACTOR;
+      act.setSpeed(svc, WHAT_IF, SLOW_FACTOR);
       return `${svc.name} slowed: CPU x${SLOW_FACTOR}`;
     case 'slow-off':
-      svc.cpuFactor = 1;
+      act.setSpeed(svc, WHAT_IF, 1);
       return `${svc.name} back to normal CPU speed`;
     case 'errors-on':
-      svc.injectedErrorRate = INJECTED_ERROR_RATE;
+      act.setErrors(svc, null, WHAT_IF, INJECTED_ERROR_RATE);
       return `${svc.name}: injecting ${INJECTED_ERROR_RATE * 100}% errors`;
     case 'errors-off':
-      svc.injectedErrorRate = 0;
+      act.setErrors(svc, null, WHAT_IF, 0);
       return `${svc.name}: error injection off`;
     case 'breakers-toggle': {
-      const has = [...svc.endpoints.values()].some((e) => e.calls.some((c) => c.policy?.breaker));
-      if (!has) return `${svc.name}: no circuit breakers configured on its calls`;
-      svc.breakersDisabled = !svc.breakersDisabled;
-      for (const b of world.breakers.values()) if (b.caller === svc) b.disabled = svc.breakersDisabled;
-      return `${svc.name}: circuit breakers ${svc.breakersDisabled ? 'off (every call goes through)' : 'on'}`;
+      if (!world.gear.hasBreakers(svc)) return `${svc.name}: no circuit breakers configured on its calls`;
+      const disabled = !world.gear.breakersDisabled(svc);
+      act.setBreakersDisabled(svc, disabled);
+      return `${svc.name}: circuit breakers ${disabled ? 'off (every call goes through)' : 'on'}`;
     }
     case 'double-load': {
       const ws = workloadsReaching(world, svc);
-      for (const w of ws) w.scaleLoad(2);
+      for (const w of ws) act.scaleLoad(w, 2);
       return `doubled the load of ${ws.map((w) => w.name).join(', ')} (reaching ${svc.name})`;
     }
     case 'flush-caches': {
-      // the contents go; fetches in progress stay counted, so single-flight waiters are still woken
-      let entries = 0;
-      for (const r of svc.replicas) {
-        for (const c of r.cacheCopies) {
-          if (c === undefined) continue;
-          entries += c.store.size;
-          c.store.clear();
-        }
-      }
+      const entries = act.flushCaches(svc);
       return `flushed the caches held by ${svc.name}: ${entries} entr${entries === 1 ? 'y' : 'ies'} dropped, every lookup misses until they refill`;
     }
   }
@@ -137,7 +143,7 @@ export function applyIntervention(world: World, iv: Intervention): string {
 }
 
 /** Workloads whose requests can reach `target` through the call graph. */
-export function workloadsReaching(world: World, target: Service): Workload[] {
+export function workloadsReaching(world: Pick<Controls, 'workloads'>, target: Service): Workload[] {
   return world.workloads.filter((w) => {
     const seen = new Set<string>();
     const stack = [w.endpoint];

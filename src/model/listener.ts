@@ -1,46 +1,21 @@
 // What the model tells its observers: a narrow interface called on the hot path.
+import type { Breaker, BreakerEvents, BreakerState } from './breaker.js';
+import type { CacheEvent, CacheEvents, CacheLevel } from './cache.js';
 import type { Location } from './network.js';
-import type { Breaker, BreakerState } from './breaker.js';
-import type { CacheEvent, CacheLevel } from './cache.js';
-import type { Edge } from './resilience.js';
-import type { Replica } from './service.js';
+import type { Edge, ResilienceEvents } from './resilience.js';
+import type { RouterEvents } from './router.js';
+import type { Replica, ReplicaEvents } from './service.js';
 import type { RootRequest, Span } from './span.js';
+import type { WorkloadEvents } from './workload.js';
 
 /**
- * Model events. Observers (metrics, the live view) implement this; the model
- * never reads them back. Levels (busy cores, waiting, in the system) change by
- * +1/-1 at the current simulated time, which the listener reads from its clock.
+ * Model events: the events ports of the model's parts, together. Observers
+ * (metrics, the live view) implement this; the model never reads them back.
+ * Levels (busy cores, waiting, in the system) change by +1/-1 at the current
+ * simulated time, which the listener reads from its clock. A new part that
+ * emits declares its own events interface beside its code and joins it here.
  */
-export interface ModelListener {
-  requestStarted(req: RootRequest): void;
-  requestFinished(req: RootRequest): void;
-  /** A span reached a service (before admission). */
-  spanArrived(span: Span): void;
-  /** A span that had arrived ended (ok or error); `span.outcome` says which. */
-  spanFinished(span: Span): void;
-  /** A span never entered a replica: turned away by a full queue (Rejected) or with none up (Unavailable). */
-  spanRefused(span: Span): void;
-  /** A replica was added, went down (killed or removed) or came back. */
-  replicaChanged(replica: Replica): void;
-  /** The number of spans waiting at a replica (for a slot or for a core) changed by delta. */
-  waitingChanged(replica: Replica, delta: number): void;
-  /** The number of busy cores of a replica changed by delta. */
-  busyChanged(replica: Replica, delta: number): void;
-  /** A message left `from` for `to` (only with a network): hop class 0 same datacenter, 1 across datacenters, 2 across regions. */
-  hopSent(hopClass: number, from: Location, to: Location, bytes: number, retransmits: number): void;
-  /** A partition swallowed a message of `span`: its request on the way from `from` to `to`, or its answer on the way back. */
-  messageLost(span: Span, from: Location, to: Location): void;
-  /** The caller gave up waiting for an attempt on `edge` (the attempt goes on at the callee). */
-  callTimedOut(edge: Edge, attempt: Span): void;
-  /** A circuit breaker refused to send an attempt on `edge` (it was open, or out of half-open probes). */
-  breakerRejected(edge: Edge, attempt: Span): void;
-  /** On `edge`: a bulkhead turned a call away, or a fallback answered for a failed call. */
-  callEvent(edge: Edge, kind: 'bulkheadRejected' | 'fallback', caller: Span): void;
-  /** A circuit breaker changed state. */
-  breakerChanged(breaker: Breaker, from: BreakerState, to: BreakerState): void;
-  /** A cache counted something about a key; `count` is the concurrent fetches of it for a miss or a stampede. */
-  cacheEvent(level: CacheLevel, kind: CacheEvent, key: number, count: number): void;
-}
+export interface ModelListener extends WorkloadEvents, ReplicaEvents, RouterEvents, ResilienceEvents, BreakerEvents, CacheEvents {}
 
 /** A listener that ignores everything. */
 export const nullListener: ModelListener = {

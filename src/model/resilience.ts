@@ -3,12 +3,31 @@ import type { Sampler } from '../engine/distributions.js';
 import { RecentWindow, nearestRank } from '../engine/recent-window.js';
 import { RingQueue } from '../engine/ring-queue.js';
 import type { RandomStream } from '../engine/rng.js';
-import type { EventTarget } from '../engine/simulation.js';
-import type { BackoffSpec, BreakerSpec, HedgeSpec, Jitter, RetryOn, RetrySpec } from '../scenario/spec.js';
-import type { Breaker } from './breaker.js';
-import type { Call, Service } from './service.js';
+import type { EventTarget, Simulation } from '../engine/simulation.js';
+import type { BackoffSpec, BreakerSpec, HedgeSpec, Jitter, Locality, RetryOn, RetrySpec } from '../scenario/spec.js';
+import { Breaker, type BreakerEnv } from './breaker.js';
+import type { Location } from './network.js';
+import type { Call, Replica, Service } from './service.js';
 import { Outcome, Span } from './span.js';
-import type { World } from './world.js';
+
+/** What calls with a resilience policy tell the model's observers. */
+export interface ResilienceEvents {
+  /** The caller gave up waiting for an attempt on `edge` (the attempt goes on at the callee). */
+  callTimedOut(edge: Edge, attempt: Span): void;
+  /** A circuit breaker refused to send an attempt on `edge` (it was open, or out of half-open probes). */
+  breakerRejected(edge: Edge, attempt: Span): void;
+  /** On `edge`: a bulkhead turned a call away, or a fallback answered for a failed call. */
+  callEvent(edge: Edge, kind: 'bulkheadRejected' | 'fallback', caller: Span): void;
+}
+
+/** What a call with a policy needs: the clock, observers, the warm-up, the router to send attempts, the replicas' gear. */
+export interface CallEnv {
+  readonly sim: Simulation;
+  readonly listener: ResilienceEvents;
+  readonly warmupMs: number;
+  readonly router: { send(span: Span, from: Location, locality: Locality, shm?: boolean): void };
+  readonly gear: CallGear;
+}
 
 const TIMEOUT = 1;
 const RETRY = 2;
@@ -161,24 +180,24 @@ export class CallAttempts implements EventTarget {
   private done = false;
 
   constructor(
-    private readonly world: World,
+    private readonly env: CallEnv,
     private readonly parent: Span,
     private readonly call: Call,
     private readonly policy: CallPolicy,
   ) {
-    this.breaker = policy.breaker === null ? null : parent.replica!.breakers[policy.site];
+    this.breaker = policy.breaker === null ? null : env.gear.breakerOf(parent.replica!, policy.site);
   }
 
   private bulkhead: Bulkhead | null = null;
 
   start(): void {
-    this.policy.edge.noteRequest(this.world.sim.nowMs);
+    this.policy.edge.noteRequest(this.env.sim.nowMs);
     const spec = this.policy.bulkhead;
     if (spec !== null) {
-      const b = (this.bulkhead = this.parent.replica!.bulkheads[this.policy.site]!);
+      const b = (this.bulkhead = this.env.gear.bulkheadOf(this.parent.replica!, this.policy.site));
       if (b.inFlight >= b.maxConcurrent) {
         if (b.waiting.length >= b.queue) {
-          this.world.listener.callEvent(this.policy.edge, 'bulkheadRejected', this.parent);
+          this.env.listener.callEvent(this.policy.edge, 'bulkheadRejected', this.parent);
           this.bulkhead = null;
           this.finish(Outcome.Rejected);
           return;
@@ -207,29 +226,23 @@ export class CallAttempts implements EventTarget {
       const pass = this.breaker.allow();
       if (pass === false) {
         // open: fail fast, without touching the network
-        this.world.listener.breakerRejected(this.policy.edge, span);
+        this.env.listener.breakerRejected(this.policy.edge, span);
         this.finish(Outcome.BreakerOpen);
         return;
       }
       span.breakerPass = pass;
     }
-    span.sentMs = this.world.sim.nowMs;
+    span.sentMs = this.env.sim.nowMs;
     this.current = [span];
     this.hedges = 0;
-    if (this.policy.timeoutMs !== null) this.timer = this.world.sim.schedule(this.policy.timeoutMs, this, TIMEOUT, span);
-    this.world.send(span, this.parent.replica!.location, this.call.locality, this.call.transport === 'shm');
+    if (this.policy.timeoutMs !== null) this.timer = this.env.sim.schedule(this.policy.timeoutMs, this, TIMEOUT, span);
+    this.env.router.send(span, this.parent.replica!.location, this.call.locality, this.call.transport === 'shm');
     // after the send: an answer due at the same instant comes first (FIFO ties), so only a late one is hedged
     if (this.current[0] === span) this.scheduleHedge(span);
   }
 
   private newAttemptSpan(retry: boolean): Span {
-    const span = new Span(
-      this.call.service,
-      this.call.endpoint,
-      this.parent,
-      this.parent.root,
-      this.world.sim.nowMs >= this.world.warmupMs,
-    );
+    const span = new Span(this.call.service, this.call.endpoint, this.parent, this.parent.root, this.env.sim.nowMs >= this.env.warmupMs);
     span.attempts = this;
     span.retry = retry;
     return span;
@@ -237,7 +250,7 @@ export class CallAttempts implements EventTarget {
 
   private scheduleHedge(span: Span): void {
     const h = this.policy.hedge;
-    if (h !== null && this.hedges < h.spec.max && h.afterMs < Infinity) this.world.sim.schedule(h.afterMs, this, HEDGE, span);
+    if (h !== null && this.hedges < h.spec.max && h.afterMs < Infinity) this.env.sim.schedule(h.afterMs, this, HEDGE, span);
   }
 
   /** Send another copy of the current attempt (no answer yet after the hedge delay). */
@@ -245,9 +258,9 @@ export class CallAttempts implements EventTarget {
     this.hedges++;
     const copy = this.newAttemptSpan(this.current[0].retry);
     copy.hedge = true;
-    copy.sentMs = this.world.sim.nowMs;
+    copy.sentMs = this.env.sim.nowMs;
     this.current.push(copy);
-    this.world.send(copy, this.parent.replica!.location, this.call.locality, this.call.transport === 'shm');
+    this.env.router.send(copy, this.parent.replica!.location, this.call.locality, this.call.transport === 'shm');
     if (this.current.includes(copy)) this.scheduleHedge(copy);
   }
 
@@ -255,10 +268,10 @@ export class CallAttempts implements EventTarget {
   attemptDone(span: Span): void {
     const i = this.current.indexOf(span);
     if (this.done || i < 0) return; // abandoned after a timeout or a faster copy: the answer has nowhere to go
-    if (span.breakerPass !== null) this.breaker!.record(span.breakerPass, span.outcome !== Outcome.Ok, this.world.sim.nowMs - span.sentMs);
+    if (span.breakerPass !== null) this.breaker!.record(span.breakerPass, span.outcome !== Outcome.Ok, this.env.sim.nowMs - span.sentMs);
     this.current.splice(i, 1);
     if (span.outcome === Outcome.Ok) {
-      this.policy.hedge?.observe(this.world.sim.nowMs - span.sentMs);
+      this.policy.hedge?.observe(this.env.sim.nowMs - span.sentMs);
       this.abandonCopies();
       this.policy.edge.noteSuccess();
       this.finish(Outcome.Ok);
@@ -270,7 +283,7 @@ export class CallAttempts implements EventTarget {
   }
 
   private stopTimer(): void {
-    if (this.timer >= 0) this.world.sim.cancel(this.timer);
+    if (this.timer >= 0) this.env.sim.cancel(this.timer);
     this.timer = -1;
   }
 
@@ -291,9 +304,9 @@ export class CallAttempts implements EventTarget {
       const span = ref as Span;
       if (!this.current.includes(span)) return;
       this.timer = -1;
-      for (const c of this.current) if (c.breakerPass !== null) this.breaker!.record(c.breakerPass, true, this.world.sim.nowMs - c.sentMs);
+      for (const c of this.current) if (c.breakerPass !== null) this.breaker!.record(c.breakerPass, true, this.env.sim.nowMs - c.sentMs);
       this.abandonCopies();
-      this.world.listener.callTimedOut(this.policy.edge, span);
+      this.env.listener.callTimedOut(this.policy.edge, span);
       this.failed(Outcome.Timeout);
     } else if (code === RETRY) {
       this.send();
@@ -309,7 +322,7 @@ export class CallAttempts implements EventTarget {
       this.done = true;
       return;
     }
-    if (r !== null && this.attempt < r.attempts && r.on.includes(retryKind(outcome)) && this.policy.edge.allowRetry(this.world.sim.nowMs)) {
+    if (r !== null && this.attempt < r.attempts && r.on.includes(retryKind(outcome)) && this.policy.edge.allowRetry(this.env.sim.nowMs)) {
       const delay = backoffMs(
         r.backoff,
         r.jitter,
@@ -318,7 +331,7 @@ export class CallAttempts implements EventTarget {
         this.policy.rng,
       );
       this.previousBackoffMs = delay;
-      this.world.sim.schedule(delay, this, RETRY, null);
+      this.env.sim.schedule(delay, this, RETRY, null);
       return;
     }
     this.finish(outcome);
@@ -335,10 +348,82 @@ export class CallAttempts implements EventTarget {
     }
     if (outcome !== Outcome.Ok && this.policy.fallback !== null && this.parent.outcome === Outcome.Pending) {
       // a degraded answer instead of the failure
-      this.world.listener.callEvent(this.policy.edge, 'fallback', this.parent);
-      this.world.sim.schedule(this.policy.fallback.sample(), this, FALLBACK_DONE, null);
+      this.env.listener.callEvent(this.policy.edge, 'fallback', this.parent);
+      this.env.sim.schedule(this.policy.fallback.sample(), this, FALLBACK_DONE, null);
       return;
     }
     this.parent.replica!.childDone(this.parent, outcome);
+  }
+}
+
+/**
+ * The breakers and bulkheads of calling replicas, by call site (a call's
+ * policy.site), built once: when the model is assembled and when a replica is
+ * added, so no name is built per call. A bulkhead is the replica's own; a
+ * breaker is its own (scope: replica) or its service's (scope: service), and one
+ * per callee: call sites calling the same service share it (the first one's
+ * settings make it).
+ */
+export class CallGear {
+  /** Circuit breakers by name (`caller->callee`, the caller a replica id or a service), in the order they were made. */
+  readonly breakers = new Map<string, Breaker>();
+  /** By replica uid, by call site. */
+  private readonly breakerTable: (Breaker | null)[][] = [];
+  private readonly bulkheadTable: (Bulkhead | null)[][] = [];
+  /** Services whose breakers are switched off (a what-if). */
+  private readonly disabled = new Set<Service>();
+
+  constructor(
+    private readonly env: BreakerEnv,
+    /** By service index: its calls with a breaker or a bulkhead (call sites), in order. */
+    private readonly sites: readonly (readonly Call[])[],
+  ) {}
+
+  equip(replica: Replica): void {
+    const breakers: (Breaker | null)[] = [];
+    const bulkheads: (Bulkhead | null)[] = [];
+    for (const call of this.sites[replica.service.index]) {
+      const p = call.policy as CallPolicy;
+      bulkheads.push(p.bulkhead === null ? null : new Bulkhead(p.bulkhead.maxConcurrent, p.bulkhead.queue));
+      breakers.push(p.breaker === null ? null : this.breaker(replica, call, p.breaker));
+    }
+    this.breakerTable[replica.uid] = breakers;
+    this.bulkheadTable[replica.uid] = bulkheads;
+  }
+
+  breakerOf(replica: Replica, site: number): Breaker {
+    return this.breakerTable[replica.uid][site]!;
+  }
+
+  bulkheadOf(replica: Replica, site: number): Bulkhead {
+    return this.bulkheadTable[replica.uid][site]!;
+  }
+
+  /** Does the service make calls with breakers? */
+  hasBreakers(service: Service): boolean {
+    return this.sites[service.index].some((c) => (c.policy as CallPolicy).breaker !== null);
+  }
+
+  breakersDisabled(service: Service): boolean {
+    return this.disabled.has(service);
+  }
+
+  /** Switch a service's breakers off (every call goes through) or back on. */
+  setBreakersDisabled(service: Service, disabled: boolean): void {
+    if (disabled) this.disabled.add(service);
+    else this.disabled.delete(service);
+    for (const b of this.breakers.values()) if (b.caller === service) b.disabled = disabled;
+  }
+
+  private breaker(caller: Replica, call: Call, spec: BreakerSpec): Breaker {
+    const owner = spec.scope === 'service' ? caller.service.name : caller.id;
+    const name = `${owner}->${call.service.name}`;
+    let b = this.breakers.get(name);
+    if (!b) {
+      b = new Breaker(name, caller.service, spec, this.env);
+      b.disabled = this.disabled.has(caller.service);
+      this.breakers.set(name, b);
+    }
+    return b;
   }
 }

@@ -1,32 +1,52 @@
-// Services, their endpoints and replicas: admission (concurrency + bounded queue), FIFO CPU cores, call steps.
+// Services, their endpoints and replicas: admission (concurrency + bounded queue), a CPU per replica, lifecycle, routing picks.
 import { type Sampler, createSampler } from '../engine/distributions.js';
 import { RingQueue } from '../engine/ring-queue.js';
 import type { RandomStream, RandomStreams } from '../engine/rng.js';
-import type { EventTarget } from '../engine/simulation.js';
-import type { EndpointSpec, Locality, OnWrite, ServiceSpec, Transport } from '../scenario/spec.js';
-import type { Location } from './network.js';
+import type { EventTarget, Simulation } from '../engine/simulation.js';
+import type { EndpointSpec, Locality, ServiceSpec, Transport } from '../scenario/spec.js';
 import { type Balancer, PeakEwma, createBalancer } from './balancer.js';
-import type { Breaker } from './breaker.js';
-import type { Bulkhead, CallPolicy } from './resilience.js';
-import { type CacheCalls, type CacheCopy, type CacheLevel, awaitsLocalLookup, awaitsRemoteLookup } from './cache.js';
+import { Cpu, type CpuOwner, CpuSpeed } from './cpu.js';
 import type { KeySource } from './key-space.js';
+import type { Location } from './network.js';
 import { Outcome, type Span } from './span.js';
-import type { World } from './world.js';
+
+/** What a step does for one of its entries; today a call (publish and saga steps come next). */
+export type StepKind = 'call';
 
 /** A call of an endpoint's step, resolved to its target. */
 export interface Call {
+  readonly kind: StepKind;
   readonly service: Service;
   readonly endpoint: Endpoint;
   readonly probability: number;
   /** How the caller picks among the callee's replicas by location. */
   readonly locality: Locality;
   readonly transport: Transport;
-  /** Position among all calls of the calling endpoint (for per-span call decisions). */
+  /** Position among all calls of the calling endpoint (for per-span call decisions); -1 for a call made by a flow (a cache's). */
   readonly index: number;
   /** CPU the caller spends on this call with rpc costs: sending the request, receiving the response. */
   readonly callerRpcMs: number;
-  /** Timeout and retries, or null for a plain call. */
-  readonly policy: CallPolicy | null;
+  /** False for a fire-and-forget call (a cache fill or write): its answer is dropped. */
+  readonly awaited: boolean;
+  /** Timeout, retries, breaker, hedging, bulkhead or fallback (the resilience module's), or null for a plain call. */
+  readonly policy: unknown;
+}
+
+/**
+ * What an endpoint does with a request, chosen when the model is assembled:
+ * plain steps, a cached lookup, a cache node's get/set/del. The replica calls
+ * it at each turn of a span's life; the flow keeps its own state in
+ * `span.flowState`.
+ */
+export interface RequestFlow {
+  /** The span got its slot at the replica. */
+  start(replica: Replica, span: Span): void;
+  /** The span's CPU work is done (and any injected latency waited out). */
+  cpuDone(replica: Replica, span: Span): void;
+  /** A call the span made answered (the span is still in progress). */
+  childDone(replica: Replica, span: Span, outcome: Outcome): void;
+  /** The span ended (answered, failed, or killed with its replica), just before its answer is sent. */
+  ended(replica: Replica, span: Span): void;
 }
 
 export class Endpoint {
@@ -35,15 +55,14 @@ export class Endpoint {
   readonly steps: Call[][] = [];
   /** Every call of every step, in order. */
   readonly calls: Call[] = [];
-  /** Failure probability added by a fault schedule. */
-  faultErrorRate = 0;
-  /** The keys its requests ask for, and the caches they look up first, in order (null: none). */
+  /** Failure probability injected by faults and what-ifs (summed over their sources by the actuators). */
+  injectedErrorRate = 0;
+  /** The keys its requests ask for (null: none). */
   keys: KeySource | null = null;
-  levels: CacheLevel[] | null = null;
-  /** What its writes do to the cached key, overriding each cache's onWrite (null: the caches'). */
-  onWrite: OnWrite | null = null;
-  /** Per level, the calls to a shared cache's nodes (null for a local cache). */
-  cacheCalls: (CacheCalls | null)[] = [];
+  /** What it does with a request (set when the model is assembled). */
+  flow!: RequestFlow;
+  /** Messages cost CPU (rpc costs): serving a request, and for each call made, its messages at the caller. */
+  chargesRpc = false;
   /** CPU the callee spends with rpc costs to serve one request (receive it, send the response), by transport. */
   serveRpcMs = 0;
   serveShmRpcMs = 0;
@@ -73,7 +92,7 @@ export class Endpoint {
   /** Does this request fail (its own error rate, then any injected errors)? */
   failsNow(): boolean {
     if (this.errorRate > 0 && this.errorRng.next() < this.errorRate) return true;
-    const injected = this.service.injectedErrorRate + this.faultErrorRate;
+    const injected = this.injectedErrorRate;
     return injected > 0 && this.injectedRng.next() < injected;
   }
 
@@ -82,7 +101,45 @@ export class Endpoint {
   }
 }
 
-const CPU_DONE = 1;
+/** What replicas tell the model's observers. */
+export interface ReplicaEvents {
+  /** A span reached a service (before admission). */
+  spanArrived(span: Span): void;
+  /** A span that had arrived ended (ok or error); `span.outcome` says which. */
+  spanFinished(span: Span): void;
+  /** A span never entered a replica: turned away by a full queue (Rejected) or with none up (Unavailable). */
+  spanRefused(span: Span): void;
+  /** A replica was added, went down (killed, removed, drained) or came back, or was ejected or let back in. */
+  replicaChanged(replica: Replica): void;
+  /** The number of spans waiting at a replica (for a slot or for a core) changed by delta. */
+  waitingChanged(replica: Replica, delta: number): void;
+  /** The number of busy cores of a replica changed by delta. */
+  busyChanged(replica: Replica, delta: number): void;
+}
+
+/** Where a replica is in its life: taking requests (ready), finishing its last ones after removal (draining), or down. */
+export type ReplicaState = 'starting' | 'ready' | 'draining' | 'down';
+
+/** What replicas need of the model around them: the clock, the observers, the router, lifecycle hooks. */
+export interface ReplicaEnv {
+  readonly sim: Simulation;
+  readonly listener: ReplicaEvents;
+  /** How long callers take to learn that a replica went down or came up. */
+  readonly discoveryDelayMs: number;
+  /** Carries a span's answer back to its caller. */
+  readonly router: { respond(span: Span): void };
+  /** Parts that keep something per replica (breakers, cache copies) hear of replicas added and killed. */
+  readonly hooks: ReplicaHooks;
+  /** A number for a new replica, unique in the model (parts index their per-replica state by it). */
+  nextReplicaUid(): number;
+}
+
+export interface ReplicaHooks {
+  added(replica: Replica): void;
+  /** Its memory is gone: what it held (cache copies) is lost. */
+  killed(replica: Replica): void;
+}
+
 const DISCOVERED_UP = 2;
 const DISCOVERED_DOWN = 3;
 const FAULT_WAIT_DONE = 4;
@@ -92,72 +149,85 @@ const UNEJECT = 5;
  * One instance of a service. A span holds a concurrency slot from admission to
  * its response (thread-per-request: the slot is kept while waiting on calls);
  * without a free slot it waits in the admission queue, and beyond the queue's
- * capacity it is rejected. CPU work queues FIFO for the replica's cores.
+ * capacity it is rejected. Its work runs on the replica's CPU; what it does
+ * between is its endpoint's request flow.
  */
-export class Replica implements EventTarget {
-  /** Taking new requests. A replica that is down finishes nothing more (killed) or drains (removed). */
-  up = true;
+export class Replica implements EventTarget, CpuOwner<Span> {
+  state: ReplicaState;
+  /** Taking new requests (state ready). A replica that is down finishes nothing more (killed) or drains (removed). */
+  up: boolean;
   /** What callers believe (it follows `up` after the discovery delay): the balancer picks among these. */
-  discoveredUp = true;
+  discoveredUp: boolean;
   /** Latency as callers see it, network included (kept for the ewma balancer). */
   readonly latency = new PeakEwma();
   /** Outlier ejection: errors in a row, whether ejected now, and how often it has been. */
   consecutiveErrors = 0;
   ejected = false;
   ejections = 0;
-  busyCores = 0;
   /** Spans holding a slot. */
   inProgress = 0;
   /** Spans at this replica: waiting for a slot or in progress. */
   inSystem = 0;
   readonly admission = new RingQueue<Span>();
-  readonly runQueue = new RingQueue<Span>();
+  readonly cpu: Cpu<Span, Replica>;
+  /** Unique in the model: parts keep their per-replica state in arrays indexed by it. */
+  readonly uid: number;
   /** Spans in progress (holding a slot), as an intrusive list. */
   private head: Span | null = null;
-  /** Until when the cores stand still (a pause fault). */
-  private pausedUntilMs = 0;
-  /** Its copies of caches, by cache index: local caches in its memory, or a shared cache node's contents. Lost when it is killed. */
-  readonly cacheCopies: (CacheCopy | undefined)[] = [];
-  /** Its calls' circuit breakers and bulkheads, by call site (policy.site; null where the call has none). */
-  readonly breakers: (Breaker | null)[] = [];
-  readonly bulkheads: (Bulkhead | null)[] = [];
 
   constructor(
     readonly service: Service,
     readonly index: number,
     readonly location: Location,
-    private readonly world: World,
-  ) {}
+    private readonly env: ReplicaEnv,
+    initial: 'ready' | 'starting',
+  ) {
+    this.state = initial;
+    this.up = this.discoveredUp = initial === 'ready';
+    this.uid = env.nextReplicaUid();
+    this.cpu = new Cpu(service.cores, service.speed, env.sim, this, env);
+  }
 
   get id(): string {
     return `${this.service.name}#${this.index}`;
   }
 
+  /** Busy cores now. */
+  get busyCores(): number {
+    return this.cpu.busy;
+  }
+
+  /** Spans waiting for a core now. */
+  get runQueue(): RingQueue<Span> {
+    return this.cpu.runQueue;
+  }
+
   arrive(span: Span): void {
     const svc = this.service;
-    const listener = this.world.listener;
+    const env = this.env;
+    const listener = env.listener;
     span.replica = this;
-    span.arrivalMs = this.world.sim.nowMs;
-    if (svc.rateLimit !== null && !svc.takeToken(this.world.sim.nowMs)) {
+    span.arrivalMs = env.sim.nowMs;
+    if (svc.rateLimit !== null && !svc.takeToken(env.sim.nowMs)) {
       // over the rate limit: a cheap 429, no CPU spent
       span.outcome = Outcome.Rejected;
       span.rateLimited = true;
       listener.spanRefused(span);
-      this.world.respond(span);
+      env.router.respond(span);
       return;
     }
     if (!this.up) {
       // it went down while the request was on the wire: connection refused
       span.outcome = Outcome.Unavailable;
       listener.spanRefused(span);
-      this.world.respond(span);
+      env.router.respond(span);
       return;
     }
     if (this.inProgress >= svc.concurrency && this.admission.length >= svc.queueCapacity) {
       // turned away at the door: it never enters the replica
       span.outcome = Outcome.Rejected;
       listener.spanRefused(span);
-      this.world.respond(span);
+      env.router.respond(span);
       return;
     }
     this.inSystem++;
@@ -173,37 +243,21 @@ export class Replica implements EventTarget {
   private start(span: Span): void {
     this.inProgress++;
     this.link(span);
-    if (span.endpoint.levels !== null) this.world.cacheFlow.begin(this, span);
-    else this.doWork(span);
+    span.endpoint.flow.start(this, span);
   }
 
-  /** The endpoint's own work (the origin, for a cached endpoint): its CPU, then its calls. */
+  /** The endpoint's own work: its CPU demand (with its RPC messages), then its flow goes on (cpuDone). */
   doWork(span: Span): void {
     let demandMs = span.endpoint.cpu.sample();
-    if (this.world.rpc !== null) demandMs += this.chargeRpc(span);
+    if (span.endpoint.chargesRpc) demandMs += this.chargeRpc(span);
     this.compute(span, demandMs);
   }
 
-  /**
-   * CPU work for a span on the replica's cores, first come first served; then
-   * it goes on (afterCpu). The demand is scaled by the service's CPU speed here
-   * and nowhere else (what-ifs and cpu faults), so every kind of work (own work,
-   * RPC messages, local cache lookups) slows down alike.
-   */
+  /** CPU work for a span; the flow goes on when it is done. The speed applies in the CPU (Cpu.scale) and nowhere else. */
   compute(span: Span, demandMs: number): void {
-    const cpuMs = demandMs * this.service.cpuScale;
+    const cpuMs = this.cpu.scale(demandMs);
     span.cpuMs += cpuMs;
-    if (cpuMs <= 0) {
-      this.afterCpu(span);
-    } else if (this.busyCores < this.service.cores) {
-      this.busyCores++;
-      this.world.listener.busyChanged(this, 1);
-      this.runCpu(span, cpuMs);
-    } else {
-      span.cpuEndMs = cpuMs; // while it waits for a core: its demand
-      this.runQueue.push(span);
-      this.world.listener.waitingChanged(this, 1);
-    }
+    this.cpu.run(span, cpuMs);
   }
 
   /**
@@ -224,166 +278,96 @@ export class Replica implements EventTarget {
       }
       span.decisions = decisions;
     }
-    span.rpcCpuMs = rpcMs * this.service.cpuScale; // the part of the scaled demand (see compute)
+    span.rpcCpuMs = this.cpu.scale(rpcMs); // the part of the scaled demand
     return rpcMs;
   }
 
+  /** The CPU finished a span's work (CpuOwner). */
+  cpuDone(span: Span): void {
+    const svc = this.service;
+    const latency = svc.latencyFault;
+    if (latency !== null && !span.faultWaited) {
+      // a latency fault: the request waits once, after its first CPU work here, holding its slot but no core
+      span.faultWaited = true;
+      this.env.sim.schedule(latency.waitMs(span.cpuMs), this, FAULT_WAIT_DONE, span);
+      return;
+    }
+    span.endpoint.flow.cpuDone(this, span);
+  }
+
   handleEvent(code: number, ref: unknown): void {
-    if (code === CPU_DONE) {
-      const span = ref as Span;
-      span.cpuTimer = -1;
-      const next = this.runQueue.shift();
-      if (next !== undefined) {
-        this.world.listener.waitingChanged(this, -1);
-        this.runCpu(next, next.cpuEndMs); // the core passes straight on
-      } else {
-        this.busyCores--;
-        this.world.listener.busyChanged(this, -1);
-      }
-      this.afterCpu(span);
-    } else if (code === DISCOVERED_UP || code === DISCOVERED_DOWN) {
+    if (code === DISCOVERED_UP || code === DISCOVERED_DOWN) {
       this.discover(code === DISCOVERED_UP);
     } else if (code === UNEJECT) {
       this.ejected = false;
       this.service.updateRoutable();
-      this.world.listener.replicaChanged(this);
+      this.env.listener.replicaChanged(this);
     } else if (code === FAULT_WAIT_DONE) {
       const span = ref as Span;
-      if (span.outcome === Outcome.Pending && span.replica === this) this.afterCpu(span);
+      if (span.outcome === Outcome.Pending && span.replica === this) span.endpoint.flow.cpuDone(this, span);
     }
   }
 
-  /** Put CPU work on a core (after any pause in progress). */
-  private runCpu(span: Span, cpuMs: number): void {
-    const now = this.world.sim.nowMs;
-    const endMs = Math.max(now, this.pausedUntilMs) + cpuMs;
-    span.cpuEndMs = endMs;
-    span.cpuTimer = this.world.sim.scheduleAt(endMs, this, CPU_DONE, span);
-  }
-
-  /** A stop-the-world pause: work on the cores stands still for `durationMs`. */
+  /** A stop-the-world pause: the work on its cores stands still for `durationMs`. */
   pause(durationMs: number): void {
-    const now = this.world.sim.nowMs;
-    const from = Math.max(now, this.pausedUntilMs);
-    this.pausedUntilMs = from + durationMs;
-    for (let s = this.head; s !== null; s = s.nextInReplica) {
-      if (s.cpuTimer < 0) continue;
-      this.world.sim.cancel(s.cpuTimer);
-      s.cpuEndMs += this.pausedUntilMs - from;
-      s.cpuTimer = this.world.sim.scheduleAt(s.cpuEndMs, this, CPU_DONE, s);
-    }
-  }
-
-  private afterCpu(span: Span): void {
-    const svc = this.service;
-    if (!span.faultWaited && (svc.faultDelay !== null || svc.faultLatencyFactor !== 1)) {
-      // a latency fault: the request waits once, after its first CPU work here, holding its slot but no core
-      span.faultWaited = true;
-      const waitMs = (svc.faultDelay === null ? 0 : svc.faultDelay.sample()) + Math.max(0, svc.faultLatencyFactor - 1) * span.cpuMs;
-      this.world.sim.schedule(waitMs, this, FAULT_WAIT_DONE, span);
-      return;
-    }
-    if (awaitsLocalLookup(span)) {
-      this.world.cacheFlow.localLookupDone(this, span);
-      return;
-    }
-    if (span.endpoint.failsNow()) {
-      this.finish(span, Outcome.Error);
-      return;
-    }
-    if (this.service.cacheLevel !== null) this.world.cacheFlow.serve(this, span);
-    span.step = 0;
-    this.runSteps(span);
-  }
-
-  /** Issue the calls of the current step; move on while steps make no calls. */
-  private runSteps(span: Span): void {
-    const ep = span.endpoint;
-    const steps = ep.steps;
-    while (span.step < steps.length) {
-      const calls = steps[span.step];
-      span.pending = 1; // guard: children that answer at once cannot end the step while it is issued
-      for (let i = 0; i < calls.length; i++) {
-        const call = calls[i];
-        if (span.decisions !== null ? span.decisions[call.index] === 0 : !ep.callsNow(call)) continue;
-        span.pending++;
-        this.world.call(span, call);
-        if (span.outcome !== Outcome.Pending) return; // this replica was killed meanwhile
-      }
-      if (--span.pending > 0) return; // wait for childDone
-      if (span.childFailure !== Outcome.Pending) {
-        this.finish(span, span.childFailure);
-        return;
-      }
-      span.step++;
-    }
-    this.finish(span, Outcome.Ok);
+    const running: Span[] = [];
+    for (let s = this.head; s !== null; s = s.nextInReplica) running.push(s);
+    this.cpu.pause(durationMs, running);
   }
 
   /** A call of `span` answered with `outcome`. */
   childDone(span: Span, outcome: Outcome): void {
-    if (span.outcome !== Outcome.Pending) return; // the caller was killed (or it ended, and this was a cache write); the answer has nowhere to go
-    if (awaitsRemoteLookup(span)) {
-      this.world.cacheFlow.remoteLookupDone(this, span, outcome);
-      return;
-    }
-    if (outcome !== Outcome.Ok && span.childFailure === Outcome.Pending) span.childFailure = outcome;
-    if (--span.pending > 0) return;
-    if (span.childFailure !== Outcome.Pending) {
-      this.finish(span, span.childFailure);
-      return;
-    }
-    span.step++;
-    this.runSteps(span);
+    if (span.outcome !== Outcome.Pending) return; // the caller was killed meanwhile: the answer has nowhere to go
+    span.endpoint.flow.childDone(this, span, outcome);
   }
 
   finish(span: Span, outcome: Outcome): void {
+    const env = this.env;
     span.outcome = outcome;
     this.inProgress--;
     this.inSystem--;
     this.unlink(span);
-    this.world.listener.spanFinished(span);
+    env.listener.spanFinished(span);
     const next = this.admission.shift();
     if (next !== undefined) {
-      this.world.listener.waitingChanged(this, -1);
+      env.listener.waitingChanged(this, -1);
       this.start(next);
     }
-    if (span.cache !== null) this.world.cacheFlow.ended(this, span);
-    if (!this.up && this.inSystem === 0) this.world.listener.replicaChanged(this); // a removed replica has drained
-    this.world.respond(span);
+    span.endpoint.flow.ended(this, span);
+    if (this.state === 'draining' && this.inSystem === 0) this.setState('down'); // a removed replica has drained
+    env.router.respond(span);
   }
 
   /**
    * Kill the replica: it goes down at once and every request at it fails
-   * (Unavailable), as when a process dies. Calls it made keep running
-   * elsewhere; their answers are dropped.
+   * (Unavailable), as when a process dies; what it held in memory is lost.
+   * Calls it made keep running elsewhere; their answers are dropped.
    */
   kill(): void {
     if (!this.up && this.inSystem === 0) return;
     this.setUp(false);
-    const listener = this.world.listener;
-    const victims: Span[] = [];
-    const waiting = this.admission.length + this.runQueue.length;
-    victims.push(...this.admission.drain());
-    this.runQueue.drain(); // these are in progress too, so in the list below
-    for (let s = this.head; s !== null; s = s.nextInReplica) victims.push(s);
+    const listener = this.env.listener;
+    const victims: Span[] = this.admission.drain();
+    const running: Span[] = [];
+    for (let s = this.head; s !== null; s = s.nextInReplica) running.push(s);
+    victims.push(...running);
     this.head = null;
+    const stopped = this.cpu.stopAll(running);
+    const waiting = victims.length - running.length + stopped.waiting;
     if (waiting > 0) listener.waitingChanged(this, -waiting);
-    if (this.busyCores > 0) listener.busyChanged(this, -this.busyCores);
-    this.busyCores = 0;
+    if (stopped.busy > 0) listener.busyChanged(this, -stopped.busy);
     this.inProgress = 0;
     this.inSystem = 0;
     for (const span of victims) {
-      if (span.cpuTimer >= 0) this.world.sim.cancel(span.cpuTimer);
-      span.cpuTimer = -1;
       span.prevInReplica = span.nextInReplica = null;
       span.outcome = Outcome.Unavailable;
       listener.spanFinished(span);
     }
-    for (const span of victims) if (span.cache !== null) this.world.cacheFlow.ended(this, span);
-    this.cacheCopies.length = 0; // its memory is gone: caches start cold after a restart
+    for (const span of victims) span.endpoint.flow.ended(this, span);
+    this.env.hooks.killed(this);
+    this.state = 'down';
     listener.replicaChanged(this); // empty now: its cores no longer count
-    for (const span of victims) this.world.respond(span);
+    for (const span of victims) this.env.router.respond(span);
   }
 
   /** A caller saw this replica answer (outlier ejection counts errors in a row). */
@@ -402,18 +386,24 @@ export class Replica implements EventTarget {
     this.ejections++;
     this.consecutiveErrors = 0;
     svc.updateRoutable();
-    this.world.listener.replicaChanged(this);
-    this.world.sim.schedule(o.ejectForMs * this.ejections, this, UNEJECT, null);
+    this.env.listener.replicaChanged(this);
+    this.env.sim.schedule(o.ejectForMs * this.ejections, this, UNEJECT, null);
   }
 
-  /** Take the replica down (or bring it up); callers learn of it after the discovery delay. */
+  /** Take the replica down (it drains what it holds) or bring it up; callers learn of it after the discovery delay. */
   setUp(up: boolean): void {
     if (this.up === up) return;
     this.up = up;
-    this.world.listener.replicaChanged(this);
-    const delayMs = this.world.spec.discoveryDelayMs;
-    if (delayMs > 0) this.world.sim.schedule(delayMs, this, up ? DISCOVERED_UP : DISCOVERED_DOWN, null);
+    this.state = up ? 'ready' : this.inSystem > 0 ? 'draining' : 'down';
+    this.env.listener.replicaChanged(this);
+    const delayMs = this.env.discoveryDelayMs;
+    if (delayMs > 0) this.env.sim.schedule(delayMs, this, up ? DISCOVERED_UP : DISCOVERED_DOWN, null);
     else this.discover(up);
+  }
+
+  private setState(state: ReplicaState): void {
+    this.state = state;
+    this.env.listener.replicaChanged(this);
   }
 
   private discover(up: boolean): void {
@@ -436,6 +426,31 @@ export class Replica implements EventTarget {
   }
 }
 
+/** Injected latency on a service, by source (latency faults): each request waits once, after its first CPU work. */
+export class LatencyFault {
+  private readonly sources = new Map<string, { add: Sampler | null; multiply: number }>();
+
+  set(source: string, add: Sampler | null, multiply: number): void {
+    if (add === null && multiply === 1) this.sources.delete(source);
+    else this.sources.set(source, { add, multiply });
+  }
+
+  get empty(): boolean {
+    return this.sources.size === 0;
+  }
+
+  /** The wait of a request that used `cpuMs` of CPU: the drawn delays, plus (factor - 1) x cpuMs. */
+  waitMs(cpuMs: number): number {
+    let addMs = 0;
+    let factor = 1;
+    for (const s of this.sources.values()) {
+      if (s.add !== null) addMs += s.add.sample();
+      factor *= s.multiply;
+    }
+    return addMs + Math.max(0, factor - 1) * cpuMs;
+  }
+}
+
 export class Service {
   readonly replicas: Replica[] = [];
   /** The replicas that are up, in index order: what the balancer chooses from. */
@@ -450,45 +465,30 @@ export class Service {
   readonly locality: Locality;
   /** Callers report the latency they see to each replica (for the ewma balancer). */
   readonly tracksLatency: boolean;
-  /** Multiplies every CPU demand (a slowdown what-if). */
-  cpuFactor = 1;
-
-  /** What a CPU demand is multiplied by now: the slowdown what-if and a cpu fault. Applied in Replica.compute only. */
-  get cpuScale(): number {
-    return this.cpuFactor * this.faultCpuFactor;
-  }
-  /** The shared cache whose nodes these replicas are (null: an application service). */
-  cacheLevel: CacheLevel | null = null;
-  /** Extra failure probability on every endpoint (an error-injection what-if). */
-  injectedErrorRate = 0;
-  /** Its calls' circuit breakers are switched off (a what-if). */
-  breakersDisabled = false;
+  /** How fast its replicas' CPUs run (factors by source: what-ifs, faults). */
+  readonly speed = new CpuSpeed();
+  /** Injected latency (latency faults), or null without any. */
+  latencyFault: LatencyFault | null = null;
+  /**
+   * A sharded service (a shared cache's nodes): a request goes to the replica
+   * that owns its key, found by rendezvous hashing, instead of the balancer's
+   * pick. Null for an ordinary service.
+   */
+  shardKey: ((span: Span) => number) | null = null;
   readonly rateLimit: { readonly ratePerSec: number; readonly burst: number } | null;
   readonly outlier: ServiceSpec['outlier'];
   private tokens = 0;
   private tokensStampMs = 0;
-
-  /** Take a token from the service's rate limiter (a token bucket), if one is there. */
-  takeToken(nowMs: number): boolean {
-    const rl = this.rateLimit!;
-    this.tokens = Math.min(rl.burst, this.tokens + ((nowMs - this.tokensStampMs) * rl.ratePerSec) / 1000);
-    this.tokensStampMs = nowMs;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-
-  /** Set by the fault schedule: CPU slowdown, and a latency fault's wait per request (drawn, and a factor of its CPU time). */
-  faultCpuFactor = 1;
-  faultDelay: Sampler | null = null;
-  faultLatencyFactor = 1;
   private readonly balancer: Balancer;
 
   constructor(
     readonly name: string,
     readonly index: number,
     readonly spec: ServiceSpec,
-    private readonly world: World,
+    /** Where new replicas go: the first location it is placed in. */
+    readonly homeLocation: Location,
+    placement: readonly Location[],
+    private readonly env: ReplicaEnv,
     streams: RandomStreams,
   ) {
     this.cores = spec.cores;
@@ -499,18 +499,20 @@ export class Service {
     this.outlier = spec.outlier;
     this.tokens = spec.rateLimit?.burst ?? 0;
     this.tracksLatency = spec.balancer === 'ewma';
-    for (const p of spec.placement) {
-      const location = world.location(p.location);
-      for (let i = 0; i < p.replicas; i++) this.replicas.push(new Replica(this, this.replicas.length, location, world));
-    }
+    for (const location of placement) this.replicas.push(new Replica(this, this.replicas.length, location, env, 'ready'));
     this.updateRoutable();
     for (const [name, ep] of Object.entries(spec.endpoints)) this.endpoints.set(name, new Endpoint(this, name, ep, streams));
     this.balancer = createBalancer(spec.balancer, streams.stream(`service:${name}:balancer`));
   }
 
-  /** The first location the service is placed in (new replicas go there). */
-  get homeLocation(): Location {
-    return this.replicas[0]?.location ?? this.world.locations[0];
+  /** Take a token from the service's rate limiter (a token bucket), if one is there. */
+  takeToken(nowMs: number): boolean {
+    const rl = this.rateLimit!;
+    this.tokens = Math.min(rl.burst, this.tokens + ((nowMs - this.tokensStampMs) * rl.ratePerSec) / 1000);
+    this.tokensStampMs = nowMs;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
   }
 
   /**
@@ -533,11 +535,10 @@ export class Service {
   }
 
   /**
-   * The node that holds a key of a shared cache: rendezvous hashing (highest
-   * score wins) over the replicas callers see, so a node that leaves moves
-   * only its own keys and a node that joins takes 1/n of them. With locality,
-   * over the nodes in the caller's datacenter or region (a cache per region),
-   * farther ones only when none there is up.
+   * The replica that holds a key: rendezvous hashing (highest score wins) over
+   * the replicas callers see, so a replica that leaves moves only its own keys
+   * and one that joins takes 1/n of them. With locality, over those in the
+   * caller's datacenter or region, farther ones only when none there is up.
    */
   pickShard(key: number, from: Location | null = null): Replica | null {
     let best: Replica | null = null;
@@ -567,13 +568,11 @@ export class Service {
     }
   }
 
-  /** Add a replica (a scale-out what-if) in the service's first location. It takes traffic once callers discover it. */
+  /** Add a replica in the service's first location; it takes traffic once callers discover it. */
   addReplica(): Replica {
-    const r = new Replica(this, this.replicas.length, this.homeLocation, this.world);
-    r.up = false;
-    r.discoveredUp = false;
+    const r = new Replica(this, this.replicas.length, this.homeLocation, this.env, 'starting');
     this.replicas.push(r);
-    this.world.equip(r);
+    this.env.hooks.added(r);
     r.setUp(true);
     return r;
   }

@@ -1,8 +1,7 @@
 // One request's visit to one service (a span), and how it ended.
+import type { Location } from './network.js';
+// the model's one pair of modules that name each other, by type only: a span is at a replica, a replica holds spans
 import type { Endpoint, Replica, Service } from './service.js';
-import type { CallAttempts } from './resilience.js';
-import type { CacheWork } from './cache.js';
-import type { Workload } from './workload.js';
 
 /** How a span ended. Numbers, so the hot path compares integers. */
 export const Outcome = {
@@ -24,6 +23,22 @@ export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
 export const OUTCOME_NAMES = ['pending', 'ok', 'error', 'rejected', 'unavailable', 'timeout', 'breaker-open'] as const;
 
+/** Who hears a span's answer instead of its parent: the call it is an attempt of (timeout, retries, hedges), or nobody. */
+export interface AttemptOwner {
+  attemptDone(span: Span): void;
+}
+
+/** The owner of a fire-and-forget span (a cache fill or write, a background refresh): nobody waits for its answer. */
+export const NOBODY_WAITS: AttemptOwner = { attemptDone() {} };
+
+/** What a workload request needs of its workload: where its clients are, and to hear that it ended. */
+export interface WorkloadRef {
+  readonly index: number;
+  readonly name: string;
+  readonly location: Location;
+  finished(root: RootRequest): void;
+}
+
 /**
  * A request at one service. The root span of a workload request has no parent;
  * each call creates a child span, and the parent waits for the children of the
@@ -43,8 +58,8 @@ export class Span {
   decisions: Uint8Array | null = null;
   /** Reached its replica through shared memory (no wire, no kernel stack). */
   viaShm = false;
-  /** The call (with a timeout or retries) this span is an attempt of, or null for a plain call. */
-  attempts: CallAttempts | null = null;
+  /** Who hears its answer instead of its parent: the call (with a timeout or retries) it is an attempt of, NOBODY_WAITS for a fire-and-forget call, or null (the parent). */
+  attempts: AttemptOwner | null = null;
   /** A retry (not the first attempt). */
   retry = false;
   /** A hedged copy of an attempt. */
@@ -65,8 +80,8 @@ export class Span {
   /** Timer of the CPU work in progress (to cancel it if the replica is killed), or -1, and when it ends (while it waits for a core: its demand). */
   cpuTimer = -1;
   cpuEndMs = 0;
-  /** Its progress through its endpoint's caches (null: the endpoint has none). */
-  cache: CacheWork | null = null;
+  /** State owned by its endpoint's request flow (the cached flow keeps its lookup here; null for plain steps). */
+  flowState: unknown = null;
   /** Has waited out an injected latency fault. */
   faultWaited = false;
   /** Intrusive list of the spans in progress at a replica (O(1) insert and remove, no allocation). */
@@ -93,7 +108,7 @@ export class RootRequest {
   /** Scheduled faults whose target its calls reached while they were active (indices; null: none). */
   faultsHit: number[] | null = null;
   constructor(
-    readonly workload: Workload,
+    readonly workload: WorkloadRef,
     readonly intendedMs: number,
     /** The closed-loop user who sent it, or -1. */
     readonly user: number,

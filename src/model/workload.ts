@@ -1,12 +1,24 @@
 // Workloads: open-loop arrivals (Poisson or evenly spaced, with a rate schedule) and closed-loop users.
 import { type Sampler, createSampler } from '../engine/distributions.js';
 import type { RandomStream, RandomStreams } from '../engine/rng.js';
-import type { EventTarget } from '../engine/simulation.js';
+import type { EventTarget, Simulation } from '../engine/simulation.js';
 import type { RatePoint, WorkloadSpec } from '../scenario/spec.js';
 import type { Location } from './network.js';
 import type { Endpoint, Service } from './service.js';
-import { RootRequest } from './span.js';
-import type { World } from './world.js';
+import { RootRequest, type WorkloadRef } from './span.js';
+
+/** What workloads tell the model's observers. */
+export interface WorkloadEvents {
+  requestStarted(req: RootRequest): void;
+}
+
+/** What a workload needs: the clock, observers, the warm-up, and the router to send its requests into the system. */
+export interface WorkloadEnv {
+  readonly sim: Simulation;
+  readonly listener: WorkloadEvents;
+  readonly warmupMs: number;
+  readonly router: { enter(root: RootRequest, service: Service, endpoint: Endpoint): void };
+}
 
 const ARRIVAL = 1;
 const USER_SEND = 2;
@@ -21,11 +33,8 @@ export function rateAt(baseRatePerSec: number, schedule: readonly RatePoint[], t
   return rate;
 }
 
-export class Workload implements EventTarget {
-  readonly service: Service;
+export class Workload implements EventTarget, WorkloadRef {
   readonly endpoint: Endpoint;
-  /** Where the clients are. */
-  readonly location: Location;
   private readonly arrivalRng: RandomStream;
   private readonly think: Sampler | null;
   private readonly baseRatePerSec: number;
@@ -37,12 +46,13 @@ export class Workload implements EventTarget {
   constructor(
     readonly spec: WorkloadSpec,
     readonly index: number,
-    private readonly world: World,
+    /** The entry service and endpoint, and where the clients are. */
+    readonly service: Service,
+    readonly location: Location,
+    private readonly env: WorkloadEnv,
     streams: RandomStreams,
   ) {
-    this.service = world.service(spec.service);
-    this.endpoint = this.service.endpoints.get(spec.endpoint)!;
-    this.location = world.location(spec.from);
+    this.endpoint = service.endpoints.get(spec.endpoint)!;
     this.arrivalRng = streams.stream(`workload:${spec.name}:arrivals`);
     const a = spec.arrivals;
     this.think = a.kind === 'closed' ? createSampler(a.think, streams.stream(`workload:${spec.name}:think`)) : null;
@@ -70,7 +80,7 @@ export class Workload implements EventTarget {
     const a = this.spec.arrivals;
     if (a.kind === 'closed') {
       const target = Math.round(a.users * this.loadFactor);
-      while (this.users < target) this.world.sim.schedule(this.think!.sample(), this, USER_SEND, this.users++);
+      while (this.users < target) this.env.sim.schedule(this.think!.sample(), this, USER_SEND, this.users++);
     }
   }
 
@@ -78,14 +88,14 @@ export class Workload implements EventTarget {
     const a = this.spec.arrivals;
     if (a.kind === 'closed') {
       // each user starts with a think time, so they do not all fire at t = 0
-      for (; this.users < a.users; this.users++) this.world.sim.schedule(this.think!.sample(), this, USER_SEND, this.users);
+      for (; this.users < a.users; this.users++) this.env.sim.schedule(this.think!.sample(), this, USER_SEND, this.users);
     } else {
       this.scheduleArrival();
     }
   }
 
   private scheduleArrival(): void {
-    const sim = this.world.sim;
+    const sim = this.env.sim;
     if (this.spec.arrivals.kind === 'constant') {
       const rate = this.ratePerSec(sim.nowMs);
       if (rate > 0) sim.schedule(1000 / rate, this, ARRIVAL, null);
@@ -104,8 +114,8 @@ export class Workload implements EventTarget {
 
   /** A constant-rate workload paused at rate 0 resumes at the next schedule point. */
   private scheduleAfterIdle(): void {
-    const next = this.spec.schedule.find((p) => p.atMs > this.world.sim.nowMs);
-    if (next) this.world.sim.scheduleAt(next.atMs, this, ARRIVAL, -1);
+    const next = this.spec.schedule.find((p) => p.atMs > this.env.sim.nowMs);
+    if (next) this.env.sim.scheduleAt(next.atMs, this, ARRIVAL, -1);
   }
 
   handleEvent(code: number, ref: unknown): void {
@@ -118,15 +128,15 @@ export class Workload implements EventTarget {
   }
 
   private send(user: number): void {
-    const world = this.world;
-    const now = world.sim.nowMs;
-    const root = new RootRequest(this, now, user, now >= world.warmupMs);
-    world.listener.requestStarted(root);
-    world.enter(root, this.service, this.endpoint);
+    const env = this.env;
+    const now = env.sim.nowMs;
+    const root = new RootRequest(this, now, user, now >= env.warmupMs);
+    env.listener.requestStarted(root);
+    env.router.enter(root, this.service, this.endpoint);
   }
 
   /** The request ended; a closed-loop user thinks, then sends the next one. */
   finished(root: RootRequest): void {
-    if (root.user >= 0) this.world.sim.schedule(this.think!.sample(), this, USER_SEND, root.user);
+    if (root.user >= 0) this.env.sim.schedule(this.think!.sample(), this, USER_SEND, root.user);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { World } from '../model/world.js';
+import { assemble } from '../model/assemble.js';
 import { loadScenarioText } from '../scenario/load.js';
 import { caches } from './features/caches.js';
 import { calls } from './features/calls.js';
@@ -10,7 +10,7 @@ import { LiveMetrics } from './live-metrics.js';
 import { MetricsCollector, createCollector } from './metrics.js';
 import { reportSchema } from './report.js';
 
-const world = (yaml: string) => new World(loadScenarioText(`name: t\nduration: 10s\n${yaml}`, 't.yaml'));
+const world = (yaml: string) => assemble(loadScenarioText(`name: t\nduration: 10s\n${yaml}`, 't.yaml'));
 
 const ALONE = 'workloads: [{ name: w, to: a, arrivals: poisson(10/s) }]\nservices: { a: { cpu: 1ms } }\n';
 const CALLS_AND_FAULTS = `workloads: [{ name: w, to: a, arrivals: poisson(10/s) }]

@@ -1,7 +1,7 @@
 // The plain-text summary of a report: the table printed at the end of a run (and when stdout is not a TTY).
 import type { AnyFeature } from './feature.js';
 import { FEATURES, type Features } from './features/index.js';
-import { formatCount, formatExact as exact, formatMsOrDash as ms, formatPercent, formatWhole as whole, table } from './format.js';
+import { formatCount, formatExact as exact, formatMs, formatMsOrDash as ms, formatPercent, formatWhole as whole, table } from './format.js';
 import type { Report } from './report.js';
 
 export { table } from './format.js';
@@ -19,7 +19,7 @@ function featureLines(f: AnyFeature, r: Report): string[] {
 export function formatSummary(r: Report): string {
   const out: string[] = [];
   const q = r.requests;
-  const secs = (x: number) => `${Number(x.toFixed(1))}s`;
+  const secs = (x: number) => (x > 0 && x < 0.1 ? formatMs(x * 1000) : `${Number(x.toFixed(1))}s`);
   out.push(
     `${r.scenario}: ${secs(r.simulatedSeconds)} simulated (${secs(r.warmupSeconds)} warm-up), seed ${r.seed}${r.interventions.length ? `, ${r.interventions.length} intervention${r.interventions.length === 1 ? '' : 's'}` : ''}`,
   );
@@ -60,6 +60,7 @@ export function formatSummary(r: Report): string {
       ' ',
     ),
   );
+  if (q.inFlight > 0) out.push(`in flight at the end: ${exact(q.inFlight)} (sent, not answered when the run ended)`);
   const notOk = q.failed + q.rejected;
   if (notOk > 0) {
     const f = r.failedLatencyMs;

@@ -323,8 +323,8 @@ export class LiveSession {
       p50Ms,
       p99Ms,
       health: healthOf(utilization, errorRate),
-      slowed: svc.cpuFactor !== 1,
-      injectedErrors: svc.injectedErrorRate > 0,
+      slowed: svc.speed.get('what-if') !== 1,
+      injectedErrors: this.run.world.actuators.errorsOf(svc, 'what-if') > 0,
       replicas,
       ...this.serviceFields(svc),
     };

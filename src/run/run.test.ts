@@ -22,13 +22,24 @@ describe('Run: runs that cannot finish stop, with a report that says why', () =>
     expect(report.truncated).toBe(true);
     expect(report.truncation?.service).toBe('api');
     expect(report.truncation?.reason).toMatch(
-      /more than 5000 requests in the system \(--max-in-system\); api holds [\d.]+k of them: its offered load is 100x its capacity/,
+      /more than 5000 requests in the system \(--max-in-system\); [\d.]+k of them wait at api: its offered load is 100x its capacity/,
     );
     // stopped within one check interval (16,384 events) of passing the bound
     expect(report.services.api.inSystem.max).toBeGreaterThan(5000);
     expect(report.services.api.inSystem.max).toBeLessThan(5000 + 16_384);
     expect(report.simulatedSeconds).toBeLessThan(1);
     expect(run.log.at(-1)?.text).toMatch(/^run stopped: more than 5000 requests/);
+  });
+
+  it('blames the service where requests wait, not a caller holding its own while it waits on it', () => {
+    // a has a thousand cores and answers in a microsecond; b has one core: b is the bottleneck
+    const spec = loadScenarioText(
+      'name: b\nworkloads: [{ name: w, to: a, arrivals: poisson(50000/s) }]\nservices:\n  a: { cores: 1000, cpu: 0.001ms, calls: [b] }\n  b: { cpu: 1ms }\n',
+      'b.yaml',
+    );
+    const report = new Run(spec, { maxInSystem: 5000 }).runToEnd();
+    expect(report.truncation?.service).toBe('b');
+    expect(report.truncation?.reason).toMatch(/; [\d.]+k? of them wait at b: its offered load is 50.0x its capacity$/);
   });
 
   it('stops at the same event however the run is sliced (checks fall on fixed event counts): the report is deterministic', () => {

@@ -6,7 +6,8 @@ import { formatCount, formatPercent } from '../observe/format.js';
 import { EngineCapacityError } from '../engine/simulation.js';
 import { type Intervention, type InterventionIntent, applyIntervention, resolveIntervention } from '../model/interventions.js';
 import { fanOut, type ModelListener } from '../model/listener.js';
-import { World } from '../model/world.js';
+import { assemble } from '../model/assemble.js';
+import type { World } from '../model/world.js';
 import { MetricsCollector, createCollector } from '../observe/metrics.js';
 import { type Report, buildReport } from '../observe/report.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
@@ -111,7 +112,7 @@ export class Run {
     readonly spec: ScenarioSpec,
     options: RunOptions = {},
   ) {
-    this.world = new World(spec, { seed: options.seed });
+    this.world = assemble(spec, { seed: options.seed });
     this.metrics = options.collector ? options.collector(this.world) : createCollector(this.world, MetricsCollector);
     this.listeners = [this.metrics, ...(options.listeners ?? [])];
     this.world.listener = fanOut(this.listeners);
@@ -190,17 +191,17 @@ export class Run {
     }
     const inSystem = this.metrics.inSystemNow;
     if (inSystem > this.maxInSystem) {
-      const worst = this.world.services.reduce((a, b) =>
-        this.metrics.services[b.index].inSystem.level > this.metrics.services[a.index].inSystem.level ? b : a,
-      );
+      // the service where requests wait (for a slot or a core) is the bottleneck; its callers only hold theirs while they wait on it
+      const m = this.metrics.services;
+      const worst = this.world.services.reduce((a, b) => (m[b.index].waiting.level > m[a.index].waiting.level ? b : a));
       const load = estimateLoad(this.spec).services[worst.name];
       const why =
         load && load.utilization >= 1
           ? `: its offered load is ${load.utilization >= 10 ? `${formatCount(load.utilization)}x` : `${formatPercent(load.utilization, 0)} of`} its capacity`
           : ': it receives more than it can serve';
-      const held = this.metrics.services[worst.index].inSystem.level;
+      const waiting = m[worst.index].waiting.level;
       this.truncate(
-        `more than ${formatCount(this.maxInSystem)} requests in the system (--max-in-system); ${worst.name} holds ${formatCount(held)} of them${why}`,
+        `more than ${formatCount(this.maxInSystem)} requests in the system (--max-in-system); ${formatCount(waiting)} of them wait at ${worst.name}${why}`,
         worst.name,
       );
     } else if (sim.pending > this.maxPendingEvents) {
@@ -212,6 +213,12 @@ export class Run {
       );
     }
     this.onCheck?.();
+  }
+
+  /** Stop the run where it is (the user interrupted it); the report says why. */
+  interrupt(reason: string): void {
+    this.settle();
+    this.truncate(reason, null);
   }
 
   private truncate(reason: string, service: string | null): void {

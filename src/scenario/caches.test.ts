@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../run/run.js';
-import { parsePopularity } from './caches.js';
+import { parsePopularity } from './sections/caches.js';
 import { loadScenarioFile, loadScenarioText } from './load.js';
 import { type Override, parseSetFlag } from './overrides.js';
 import { ScenarioError, formatProblem } from './problems.js';
@@ -94,7 +94,7 @@ services:
       'bad.yaml:8:3: caches.api: expected a shared cache named apart from the services (it becomes a service of its own), found "api", also a service',
       'bad.yaml:9:33: caches.l2.capacity: expected a number >= 1, found 0',
       'bad.yaml:9:46: caches.l2.eviction: expected one of lru, lfu, fifo, random, found "lfru"; did you mean "lru"?',
-      'bad.yaml:9:57: caches.l2.ttl: expected a duration with a unit (ns, us, ms, s, m, h), such as 5ms, found 5 (a number without a unit)',
+      'bad.yaml:9:57: caches.l2.ttl: expected a duration with a unit (ns, us, ms, s, m, h, d), such as 5ms, found 5 (a number without a unit)',
       'bad.yaml:13:20: services.api.endpoints.get.keys: expected a key space (products), found "prodcts"; did you mean "products"?',
       'bad.yaml:13:41: services.api.endpoints.get.cache[1]: expected a cache (l1, api, l2), found "l3"',
       'bad.yaml:14:14: services.api.endpoints.put.cache: expected keys: <key space> on the endpoint as well (which key each request asks for), found a cache without keys',

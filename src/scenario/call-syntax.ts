@@ -84,7 +84,9 @@ export function unmaskValue<T>(value: T): T {
   if (Array.isArray(value)) return value.map(unmaskValue) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[unmaskString(k)] = unmaskValue(v);
+    // defined, not assigned: a key such as __proto__ stays a field (and is reported as unknown) instead of setting a prototype
+    for (const [k, v] of Object.entries(value))
+      Object.defineProperty(out, unmaskString(k), { value: unmaskValue(v), enumerable: true, writable: true, configurable: true });
     return out as T;
   }
   return value;

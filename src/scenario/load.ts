@@ -1,39 +1,18 @@
 // Scenario loading: YAML text -> overrides -> validated, frozen ScenarioSpec, or every problem at once.
 import { readFileSync } from 'node:fs';
-import { type Alias, type Document, LineCounter, type Node, isMap, isSeq, parseDocument, visit } from 'yaml';
+import { type Alias, type Document, LineCounter, type Node, YAMLParseError, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import { buildSpec } from './build.js';
 import { maskCalls, unmaskString, unmaskValue } from './call-syntax.js';
-import { type Override, applyOverrides } from './overrides.js';
+import { type Override, RESERVED_KEYS, applyOverrides } from './overrides.js';
 import { positionOf } from './positions.js';
 import { type PathSegment, type Problem, ScenarioError, inFile, problemsFromZod } from './problems.js';
-import { readFaults } from './faults.js';
-import { cacheEntries, cacheSpec, checkCacheMemory, checkCaches, keySpaceSpec, sharedCacheService } from './caches.js';
-import { checkReferences, endpointsOf, resolveTarget } from './references.js';
-import { checkSizes } from './sizes.js';
+import type { Raw } from './raw.js';
+import { scenarioSchema } from './schema.js';
+import { SECTIONS } from './sections/index.js';
+import type { ScenarioSpec } from './spec.js';
 import { describe } from './units.js';
-import { DEFAULT_DELAYS, DEFAULT_PRICE_PER_GB, checkTopology, linkKey, regionsOf } from './topology.js';
-import { type CallInput, type EndpointInput, type ScenarioInput, scenarioSchema } from './schema.js';
-import { BREAKER_PRESETS, type BreakerConfig } from './breaker-presets.js';
-import type {
-  BreakerSpec,
-  CacheSpec,
-  CallSpec,
-  OnWrite,
-  EndpointSpec,
-  Jitter,
-  Locality,
-  NetworkSpec,
-  RetryOn,
-  RetrySpec,
-  ScenarioSpec,
-  ServiceSpec,
-  Transport,
-  WorkloadSpec,
-} from './spec.js';
-import { DEFAULT_ENDPOINT } from './spec.js';
 
-export const DEFAULT_DURATION_MS = 60_000;
-export const DEFAULT_SEED = 1;
-const MAX_DURATION_MS = 3650 * 86_400_000;
+export { DEFAULT_DURATION_MS, DEFAULT_SEED } from './sections/core.js';
 
 /** Aliases may expand to at most this many copies of their anchors (the yaml library's maxAliasCount). */
 export const MAX_ALIAS_COPIES = 100;
@@ -122,12 +101,36 @@ function firstInvalidUtf8(b: Uint8Array): number {
   return -1;
 }
 
+/** Every key that repeats one of its mapping, as a parse error (as the parser's uniqueKeys would), in time linear in the keys. */
+function findDuplicateKeys(doc: Document): void {
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (seen.has(key))
+          doc.errors.push(
+            new YAMLParseError(
+              pair.key.range ? [pair.key.range[0], pair.key.range[1]] : [0, 0],
+              'DUPLICATE_KEY',
+              'Map keys must be unique',
+            ),
+          );
+        else seen.add(key);
+      }
+    },
+  });
+}
+
 /** Load scenario YAML text; `file` names it in messages. */
 export function loadScenarioText(text: string, file: string, overrides: readonly Override[] = []): ScenarioSpec {
   if (text.includes('\0'))
     throw new ScenarioError([{ path: [], expected: 'a scenario file (YAML text)', found: 'a binary file', ...inFile(file, 1, 1) }]);
   const lines = new LineCounter();
-  const doc = parseDocument(maskCalls(text), { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  // the parser's own unique-key check takes time in the square of a mapping's size: a linear one below
+  const doc = parseDocument(maskCalls(text), { lineCounter: lines, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+  if (doc.errors.length === 0) findDuplicateKeys(doc);
   if (doc.errors.length > 0) throw new ScenarioError(syntaxProblems(doc, lines, file));
   const raw: unknown = unmaskValue(toData(doc, lines, file));
   if (raw === null || raw === undefined) {
@@ -146,36 +149,15 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
     ]);
   }
 
+  const reserved = removeReservedKeys(raw, []);
   const { data, resolved, problems } = applyOverrides(raw as Record<string, unknown>, overrides);
+  problems.push(...reserved);
   const parsed = scenarioSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) problems.push(...problemsFromZod(parsed.error.issues).map((p) => ({ ...p, path: pathInData(data, p.path) })));
-  problems.push(...checkReferences(data));
-  problems.push(...checkTopology(data));
-  problems.push(...checkCaches(data));
-  problems.push(...checkSizes(data));
-  if (parsed.success) problems.push(...checkTimes(parsed.data));
-  let faults: ReturnType<typeof readFaults>['faults'] = [];
-  if (parsed.success) {
-    // fault targets need only names, endpoints and replica counts: checked with everything else
-    const endpoints = endpointsOf(data);
-    const replicaCount = (r: number | Record<string, number> | undefined) =>
-      typeof r === 'object' ? Object.values(r).reduce((a, b) => a + b, 0) : (r ?? 1);
-    const services = Object.fromEntries([
-      ...Object.entries(parsed.data.services).map(
-        ([name, svc]) =>
-          [
-            name,
-            { replicas: replicaCount(svc.replicas), endpoints: Object.fromEntries((endpoints.get(name) ?? []).map((e) => [e, true])) },
-          ] as const,
-      ),
-      ...Object.entries(parsed.data.caches ?? {})
-        .filter(([, c]) => c.kind === 'shared')
-        .map(([name, c]) => [name, { replicas: replicaCount(c.replicas), endpoints: { get: true, set: true, del: true } }] as const),
-    ]);
-    const f = readFaults(parsed.data.faults ?? [], { services, regions: regionsOf(data) });
-    problems.push(...f.problems);
-    faults = f.faults;
-  }
+  // every section's checks, in SECTIONS order: of the raw data always, of the checked input when the schema passed
+  for (const s of SECTIONS) if (s.check) problems.push(...s.check(data));
+  const top = parsed.data as Raw | undefined;
+  if (top) for (const s of SECTIONS) if (s.checkInput) problems.push(...s.checkInput(top, data));
 
   /** Give every problem its place: file:line:column, or the --set flag it came from. */
   const refuse = (found: Problem[]): never => {
@@ -192,13 +174,11 @@ export function loadScenarioText(text: string, file: string, overrides: readonly
     throw new ScenarioError(sortProblems(found));
   };
   if (problems.length > 0) refuse(problems);
-  const spec = { ...buildSpec(parsed.data!, data), faults };
+  const spec = buildSpec(top!, data);
   // these need the built spec (replicas, which endpoints use which cache), so they come last
-  for (const [name, c] of Object.entries(spec.caches))
-    (spec.caches as Record<string, CacheSpec>)[name] = { ...c, entriesPerCopy: cacheEntries(name, spec).perCopy };
-  const memory = checkCacheMemory(spec);
-  if (memory.length > 0) refuse(memory);
-  return deepFreeze(spec);
+  const late = SECTIONS.flatMap((s) => (s.checkSpec ? s.checkSpec(spec) : []));
+  if (late.length > 0) refuse(late);
+  return deepFreeze(spec) as unknown as ScenarioSpec;
 }
 
 /** Reported syntax errors: after a few, the rest are mostly knock-on effects of the first (a broken structure makes every later token unexpected). */
@@ -324,6 +304,34 @@ function toData(doc: Document, lines: LineCounter, file: string): unknown {
   return data;
 }
 
+/**
+ * Keys that would reach an object's prototype (__proto__, constructor,
+ * prototype) are no field or name of a scenario: each is reported at its key
+ * and removed, so nothing downstream sees it.
+ */
+function removeReservedKeys(node: unknown, path: PathSegment[]): Problem[] {
+  const out: Problem[] = [];
+  if (Array.isArray(node)) {
+    node.forEach((v, i) => {
+      out.push(...removeReservedKeys(v, [...path, i]));
+    });
+  } else if (node !== null && typeof node === 'object') {
+    const obj = node as Record<string, unknown>;
+    for (const key of Object.keys(obj)) {
+      if (RESERVED_KEYS.has(key)) {
+        out.push({
+          path: [...path, key],
+          expected: 'a field or a name other than __proto__, constructor and prototype (they are reserved)',
+          found: JSON.stringify(key),
+          atKey: true,
+        });
+        delete obj[key];
+      } else out.push(...removeReservedKeys(obj[key], [...path, key]));
+    }
+  }
+  return out;
+}
+
 /** The schema sees a lone call as a one-call list and `svc.ep` as `{ to: svc.ep }`; name paths as the file has them. */
 function pathInData(data: unknown, path: readonly PathSegment[]): PathSegment[] {
   const out: PathSegment[] = [];
@@ -351,221 +359,6 @@ function sortProblems(problems: Problem[]): Problem[] {
       return true;
     })
     .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0));
-}
-
-function checkTimes(s: ScenarioInput): Problem[] {
-  const problems: Problem[] = [];
-  const durationMs = s.duration ?? DEFAULT_DURATION_MS;
-  if (!(durationMs > 0)) problems.push({ path: ['duration'], expected: 'a duration > 0', found: `${durationMs}ms` });
-  // beyond ten years the clock (milliseconds in a double) is coarser than a microsecond
-  if (durationMs > MAX_DURATION_MS)
-    problems.push({
-      path: ['duration'],
-      expected: 'a duration of at most 10 years, 87600h (the clock loses sub-microsecond resolution beyond)',
-      found: `${Number((durationMs / 3_600_000).toPrecision(3))}h`,
-    });
-  if (s.warmup !== undefined && s.warmup >= durationMs) {
-    problems.push({
-      path: ['warmup'],
-      expected: `a warm-up shorter than the duration (${durationMs / 1000}s)`,
-      found: `${s.warmup / 1000}s`,
-    });
-  }
-  if (s.slo && Object.keys(s.slo).length === 0)
-    problems.push({ path: ['slo'], expected: 'at least one objective (p50, p90, p95, p99, p999, errorRate)', found: 'an empty mapping' });
-  s.workloads.forEach((w, i) => {
-    if (w.schedule && w.arrivals.kind === 'closed') {
-      problems.push({
-        path: ['workloads', i, 'schedule'],
-        expected: 'a schedule only on open-loop arrivals (poisson or constant)',
-        found: 'a schedule on closed(...)',
-        atKey: true,
-      });
-    }
-    w.schedule?.forEach((p, j) => {
-      if (j > 0 && p.at < w.schedule![j - 1].at) {
-        problems.push({
-          path: ['workloads', i, 'schedule', j, 'at'],
-          expected: 'schedule points in time order',
-          found: `${p.at / 1000}s after ${w.schedule![j - 1].at / 1000}s`,
-        });
-      }
-    });
-  });
-  return problems;
-}
-
-function buildSpec(s: ScenarioInput, data: Record<string, unknown>): ScenarioSpec {
-  const endpoints = endpointsOf(data);
-  const target = (text: string) => {
-    const r = resolveTarget(text, endpoints);
-    if (!('service' in r)) throw new Error(`internal: unresolved target ${text}`);
-    return r;
-  };
-  const endpointSpec = (e: EndpointInput): EndpointSpec => ({
-    keys: e.keys ?? null,
-    cache: e.cache ?? [],
-    onWrite: (e.onWrite as OnWrite | undefined) ?? null,
-    cpu: e.cpu ?? { kind: 'constant', valueMs: 0 },
-    errors: e.errors ?? 0,
-    steps: (e.calls ?? []).map((step) =>
-      step.map(
-        (c): CallSpec => ({
-          ...target(c.to),
-          probability: c.probability ?? 1,
-          locality: (c.locality as Locality | undefined) ?? null,
-          transport: ((c.transport ?? s.rpc?.transport) as Transport | undefined) ?? 'tcp',
-          timeoutMs: c.timeout ?? null,
-          retry: retrySpec(c.retry),
-          breaker: breakerSpec(c.breaker),
-          hedge: c.hedge ? { ...c.hedge.after, max: c.hedge.max ?? 1 } : null,
-          bulkhead: c.bulkhead ? { maxConcurrent: c.bulkhead.maxConcurrent, queue: c.bulkhead.queue ?? 0 } : null,
-          fallback: c.fallback ? { cpu: c.fallback.cpu ?? { kind: 'constant', valueMs: 0 } } : null,
-        }),
-      ),
-    ),
-    requestKB: e.requestKB ?? 0,
-    responseKB: e.responseKB ?? 0,
-  });
-  const regions = regionsOf(data);
-  const [firstRegion, firstDcs] = Object.entries(regions)[0];
-  const defaultLocation = `${firstRegion}/${firstDcs[0]}`;
-  const services: Record<string, ServiceSpec> = {};
-  for (const [name, svc] of Object.entries(s.services)) {
-    const eps: Record<string, EndpointSpec> = {};
-    if (svc.endpoints) for (const [e, ep] of Object.entries(svc.endpoints)) eps[e] = endpointSpec(ep);
-    else eps[DEFAULT_ENDPOINT] = endpointSpec(svc);
-    const placement =
-      typeof svc.replicas === 'object'
-        ? Object.entries(svc.replicas).map(([location, n]) => ({ location, replicas: n }))
-        : [{ location: defaultLocation, replicas: svc.replicas ?? 1 }];
-    services[name] = {
-      replicas: placement.reduce((sum, p) => sum + p.replicas, 0),
-      placement,
-      locality: (svc.locality as Locality | undefined) ?? 'none',
-      cores: svc.cores ?? 1,
-      concurrency: svc.concurrency === undefined || svc.concurrency === 'unlimited' ? null : svc.concurrency,
-      queue: svc.queue === undefined || svc.queue === 'unlimited' ? null : svc.queue,
-      balancer: (svc.balancer ?? 'round-robin') as ServiceSpec['balancer'],
-      // Envoy's defaults: 5 consecutive 5xx, 30 s base ejection, at most 10% ejected
-      outlier: svc.outlier
-        ? {
-            consecutiveErrors: svc.outlier.consecutiveErrors ?? 5,
-            ejectForMs: svc.outlier.ejectFor ?? 30_000,
-            maxEjectedPercent: svc.outlier.maxEjectedPercent ?? 0.1,
-          }
-        : null,
-      rateLimit: svc.rateLimit
-        ? { ratePerSec: svc.rateLimit.rate, burst: svc.rateLimit.burst ?? Math.max(1, Math.ceil(svc.rateLimit.rate / 10)) }
-        : null,
-      cache: null,
-      endpoints: eps,
-    };
-  }
-  const caches = Object.fromEntries(Object.entries(s.caches ?? {}).map(([name, c]) => [name, cacheSpec(name, c)]));
-  for (const [name, c] of Object.entries(s.caches ?? {}))
-    if (c.kind === 'shared') services[name] = sharedCacheService(caches[name], c, defaultLocation);
-  const workloads = s.workloads.map(
-    (w): WorkloadSpec => ({
-      name: w.name,
-      from: w.from ?? services[target(w.to).service].placement[0].location,
-      ...target(w.to),
-      arrivals: w.arrivals,
-      schedule: (w.schedule ?? []).map((p) => ({ atMs: p.at, ratePerSec: p.rate, rampMs: p.ramp ?? 0 })),
-    }),
-  );
-  return {
-    name: s.name,
-    description: s.description ?? '',
-    seed: s.seed ?? DEFAULT_SEED,
-    durationMs: s.duration ?? DEFAULT_DURATION_MS,
-    warmupMs: s.warmup ?? 0,
-    workloads,
-    services,
-    slo: s.slo
-      ? {
-          latencyMs: Object.fromEntries(
-            (['p50', 'p90', 'p95', 'p99', 'p999'] as const).filter((k) => s.slo![k] !== undefined).map((k) => [k, s.slo![k]!]),
-          ),
-          errorRate: s.slo.errorRate ?? null,
-        }
-      : null,
-    regions,
-    network: s.network
-      ? ({
-          delay: {
-            sameDatacenter: s.network.sameDatacenter ?? DEFAULT_DELAYS.sameDatacenter,
-            crossDatacenter: s.network.crossDatacenter ?? DEFAULT_DELAYS.crossDatacenter,
-            crossRegion: s.network.crossRegion ?? DEFAULT_DELAYS.crossRegion,
-          },
-          links: Object.fromEntries(
-            Object.entries(s.network.links ?? {}).map(([k, d]) => [linkKey(...(k.split('~') as [string, string])), d]),
-          ),
-          pricePerGB: { ...DEFAULT_PRICE_PER_GB, ...s.network.pricePerGB },
-          bandwidthBps: {
-            sameDatacenter: s.network.bandwidth?.sameDatacenter ?? null,
-            crossDatacenter: s.network.bandwidth?.crossDatacenter ?? null,
-            crossRegion: s.network.bandwidth?.crossRegion ?? null,
-          },
-          loss: {
-            sameDatacenter: s.network.loss?.sameDatacenter ?? 0,
-            crossDatacenter: s.network.loss?.crossDatacenter ?? 0,
-            crossRegion: s.network.loss?.crossRegion ?? 0,
-          },
-          linkLoss: Object.fromEntries(
-            Object.entries(s.network.loss ?? {})
-              .filter(([k]) => k.includes('~'))
-              .map(([k, p]) => [linkKey(...(k.split('~') as [string, string])), p]),
-          ),
-          retransmitTimeoutMs: s.network.retransmitTimeout ?? 200,
-        } satisfies NetworkSpec)
-      : null,
-    discoveryDelayMs: s.discovery?.delay ?? 0,
-    faults: [],
-    keys: Object.fromEntries(Object.entries(s.keys ?? {}).map(([name, k]) => [name, keySpaceSpec(name, k)])),
-    caches,
-    rpc: s.rpc
-      ? {
-          overheadMs: s.rpc.overhead ?? 0,
-          perKBMs: s.rpc.perKB ?? 0,
-          // a copy through shared memory: about 1 us to hand over, 0.1 us a KB (memcpy at ~10 GB/s)
-          shmOverheadMs: s.rpc.shm?.overhead ?? 0.001,
-          shmPerKBMs: s.rpc.shm?.perKB ?? 0.0001,
-        }
-      : null,
-  };
-}
-
-function breakerSpec(b: CallInput['breaker']): BreakerSpec | null {
-  if (!b) return null;
-  const preset = b.preset ?? 'resilience4j';
-  const base = BREAKER_PRESETS[preset];
-  const window: Pick<BreakerConfig, 'windowKind' | 'windowSize'> = b.window ?? base;
-  const config: BreakerConfig = {
-    ...base,
-    windowKind: window.windowKind,
-    windowSize: window.windowSize,
-    // a count window smaller than the preset's minimum is judged once full
-    minCalls: b.minCalls ?? (window.windowKind === 'count' ? Math.min(base.minCalls, window.windowSize) : base.minCalls),
-    failureRate: b.failureRate ?? base.failureRate,
-    slowCallMs: b.slowCall ? b.slowCall.duration : base.slowCallMs,
-    slowCallRate: b.slowCall?.rate ?? base.slowCallRate,
-    openMs: b.open ?? base.openMs,
-    halfOpenCalls: b.halfOpenCalls ?? base.halfOpenCalls,
-  };
-  return { preset, config, scope: b.scope ?? 'replica' };
-}
-
-function retrySpec(r: CallInput['retry']): RetrySpec | null {
-  if (!r) return null;
-  return {
-    attempts: r.attempts,
-    backoff: r.backoff ?? { kind: 'exponential', baseMs: 25, capMs: 1000 },
-    jitter: (r.jitter as Jitter | undefined) ?? 'full',
-    on: (r.on as RetryOn[] | undefined) ?? ['error', 'timeout'],
-    budget: r.budget ? { ratio: r.budget.ratio, minPerSec: r.budget.minPerSec ?? 10 } : null,
-    adaptive: r.adaptive ? { tokensPerSuccess: r.adaptive.tokensPerSuccess ?? 0.1, capacity: r.adaptive.capacity ?? 10 } : null,
-  };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -90,6 +90,9 @@ function namedEntries(path: readonly PathSegment[]): string | undefined {
  * for names), and problems for paths that cannot be followed; an override
  * that is refused changes nothing.
  */
+/** Names that would reach an object's prototype instead of a field of it. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 export function applyOverrides(
   data: Record<string, unknown>,
   overrides: readonly Override[],
@@ -106,6 +109,15 @@ export function applyOverrides(
     for (let i = 0; i < o.path.length && !problem; i++) {
       const seg = o.path[i];
       const last = i === o.path.length - 1;
+      if (RESERVED_KEYS.has(seg)) {
+        problem = {
+          path: [...path],
+          expected: 'a field name (__proto__, constructor and prototype are reserved)',
+          found: JSON.stringify(seg),
+          where: o.label,
+        };
+        break;
+      }
       if (Array.isArray(node)) {
         const index = /^\d+$/.test(seg)
           ? Number(seg)
@@ -128,7 +140,7 @@ export function applyOverrides(
         else node = node[index];
       } else if (node && typeof node === 'object') {
         const obj = node as Record<string, unknown>;
-        const missing = obj[seg] === undefined || obj[seg] === null;
+        const missing = !Object.hasOwn(obj, seg) || obj[seg] === undefined || obj[seg] === null;
         const kind = namedEntries(path);
         if (kind && missing && !last) {
           problem = missingEntry(kind, path, seg, Object.keys(obj), o.label);

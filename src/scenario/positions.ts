@@ -9,6 +9,21 @@ export interface SourcePosition {
   exact: boolean;
 }
 
+type YamlMap = Extract<Node, { items: unknown[] }> & { items: unknown[] };
+
+/** A mapping's pairs by key, built once per mapping: finding many problems in a large mapping stays linear. */
+const index = new WeakMap<object, Map<string, { key: unknown; value: unknown }>>();
+
+function pairsByKey(map: YamlMap): Map<string, { key: unknown; value: unknown }> {
+  let byKey = index.get(map);
+  if (byKey === undefined) {
+    byKey = new Map();
+    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !byKey.has(String(p.key.value))) byKey.set(String(p.key.value), p);
+    index.set(map, byKey);
+  }
+  return byKey;
+}
+
 /**
  * Position of the value at `path` (or of its key, with atKey). When the path
  * does not exist (a missing field), the nearest existing parent is used.
@@ -25,7 +40,7 @@ export function positionOf(
   let exact = true;
   for (const seg of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = pairsByKey(node).get(String(seg));
       if (!pair) {
         exact = false;
         break;

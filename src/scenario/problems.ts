@@ -1,6 +1,6 @@
 // Problems found in a scenario or a flag: one per mistake, located and phrased "expected ..., found ...".
 import type { z } from 'zod';
-import { KNOWN_FIELDS, type ValueIssueParams } from './schema.js';
+import { KNOWN_FIELDS, type ValueIssueParams } from './fields.js';
 import { suggest } from './suggest.js';
 import { describe } from './units.js';
 
@@ -147,7 +147,11 @@ function fromIssue(issue: z.core.$ZodIssue): Problem[] {
           {
             path,
             expected: `at least ${min} item${min === 1 ? '' : 's'}`,
-            found: Array.isArray(input) && input.length === 0 ? 'an empty list' : describe(input),
+            found: Array.isArray(input)
+              ? input.length === 0
+                ? 'an empty list'
+                : `${input.length} item${input.length === 1 ? '' : 's'}`
+              : describe(input),
           },
         ];
       if (issue.origin === 'string') return [{ path, expected: 'non-empty text', found: describe(input) }];

@@ -1,275 +1,33 @@
-// The zod schema of a scenario file: field names, types, units and defaults, with errors as data.
+// The zod schema of a scenario file, composed from every section's fields: names, types, units and defaults, with errors as data.
 import { z } from 'zod';
-import type { DistSpec } from '../engine/distributions.js';
-import { parseArrivals } from './arrivals.js';
-import { parseDistribution } from './distribution.js';
-import { parseBackoff } from './resilience.js';
-import { parsePopularity } from './caches.js';
-import { BALANCERS, CACHE_KINDS, EVICTIONS, JITTERS, LOCALITIES, ON_WRITE, RETRY_ON, TRANSPORTS } from './spec.js';
-import { type Parsed, parseBandwidth, parseDuration, parseProbability, parseRate } from './units.js';
+import { strict } from './fields.js';
+import { type Inner, type Level, type Section, type Shape, arrange } from './section.js';
+import { SECTIONS } from './sections/index.js';
 
-/** Params carried by our custom issues, read back by problems.ts. */
-export interface ValueIssueParams {
-  expected: string;
-  found: string;
-  offset: number;
-}
-
-/** Prefix of the message of an unrecognized-keys issue, followed by the known field names. */
-export const KNOWN_FIELDS = 'known-fields:';
-
-/** A field read by one of the unit parsers: failures become custom issues with expected/found/offset. */
-function unit<T>(parse: (input: unknown) => Parsed<T>) {
-  return z.any().transform((input, ctx): T => {
-    const r = parse(input);
-    if (r.ok) return r.value;
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected ${r.expected}`,
-      input,
-      params: { expected: r.expected, found: r.found, offset: r.offset } satisfies ValueIssueParams,
+/** The schema of a scenario made of these sections. */
+export function composeSchema(sections: readonly Section[]) {
+  /** The fields every section adds at one level, in order; `inner` holds the schemas composed so far (a level holds only the ones below it). */
+  const fieldsOf = (level: 'top' | 'service' | 'endpoint' | 'call', inner: Partial<Inner>): Shape => {
+    const parts = sections.flatMap((s) => {
+      const l: Level<unknown> | undefined = s[level];
+      if (!l?.fields) return [];
+      return [{ entries: Object.entries(typeof l.fields === 'function' ? l.fields(inner as Inner) : l.fields), at: l.fieldsAt }];
     });
-    return z.NEVER;
-  });
-}
-
-/** A mapping that rejects unknown fields, naming the fields it knows. */
-function strict<S extends z.core.$ZodLooseShape>(shape: S) {
-  const known = Object.keys(shape).join(',');
-  return z.strictObject(shape, { error: (iss) => (iss.code === 'unrecognized_keys' ? `${KNOWN_FIELDS}${known}` : undefined) });
-}
-
-export const duration = unit(parseDuration);
-export const rate = unit(parseRate);
-export const probability = unit(parseProbability);
-export const distribution = unit<DistSpec>(parseDistribution);
-const arrivals = unit(parseArrivals);
-
-const positiveInt = z.number().int().min(1);
-/** Replicas of one service at most: each costs about 1 KB with its metrics, and a million in all is the scenario's limit (see sizes.ts). */
-export const MAX_REPLICAS_PER_SERVICE = 100_000;
-const replicaCount = z.number().int().min(1).max(MAX_REPLICAS_PER_SERVICE);
-/** A non-negative limit, or "unlimited". */
-const limit = z.union([z.number().int().min(0), z.literal('unlimited')], { error: 'a whole number >= 0 or "unlimited"' });
-/** `3`, or replicas per location: `{ us-east/dc1: 2, eu-west/dc1: 1 }`. */
-const replicas = z.union([replicaCount, z.record(z.string(), replicaCount)], {
-  error: 'a whole number from 1 to 100,000, or replicas per location such as { us-east/dc1: 2 }',
-});
-const locality = z.enum(LOCALITIES as [string, ...string[]]);
-const sizeKB = z.number().min(0);
-
-const retry = strict({
-  attempts: z.number().int().min(1),
-  backoff: unit(parseBackoff).optional(),
-  jitter: z.enum(JITTERS as [string, ...string[]]).optional(),
-  on: z.array(z.enum(RETRY_ON as [string, ...string[]])).optional(),
-  budget: strict({ ratio: probability, minPerSec: z.number().min(0).optional() }).optional(),
-  adaptive: strict({ tokensPerSuccess: z.number().positive().optional(), capacity: z.number().positive().optional() }).optional(),
-});
-
-/** `20` (the last 20 calls) or `10s` (the calls of the last 10 seconds). */
-function parseBreakerWindow(input: unknown): Parsed<{ windowKind: 'count' | 'time'; windowSize: number }> {
-  const hint = 'a number of calls (a count window, such as 20) or a duration (a time window, such as 10s)';
-  if (typeof input === 'number')
-    return Number.isInteger(input) && input >= 1
-      ? { ok: true, value: { windowKind: 'count', windowSize: input } }
-      : { ok: false, expected: hint, found: String(input), offset: 0 };
-  const d = parseDuration(input);
-  return d.ok && d.value > 0
-    ? { ok: true, value: { windowKind: 'time', windowSize: d.value } }
-    : { ok: false, expected: hint, found: JSON.stringify(input), offset: 0 };
-}
-
-const breaker = strict({
-  preset: z.enum(['hystrix', 'resilience4j', 'polly', 'opossum']).optional(),
-  window: unit(parseBreakerWindow).optional(),
-  minCalls: z.number().int().min(0).optional(),
-  failureRate: probability.optional(),
-  slowCall: strict({ duration, rate: probability.optional() }).optional(),
-  open: duration.optional(),
-  halfOpenCalls: z.number().int().min(1).optional(),
-  scope: z.enum(['replica', 'service']).optional(),
-});
-
-/** `10ms`, or a percentile of the call's recent latencies: `p95`. */
-function parseHedgeAfter(input: unknown): Parsed<{ afterMs: number | null; afterPercentile: number | null }> {
-  const m = typeof input === 'string' ? /^p(\d{2}(?:\.\d+)?)$/.exec(input.trim()) : null;
-  if (m && Number(m[1]) > 0 && Number(m[1]) < 100) return { ok: true, value: { afterMs: null, afterPercentile: Number(m[1]) } };
-  const d = parseDuration(input);
-  if (d.ok && d.value > 0) return { ok: true, value: { afterMs: d.value, afterPercentile: null } };
-  return {
-    ok: false,
-    expected: 'a delay such as 10ms, or a percentile of recent latencies such as p95',
-    found: typeof input === 'string' ? JSON.stringify(input) : String(input),
-    offset: 0,
+    return Object.fromEntries(arrange(parts));
   };
+  /** A call: `service`, `service.endpoint` or a mapping (`{ to, probability, ... }`). */
+  const call = z.preprocess((v) => (typeof v === 'string' ? { to: v } : v), strict(fieldsOf('call', {})));
+  /** A step: one call, or a list of calls run in parallel. */
+  const step = z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(call).min(1));
+  const endpointFields = fieldsOf('endpoint', { step });
+  const endpoint = strict(endpointFields);
+  /** A service: its own fields, then those of its one endpoint when it has no `endpoints`. */
+  const service = strict({
+    ...fieldsOf('service', { step, endpoint }),
+    ...endpointFields,
+    endpoints: z.record(z.string(), endpoint).optional(),
+  });
+  return strict(fieldsOf('top', { step, endpoint, service }));
 }
 
-const hedge = strict({ after: unit(parseHedgeAfter), max: z.number().int().min(1).optional() });
-
-/** A call: `service`, `service.endpoint` or `{ to, probability }`. */
-const call = z.preprocess(
-  (v) => (typeof v === 'string' ? { to: v } : v),
-  strict({
-    to: z.string().min(1),
-    probability: probability.optional(),
-    locality: locality.optional(),
-    transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(),
-    timeout: duration.optional(),
-    retry: retry.optional(),
-    breaker: breaker.optional(),
-    hedge: hedge.optional(),
-    bulkhead: strict({ maxConcurrent: z.number().int().min(1), queue: z.number().int().min(0).optional() }).optional(),
-    fallback: strict({ cpu: distribution.optional() }).optional(),
-  }),
-);
-/** A step: one call, or a list of calls run in parallel. */
-const step = z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(call).min(1));
-
-/** The caches an endpoint looks up in order: one name, or a list. */
-const cacheList = z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(z.string().min(1)).min(1).max(8));
-
-const endpoint = strict({
-  description: z.string().optional(),
-  keys: z.string().min(1).optional(),
-  cache: cacheList.optional(),
-  onWrite: z.enum(ON_WRITE as [string, ...string[]]).optional(),
-  cpu: distribution.optional(),
-  errors: probability.optional(),
-  calls: z.array(step).optional(),
-  requestKB: sizeKB.optional(),
-  responseKB: sizeKB.optional(),
-});
-
-const service = strict({
-  description: z.string().optional(),
-  replicas: replicas.optional(),
-  locality: locality.optional(),
-  cores: positiveInt.optional(),
-  concurrency: limit.optional(),
-  queue: limit.optional(),
-  balancer: z.enum(BALANCERS as [string, ...string[]]).optional(),
-  rateLimit: strict({ rate, burst: z.number().int().min(1).optional() }).optional(),
-  outlier: strict({
-    consecutiveErrors: z.number().int().min(1).optional(),
-    ejectFor: duration.optional(),
-    maxEjectedPercent: probability.optional(),
-  }).optional(),
-  keys: z.string().min(1).optional(),
-  cache: cacheList.optional(),
-  onWrite: z.enum(ON_WRITE as [string, ...string[]]).optional(),
-  cpu: distribution.optional(),
-  errors: probability.optional(),
-  calls: z.array(step).optional(),
-  requestKB: sizeKB.optional(),
-  responseKB: sizeKB.optional(),
-  endpoints: z.record(z.string(), endpoint).optional(),
-});
-
-const ratePoint = strict({ at: duration, rate, ramp: duration.optional() });
-
-const workload = strict({
-  name: z.string().min(1),
-  from: z.string().min(1).optional(),
-  description: z.string().optional(),
-  to: z.string().min(1),
-  arrivals,
-  schedule: z.array(ratePoint).optional(),
-});
-
-const slo = strict({
-  p50: duration.optional(),
-  p90: duration.optional(),
-  p95: duration.optional(),
-  p99: duration.optional(),
-  p999: duration.optional(),
-  errorRate: probability.optional(),
-});
-
-const perHopClass = <T extends z.ZodType>(t: T) =>
-  strict({ sameDatacenter: t.optional(), crossDatacenter: t.optional(), crossRegion: t.optional() });
-
-const network = strict({
-  sameDatacenter: distribution.optional(),
-  crossDatacenter: distribution.optional(),
-  crossRegion: distribution.optional(),
-  links: z.record(z.string(), distribution).optional(),
-  pricePerGB: perHopClass(z.number().min(0)).optional(),
-  bandwidth: perHopClass(unit(parseBandwidth)).optional(),
-  loss: z.record(z.string(), probability).optional(),
-  retransmitTimeout: duration.optional(),
-});
-
-const rpc = strict({
-  overhead: duration.optional(),
-  perKB: duration.optional(),
-  transport: z.enum(TRANSPORTS as [string, ...string[]]).optional(),
-  shm: strict({ overhead: duration.optional(), perKB: duration.optional() }).optional(),
-});
-
-/** One fault: `at`, optional `for`, and exactly one of kill, latency, errors, partition, cpu, pause with their settings. */
-const fault = strict({
-  at: duration,
-  for: duration.optional(),
-  kill: z.string().optional(),
-  latency: z.string().optional(),
-  add: distribution.optional(),
-  multiply: z.number().positive().optional(),
-  errors: z.string().optional(),
-  rate: probability.optional(),
-  partition: z.string().optional(),
-  cpu: z.string().optional(),
-  factor: z.number().positive().optional(),
-  pause: z.string().optional(),
-  every: duration.optional(),
-  duration: duration.optional(),
-});
-
-const keySpace = strict({
-  description: z.string().optional(),
-  count: z.number().int().min(1).max(1_000_000_000),
-  popularity: unit(parsePopularity).optional(),
-  writes: probability.optional(),
-});
-
-const cache = strict({
-  description: z.string().optional(),
-  kind: z.enum(CACHE_KINDS as [string, ...string[]]),
-  capacity: z.number().int().min(1).max(10_000_000),
-  eviction: z.enum(EVICTIONS as [string, ...string[]]).optional(),
-  ttl: duration.optional(),
-  hit: distribution.optional(),
-  coalesce: z.boolean().optional(),
-  refreshAhead: probability.optional(),
-  onWrite: z.enum(ON_WRITE as [string, ...string[]]).optional(),
-  replicas: replicas.optional(),
-  cores: positiveInt.optional(),
-  timeout: duration.optional(),
-  locality: locality.optional(),
-});
-
-export const scenarioSchema = strict({
-  name: z.string().min(1),
-  description: z.string().optional(),
-  seed: z.number().int().optional(),
-  duration: duration.optional(),
-  warmup: duration.optional(),
-  workloads: z.array(workload).min(1),
-  services: z.record(z.string(), service),
-  slo: slo.optional(),
-  regions: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
-  network: network.optional(),
-  rpc: rpc.optional(),
-  discovery: strict({ delay: duration.optional() }).optional(),
-  faults: z.array(fault).optional(),
-  keys: z.record(z.string(), keySpace).optional(),
-  caches: z.record(z.string(), cache).optional(),
-});
-
-export type ScenarioInput = z.output<typeof scenarioSchema>;
-export type ServiceInput = z.output<typeof service>;
-export type EndpointInput = z.output<typeof endpoint>;
-export type CallInput = z.output<typeof call>;
-export type FaultInput = z.output<typeof fault>;
-export type KeySpaceInput = z.output<typeof keySpace>;
-export type CacheInput = z.output<typeof cache>;
+export const scenarioSchema = composeSchema(SECTIONS);

@@ -42,3 +42,18 @@ describe('sizes a run could not hold are refused before it starts', () => {
     ]);
   });
 });
+
+describe('admission settings that cannot work as written', () => {
+  it('refuses a queue without a concurrency limit (it was silently ignored: requests waited for a core without bound)', () => {
+    expect(
+      problems('name: s\nworkloads: [{ name: w, to: b, arrivals: poisson(10/s) }]\nservices:\n  b: { cpu: 1ms, queue: 10 }\n'),
+    ).toEqual([
+      's.yaml:4:18: services.b.queue: expected a concurrency limit with it (a queue holds requests waiting for a concurrency slot; without a limit every request gets a slot and waits for a core instead, without bound), found queue: 10 and no concurrency',
+    ]);
+    expect(
+      problems(
+        'name: s\nworkloads: [{ name: w, to: b, arrivals: poisson(10/s) }]\nservices:\n  b: { cpu: 1ms, concurrency: 4, queue: 10 }\n',
+      ),
+    ).toEqual([]);
+  });
+});

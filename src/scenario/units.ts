@@ -6,16 +6,16 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string; 
 export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 export const fail = (expected: string, found: string, offset = 0): Parsed<never> => ({ ok: false, expected, found, offset });
 
-const DURATION_UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const RATE_UNITS_PER_SEC: Record<string, number> = { s: 1, sec: 1, m: 1 / 60, min: 1 / 60, h: 1 / 3600 };
 
 const NUMBER = String.raw`[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?`;
-const DURATION_RE = new RegExp(`^(${NUMBER})\\s*(ns|us|µs|ms|s|m|h)$`);
+const DURATION_RE = new RegExp(`^(${NUMBER})\\s*(ns|us|µs|ms|s|m|h|d)$`);
 const RATE_RE = new RegExp(`^(${NUMBER})\\s*/\\s*(s|sec|m|min|h)$`);
 const PERCENT_RE = new RegExp(`^(${NUMBER})\\s*%$`);
 const PLAIN_NUMBER_RE = new RegExp(`^${NUMBER}$`);
 
-export const DURATION_HINT = 'a duration with a unit (ns, us, ms, s, m, h), such as 5ms';
+export const DURATION_HINT = 'a duration with a unit (ns, us, ms, s, m, h, d), such as 5ms';
 export const RATE_HINT = 'a rate such as 400/s (units /s, /m, /h)';
 export const PROBABILITY_HINT = 'a probability: a fraction in [0, 1] or a percentage such as 0.5%';
 

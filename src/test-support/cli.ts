@@ -10,7 +10,7 @@ export interface CliResult {
 /** `stdin`: what standard input holds (`msim run -`); without it, the CLI has no standard input. */
 export async function runCli(
   argv: string[],
-  options: { tty?: boolean; env?: Record<string, string>; stdin?: string | Uint8Array } = {},
+  options: { tty?: boolean; env?: Record<string, string>; stdin?: string | Uint8Array; cwd?: string } = {},
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
@@ -18,7 +18,7 @@ export async function runCli(
     stdout: { write: (s: string) => (stdout += s), isTTY: options.tty ?? false },
     stderr: { write: (s: string) => (stderr += s), isTTY: options.tty ?? false },
     env: options.env ?? {},
-    cwd: process.cwd(),
+    cwd: options.cwd ?? process.cwd(),
     readStdin:
       options.stdin === undefined
         ? undefined

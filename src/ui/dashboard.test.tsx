@@ -41,10 +41,10 @@ describe('dashboard (snapshots from a real seeded run)', () => {
     expect(lines[1]).toMatch(/19\.9s \/ 60\.0s {2}ok \d+ {2}failed \d+ {2}rejected 0/);
     expect(lines[2]).toMatch(/service\s+rep\s+infl\s+queue\s+util\s+req\/s\s+err\s+p50\s+p99/);
     for (const name of ['gateway', 'catalog', 'cart', 'inventory', 'pricing', 'payment'])
-      expect(out).toMatch(new RegExp(`\\n[› ] ${name}\\b`));
-    expect(out).toMatch(/› gateway/); // the selection marker
+      expect(out).toMatch(new RegExp(`\\n[› ][ ~!]${name}\\b`));
+    expect(out).toMatch(/›[ ~!]gateway/); // the selection marker
     expect(out).toMatch(/payment\s+4\/5/); // one of five replicas killed
-    expect(out).toMatch(/end-to-end latency {2}─ p99 {2}─ p50 {2}╌ SLO p99 300ms/);
+    expect(out).toMatch(/end-to-end latency {2}━ p99 {2}─ p50 {2}╌ SLO p99 300ms/);
     expect(out).toMatch(/[┼┤]/); // the plot's axis
     expect(out).toMatch(/9\.9s {2}killed payment#0 \(\d+ requests? in it failed\)/);
     expect(lines[lines.length - 1]).toMatch(
@@ -54,7 +54,7 @@ describe('dashboard (snapshots from a real seeded run)', () => {
 
   it('shows the selected service in the details pane: replicas up and down', () => {
     const out = frame(session.latest, { ...initialUiState, selected: 5, details: true });
-    expect(out).toMatch(/› payment/);
+    expect(out).toMatch(/›[ ~!]payment/);
     expect(out).toMatch(/payment {2}4\/5 replicas up, 1 core each/);
     expect(out).toMatch(/payment#0\s+down/);
     expect(out).toMatch(/payment#1\s+up/);
@@ -89,7 +89,7 @@ describe('dashboard (snapshots from a real seeded run)', () => {
     };
     const out = frame(many, { ...initialUiState, selected: 25 });
     expect(out.split('\n').length).toBeLessThanOrEqual(24);
-    expect(out).toMatch(/› svc25/);
+    expect(out).toMatch(/›[ ~!]svc25/);
     expect(out).toMatch(/… 21 above \(30 services, ↑↓ to scroll\)/);
     expect(frame(many, { ...initialUiState, selected: 10 })).toMatch(/… 6 above, 15 below \(30 services, ↑↓ to scroll\)/);
   });
@@ -131,7 +131,7 @@ describe('dashboard with regions', () => {
     let wall = 0;
     for (let i = 0; i < 30; i++) s.tick((wall += 100));
     const out = frame(s.latest, { ...initialUiState, selected: 1, details: true }, 100, 30);
-    expect(out).toMatch(/› catalog/);
+    expect(out).toMatch(/›[ ~!]catalog/);
     expect(out).toMatch(/network: \d+% same datacenter, \d+% across datacenters, [\d.]+% across regions/);
     expect(out).toMatch(/us-east\/dc1 2\/2 up\n.*catalog#0/);
     expect(out).toMatch(/ap-southeast\/dc1 1\/1 up\n.*catalog#6/);
@@ -253,8 +253,8 @@ describe('dashboard with many services (15, with caches)', () => {
         expect(lines[0]).toMatch(/^msim many-services {2}▶ running/);
         expect(lines[1]).toMatch(/1\d\.\ds \/ 60\.0s {2}ok \d+ {2}failed \d+/); // the progress line
         expect(lines[2]).toMatch(/^ {2}service\s+rep/);
-        expect(out).toMatch(new RegExp(`\\n› ${names[selected].slice(0, 8)}`));
-        const shown = lines.filter((l) => /^[› ] \S+\s+\d+\/\d+\s+\d+\s+\d+ /.test(l)).length;
+        expect(out).toMatch(new RegExp(`\\n›[ ~!]${names[selected].slice(0, 8)}`));
+        const shown = lines.filter((l) => /^[› ][ ~!]\S+\s+\d+\/\d+\s+\d+\s+\d+ /.test(l)).length;
         const hidden = /… (?:(\d+) above)?(?:, )?(?:(\d+) below)? \(15 services, ↑↓ to scroll\)/.exec(out);
         expect(hidden, out).not.toBeNull();
         expect(shown + Number(hidden![1] ?? 0) + Number(hidden![2] ?? 0)).toBe(15);
@@ -269,8 +269,8 @@ describe('dashboard with many services (15, with caches)', () => {
 
   it('ends names longer than the column in an ellipsis', () => {
     const out = frame(many.latest, { ...initialUiState, selected: 2 }, 80, 23);
-    expect(out).toMatch(/› product-rec… {3}1\/1/);
-    expect(frame(many.latest, { ...initialUiState, selected: 7 }, 80, 23)).toMatch(/› fraud-detec… {3}1\/1/);
+    expect(out).toMatch(/›[ ~!]product-rec… {3}1\/1/);
+    expect(frame(many.latest, { ...initialUiState, selected: 7 }, 80, 23)).toMatch(/›[ ~!]fraud-detec… {3}1\/1/);
   });
 
   it('never leaves text of an earlier frame: the frame is exactly the height, at any size and selection (property)', () => {
@@ -292,7 +292,7 @@ describe('dashboard with many services (15, with caches)', () => {
           });
           expect(lines).toHaveLength(height);
           for (const l of lines) expect(visibleLength(l)).toBeLessThanOrEqual(width);
-          expect(strip(lines.join('\n'))).toMatch(new RegExp(`› ${names[selected].slice(0, 6)}`));
+          expect(strip(lines.join('\n'))).toMatch(new RegExp(`›[ ~!]${names[selected].slice(0, 6)}`));
         },
       ),
       { numRuns: 60 },

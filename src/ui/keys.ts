@@ -47,6 +47,19 @@ export const WHAT_IF_KEYS: Readonly<Record<string, { intent: InterventionIntent;
   f: { intent: 'flush-caches', help: 'flush its caches: cold start' },
 };
 
+/** The dashboard's other keys, as the help shows them (and msim run --help). */
+export const GENERAL_KEYS: [string, string][] = [
+  ['space', 'pause / resume'],
+  ['+ -', 'faster / slower, up to max'],
+  ['↑ ↓ tab', 'select a service'],
+  ['enter', 'details (again: the chart)'],
+  ['[ ]', 'older / newer log (pg up/dn)'],
+];
+export const CLOSING_KEYS: [string, string][] = [
+  ['? esc', 'close this help'],
+  ['q ctrl-c', 'quit: summary, --json'],
+];
+
 /** The what-if keys in one word, for the key line. */
 export const WHAT_IF_LETTERS = Object.keys(WHAT_IF_KEYS).join('');
 

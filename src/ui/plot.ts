@@ -7,6 +7,8 @@ export interface PlotSeries {
   /** One value a column; null, NaN or an infinity is a gap: nothing is drawn in that column. */
   readonly values: readonly (number | null)[];
   readonly paint?: Paint;
+  /** Heavy strokes (━ ┃ ┏): a second line told apart without colour. */
+  heavy?: boolean;
 }
 
 /** A horizontal line across the plot at `value`, whose row is labelled with `label` (not the row's own value). */
@@ -57,6 +59,10 @@ interface Cell {
  * starts with a half line (╶); a gap leaves its column empty. Never throws,
  * whatever the values.
  */
+/** Strokes of a line: light box drawing, or heavy for a second line when there is no colour. */
+const LIGHT = { flat: '─', start: '╶', vertical: '│', upFrom: '╯', upTo: '╭', downFrom: '╮', downTo: '╰' };
+const HEAVY = { flat: '━', start: '╺', vertical: '┃', upFrom: '┛', upTo: '┏', downFrom: '┓', downTo: '┗' };
+
 export function plot(series: readonly PlotSeries[], options: PlotOptions): string[] {
   const height = Math.max(1, Math.floor(options.height));
   const marks = (options.marks ?? []).filter((m) => finite(m.value));
@@ -75,24 +81,25 @@ export function plot(series: readonly PlotSeries[], options: PlotOptions): strin
   }
 
   for (const s of series) {
+    const g = s.heavy ? HEAVY : LIGHT;
     for (let c = 0; c < s.values.length; c++) {
       const v = s.values[c];
       if (!finite(v)) continue;
       const y1 = rowOf(v, max, height);
       const prev = c > 0 ? s.values[c - 1] : null;
       if (!finite(prev)) {
-        put(y1, c, c === 0 ? '─' : '╶', s.paint);
+        put(y1, c, c === 0 ? g.flat : g.start, s.paint);
         continue;
       }
       const y0 = rowOf(prev, max, height);
       if (y0 === y1) {
-        put(y1, c, '─', s.paint);
+        put(y1, c, g.flat, s.paint);
         continue;
       }
       const up = y1 > y0;
-      put(y0, c, up ? '╯' : '╮', s.paint);
-      put(y1, c, up ? '╭' : '╰', s.paint);
-      for (let y = Math.min(y0, y1) + 1; y < Math.max(y0, y1); y++) put(y, c, '│', s.paint);
+      put(y0, c, up ? g.upFrom : g.downFrom, s.paint);
+      put(y1, c, up ? g.upTo : g.downTo, s.paint);
+      for (let y = Math.min(y0, y1) + 1; y < Math.max(y0, y1); y++) put(y, c, g.vertical, s.paint);
     }
   }
 

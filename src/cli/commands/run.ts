@@ -10,10 +10,10 @@ import { type Progress, Run } from '../../run/run.js';
 import type { ScenarioSpec } from '../../scenario/spec.js';
 import { colorsEnabled } from '../../ui/theme.js';
 import { type ScenarioFlags, flagsFromLabels, overridesFromFlags } from '../flags.js';
-import { type CliIo, EXIT_INTERNAL, EXIT_OK, EXIT_TRUNCATED, UsageError } from '../io.js';
+import { type CliIo, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_SLO_MISSED, EXIT_TRUNCATED, UsageError } from '../io.js';
 import { checkOutputPath, writeAtomically } from '../output.js';
 import { type ReplayInput, readReplay } from '../replay.js';
-import { readScenarioInput } from '../scenario-input.js';
+import { readScenarioInput, refuseEndlessRun } from '../scenario-input.js';
 import { runHelp } from '../help-text.js';
 import { loadDashboard } from '../../ui/load-dashboard.js';
 
@@ -24,6 +24,7 @@ interface RunFlags extends ScenarioFlags {
   replay?: string;
   force?: boolean;
   maxInSystem?: string;
+  sloExit: boolean;
 }
 
 /** Without --speed: real time, or faster so that the whole run takes about a minute on screen. */
@@ -46,6 +47,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .option('--replay <report>', "reproduce a recorded run: the report's seed, overrides, end time and interventions")
     .option('--force', 'with --replay: replay even if the scenario file changed since the report was made')
     .option('--no-tui', 'plain progress and summary instead of the live dashboard')
+    .option('--no-slo-exit', 'exit 0 even when an SLO objective is missed (for demos; the summary and report still say so)')
     .addHelpText('after', runHelp())
     .option(
       '--max-in-system <n>',
@@ -59,7 +61,8 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       if (flags.speed !== undefined && speed === undefined)
         throw new UsageError([`--speed ${flags.speed}: expected a pace such as 1x, 10x, 0.5x or max, found "${flags.speed}"`]);
       const jsonPath = flags.json && flags.json !== '-' ? checkOutputPath('--json', flags.json, io.cwd) : undefined;
-      const { spec, sha256: scenarioSha256 } = await readScenarioInput(file, io, overrides);
+      const replayOf = replay ? { scenario: replay.scenario, label: `--replay ${flags.replay}` } : undefined;
+      const { spec, sha256: scenarioSha256 } = await readScenarioInput(file, io, overrides, replayOf);
       const seed = replaySeed(replay, seedFlag, spec, flags.replay);
       if (replay?.scenarioSha256 && replay.scenarioSha256 !== scenarioSha256 && !flags.force) {
         throw new UsageError([
@@ -67,6 +70,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
         ]);
       }
       const maxInSystem = flags.maxInSystem === undefined ? undefined : parseCount('--max-in-system', flags.maxInSystem);
+      refuseEndlessRun(spec, file);
       const warnings = loadWarnings(spec);
       for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
 
@@ -80,7 +84,10 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       };
       let report: Report;
       let dashboardFailed = false;
+      let interrupted = false;
       if (live) {
+        // raw mode at once: keys typed while the dashboard loads (a second or more) wait for it, unechoed
+        io.terminal!.stdin.setRawMode?.(true);
         const { runDashboard, describeError } = await loadDashboard();
         const session = new LiveSession(spec, { ...options, speed: speed ?? defaultSpeed(replay?.endMs ?? spec.durationMs) });
         for (const w of warnings) session.run.addLog({ atMs: 0, kind: 'refused', text: `warning: ${w}` });
@@ -99,12 +106,15 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
             `dashboard: ${session.wallSeconds.toFixed(2)}s of wall time; ${formatCount(session.steadyEventsPerSec)} events/s from the second frame on, drawing included\n`,
           );
       } else {
-        report = runPlain(spec, options, io);
+        const plain = await runPlain(spec, options, io);
+        report = plain.report;
+        interrupted = plain.interrupted;
       }
 
       // with the report on stdout, everything else goes to stderr
       const human = flags.json === '-' ? io.stderr : io.stdout;
-      human.write(formatSummary(report));
+      // after the dashboard, clear the line first: keys typed before it could take the terminal were echoed there
+      human.write(`${live ? '\r\x1b[2K' : ''}${formatSummary(report)}`);
       if (flags.json === '-') io.stdout.write(reportJson(report));
       else if (jsonPath) {
         writeAtomically(jsonPath, reportJson(report));
@@ -114,11 +124,26 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
         setExit(EXIT_INTERNAL); // the outputs are written, but the run did not end as asked: a bug
         return;
       }
+      if (interrupted) {
+        io.stderr.write(
+          `msim: interrupted at ${formatSeconds(report.simulatedMs)} of ${formatSeconds(replay?.endMs ?? spec.durationMs)} simulated; the summary and report cover that much\n`,
+        );
+        setExit(EXIT_INTERRUPTED);
+        return;
+      }
       if (report.truncation) {
         io.stderr.write(
           `msim: the run stopped early, at ${formatSeconds(report.truncation.atMs)} of ${formatSeconds(replay?.endMs ?? spec.durationMs)} simulated: ${report.truncation.reason}\n`,
         );
         setExit(EXIT_TRUNCATED);
+        return;
+      }
+      if (report.slo && !report.slo.met && flags.sloExit) {
+        const missed = report.slo.objectives
+          .filter((o) => !o.met)
+          .map((o) => (o.workload === undefined ? o.metric : `${o.workload} ${o.metric}`));
+        io.stderr.write(`msim: SLO missed (${missed.join(', ')}): exit ${EXIT_SLO_MISSED}; --no-slo-exit exits 0\n`);
+        setExit(EXIT_SLO_MISSED);
         return;
       }
       setExit(EXIT_OK);
@@ -129,24 +154,51 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
 const PROGRESS_TTY_MS = 100;
 const PROGRESS_PLAIN_MS = 5000;
 
-function runPlain(spec: ScenarioSpec, options: ConstructorParameters<typeof Run>[1], io: CliIo): Report {
+/** Events between turns of Node's event loop in a plain run, so that Ctrl-C is heard (about 50 ms of work). */
+const YIELD_EVENTS = 100_000;
+
+/**
+ * A run without the dashboard, with a progress line, that yields to Node's
+ * event loop now and then: a Ctrl-C stops it where it is (the report says so).
+ */
+export async function runPlain(
+  spec: ScenarioSpec,
+  options: ConstructorParameters<typeof Run>[1],
+  io: CliIo,
+): Promise<{ report: Report; interrupted: boolean }> {
   const tty = Boolean(io.stderr.isTTY) && !io.env.CI;
   const everyMs = tty ? PROGRESS_TTY_MS : PROGRESS_PLAIN_MS;
   const run = new Run(spec, options);
-  const started = performance.now();
-  let lastMs = started;
+  let lastMs = performance.now();
   let drawn = false;
-  const report = run.runToEnd((p) => {
+  run.onCheck = () => {
     const now = performance.now();
     if (now - lastMs < everyMs) return;
     lastMs = now;
-    const line = progressLine(spec.name, p);
+    const line = progressLine(spec.name, run.progress());
     if (tty) io.stderr.write(`\r\x1b[2K${line}`);
     else io.stderr.write(`${line}\n`);
     drawn = true;
+  };
+  let interrupted = false;
+  const off = io.onInterrupt?.(() => {
+    interrupted = true;
   });
+  try {
+    while (!run.done) {
+      run.advance(Infinity, YIELD_EVENTS);
+      if (interrupted) {
+        run.interrupt('interrupted (Ctrl-C)');
+        break;
+      }
+      if (!run.done) await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    off?.();
+    run.onCheck = null;
+  }
   if (tty && drawn) io.stderr.write('\r\x1b[2K');
-  return report;
+  return { report: run.report(), interrupted };
 }
 
 /** `checkout: 12.3s / 60s simulated (20%), 1.52M events/s, about 40s left` */
@@ -154,7 +206,8 @@ export function progressLine(name: string, p: Progress): string {
   const pct = Math.floor((100 * p.simulatedMs) / p.durationMs);
   const rate = p.wallSeconds > 0 ? p.events / p.wallSeconds : 0;
   const simPerWall = p.wallSeconds > 0 ? p.simulatedMs / p.wallSeconds : 0;
-  const eta = simPerWall > 0 ? ` about ${formatSeconds((p.durationMs - p.simulatedMs) / simPerWall)} left` : '';
+  // simulated ms still to go / simulated ms per wall second = wall seconds left
+  const eta = simPerWall > 0 ? ` about ${formatSeconds(((p.durationMs - p.simulatedMs) / simPerWall) * 1000)} left` : '';
   return `${name}: ${formatSeconds(p.simulatedMs)} / ${formatSeconds(p.durationMs)} simulated (${pct}%), ${formatCount(rate)} events/s,${eta}`;
 }
 

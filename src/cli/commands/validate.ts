@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { type ScenarioFlags, overridesFromFlags } from '../flags.js';
 import { problemJson } from '../../scenario/problems.js';
 import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from '../io.js';
-import { STDIN_NAME, loadForCli } from '../scenario-input.js';
+import { STDIN_NAME, loadForCli, refuseEndlessRun } from '../scenario-input.js';
 import { loadWarnings } from '../../analysis/offered-load.js';
 import { VALIDATE_HELP } from '../help-text.js';
 import type { ScenarioSpec } from '../../scenario/spec.js';
@@ -20,6 +20,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
       let spec: ScenarioSpec;
       try {
         spec = await loadForCli(file, io, overridesFromFlags(flags).overrides);
+        refuseEndlessRun(spec, file);
       } catch (err) {
         if (!(flags.json && err instanceof UsageError && err.problems)) throw err;
         io.stdout.write(`${JSON.stringify({ ok: false, problems: err.problems.map(problemJson) }, null, 2)}\n`);

@@ -1,6 +1,7 @@
 // Caches: each cache's lookups, hits, evictions and stampedes, the load reaching each cached endpoint's origin, and the dashboard's cache strip.
 import { z } from 'zod';
-import { CacheEvent, type CacheLevel } from '../../model/cache.js';
+import { CacheEvent, type CacheLevel, cacheWorkOf } from '../../model/cache.js';
+import { cacheLevelsOf } from '../../model/flows/cached.js';
 import type { Endpoint } from '../../model/service.js';
 import type { Span } from '../../model/span.js';
 import type { World } from '../../model/world.js';
@@ -30,7 +31,7 @@ export class OriginMetrics {
 
 /** Count a finished span of an endpoint with caches: a request (or a background refresh), and whether it ran the origin. */
 function countOrigin(origins: Map<Endpoint, OriginMetrics>, span: Span): void {
-  const w = span.cache!;
+  const w = cacheWorkOf(span)!;
   let m = origins.get(span.endpoint);
   if (m === undefined) origins.set(span.endpoint, (m = new OriginMetrics()));
   if (w.background) m.refreshes++;
@@ -59,7 +60,7 @@ export class CachesCollector implements Collector {
   }
 
   spanFinished(span: Span): void {
-    if (span.measured && span.cache !== null) countOrigin(this.origins, span);
+    if (span.measured && span.flowState !== null && cacheWorkOf(span) !== null) countOrigin(this.origins, span);
   }
 }
 
@@ -95,7 +96,7 @@ export class CachesLiveCollector implements Collector {
   }
 
   spanFinished(span: Span): void {
-    if (span.cache !== null) countOrigin(this.allOrigins, span);
+    if (span.flowState !== null && cacheWorkOf(span) !== null) countOrigin(this.allOrigins, span);
   }
 }
 
@@ -123,20 +124,20 @@ export interface OriginRow {
 }
 
 /** What the dashboard samples: per cache, its cumulative counts; per endpoint with caches, [requests, origin runs]. */
-interface CachesSample {
+export interface CachesSample {
   caches: number[][];
   origins: [number, number][];
 }
 
 /** The cache strip: a row per cache, a row per cached endpoint (empty without caches). */
-interface CachesFields {
+export interface CachesFields {
   readonly caches: readonly CacheRow[];
   readonly origins: readonly OriginRow[];
 }
 
 /** Endpoints with caches, in service order. */
 const cachedEndpoints = (world: World): Endpoint[] =>
-  world.services.flatMap((svc) => [...svc.endpoints.values()].filter((ep) => ep.levels !== null));
+  world.services.flatMap((svc) => [...svc.endpoints.values()].filter((ep) => cacheLevelsOf(ep) !== null));
 
 const cacheShape = z.object({
   kind: z.enum(['local', 'shared']),
@@ -204,7 +205,7 @@ export const caches = defineFeature({
               kind: level.spec.kind,
               copies: holders.length,
               capacity: level.spec.capacity,
-              entries: holders.reduce((sum, r) => sum + (r.cacheCopies[i]?.store.size ?? 0), 0),
+              entries: holders.reduce((sum, r) => sum + (level.copyAt(r)?.store.size ?? 0), 0),
               lookups: m.lookups,
               hits: n[CacheEvent.Hit],
               misses: n[CacheEvent.Miss],
@@ -231,7 +232,7 @@ export const caches = defineFeature({
             `${ep.service.name}.${ep.name}`,
             {
               keys: ep.keys!.space.name,
-              caches: ep.levels!.map((l) => l.name),
+              caches: cacheLevelsOf(ep)!.map((l) => l.name),
               requests,
               writes: m?.writes ?? 0,
               originRequests: origin,

@@ -1,6 +1,9 @@
-// Service-level objectives: each checked on end-to-end requests over the measured window, and the latency objective drawn on the dashboard's chart.
+// Service-level objectives: each checked over the measured window on end-to-end requests (slo) or on one workload's (workloads[i].slo), and the latency objective drawn on the dashboard's chart.
 import { z } from 'zod';
 import type { World } from '../../model/world.js';
+import type { SloSpec } from '../../scenario/spec.js';
+import type { Counts } from '../counts.js';
+import type { Histogram } from '../histogram.js';
 import { defineFeature } from '../feature.js';
 import { formatMsOrDash, formatPercent } from '../format.js';
 import { errorShare, round } from '../report-fields.js';
@@ -17,11 +20,14 @@ const sloShape = {
           target: z.number(),
           actual: z.number().nullable(),
           met: z.boolean(),
+          workload: z.string().optional().describe("the workload of a workload's own objective (workloads[i].slo); absent: end to end"),
         }),
       ),
     })
     .nullable()
-    .describe("the scenario's service-level objectives on end-to-end requests, checked over the measured window; null without any"),
+    .describe(
+      "the scenario's service-level objectives (slo: on all end-to-end requests, workloads[i].slo: on one workload's), checked over the measured window; null without any",
+    ),
 };
 
 /** The latency objective drawn on the chart: the scenario's p99, else its highest percentile. */
@@ -30,32 +36,43 @@ export interface SloLine {
   readonly targetMs: number;
 }
 
-/** SLOs need no collector of their own: they are checked against the core's end-to-end figures. */
+type SloObjective = NonNullable<z.infer<typeof sloShape.slo>>['objectives'][number];
+
+/** The objectives of one slo: against one latency histogram and one set of counts (`workload`: whose; null: end to end). */
+function objectivesOf(spec: SloSpec, latency: Histogram, counts: Counts, workload: string | null): SloObjective[] {
+  const out: SloObjective[] = [];
+  const tag = workload === null ? {} : { workload };
+  for (const [metric, target] of Object.entries(spec.latencyMs)) {
+    const actual = round(latency.percentile(SLO_PERCENTILES[metric as keyof typeof SLO_PERCENTILES]));
+    out.push({ metric, target, actual, met: actual !== null && actual <= target, ...tag });
+  }
+  if (spec.errorRate !== null) {
+    const actual = round(errorShare(counts));
+    out.push({ metric: 'errorRate', target: spec.errorRate, actual, met: actual !== null && actual <= spec.errorRate, ...tag });
+  }
+  return out;
+}
+
+/** SLOs need no collector of their own: they are checked against the core's end-to-end and per-workload figures. */
 export const slo = defineFeature({
   name: 'slo',
   collect: () => null,
   report: {
     shape: sloShape,
     build(_c: null, { world, metrics }) {
-      const spec = world.spec.slo;
-      if (!spec) return { slo: null };
-      const objectives: NonNullable<z.infer<typeof sloShape.slo>>['objectives'] = [];
-      const h = metrics.total.latency;
-      for (const [metric, target] of Object.entries(spec.latencyMs)) {
-        const actual = round(h.percentile(SLO_PERCENTILES[metric as keyof typeof SLO_PERCENTILES]));
-        objectives.push({ metric, target, actual, met: actual !== null && actual <= target });
-      }
-      if (spec.errorRate !== null) {
-        const actual = round(errorShare(metrics.total.counts));
-        objectives.push({ metric: 'errorRate', target: spec.errorRate, actual, met: actual !== null && actual <= spec.errorRate });
-      }
+      const objectives: SloObjective[] = [];
+      if (world.spec.slo) objectives.push(...objectivesOf(world.spec.slo, metrics.total.latency, metrics.total.counts, null));
+      world.spec.workloads.forEach((w, i) => {
+        if (w.slo) objectives.push(...objectivesOf(w.slo, metrics.workloads[i].latency, metrics.workloads[i].counts, w.name));
+      });
+      if (objectives.length === 0) return { slo: null };
       return { slo: { met: objectives.every((o) => o.met), objectives } };
     },
     summary({ slo }) {
       if (!slo) return [];
       const parts = slo.objectives.map((o) => {
         const fmt = (x: number | null) => (x === null ? '-' : o.metric === 'errorRate' ? formatPercent(x, 2) : formatMsOrDash(x));
-        return `${o.metric} ${fmt(o.actual)} <= ${fmt(o.target)} ${o.met ? 'met' : 'MISSED'}`;
+        return `${o.workload === undefined ? '' : `${o.workload} `}${o.metric} ${fmt(o.actual)} <= ${fmt(o.target)} ${o.met ? 'met' : 'MISSED'}`;
       });
       return [`SLO ${slo.met ? 'met' : 'MISSED'}: ${parts.join(', ')}`, ''];
     },

@@ -19,7 +19,7 @@ export function headerLines(s: Snapshot, t: Theme, width: number): string[] {
   const timeText = `${seconds(s.simMs)} / ${seconds(s.endMs)}`;
   const barWidth = Math.max(10, Math.min(40, width - timeText.length - 48));
   const warm = s.simMs < s.warmupMs ? t.dim(`  warm-up to ${seconds(s.warmupMs)}`) : '';
-  const line1 = `${t.bold(t.accent('msim'))} ${s.scenario}  ${state}  speed ${speed}  seed ${s.seed}  ${t.dim(`${formatCount(s.eventsPerSec)} events/s`)}`;
+  const line1 = `${t.bold(t.accent('msim'))} ${s.scenario}  ${state}  speed ${speed}  seed ${s.seed}${s.paused || s.done ? '' : `  ${t.dim(`${formatCount(s.eventsPerSec)} events/s`)}`}`;
   const failed = `failed ${s.totals.failed}`;
   const rejected = `rejected ${s.totals.rejected}`;
   const line2 = `${t.accent(bar(s.endMs > 0 ? s.simMs / s.endMs : 0, barWidth))} ${timeText}${warm}  ok ${s.totals.completed}  ${s.totals.failed ? t.bad(failed) : failed}  ${s.totals.rejected ? t.warn(rejected) : rejected}`;

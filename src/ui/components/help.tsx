@@ -1,6 +1,6 @@
 // The one-line key help, and the full help shown by `?`.
 import { Text } from 'ink';
-import { WHAT_IF_KEYS, WHAT_IF_LETTERS } from '../keys.js';
+import { CLOSING_KEYS, GENERAL_KEYS, WHAT_IF_KEYS, WHAT_IF_LETTERS } from '../keys.js';
 import { type Theme, fitWidth, visibleLength } from '../theme.js';
 
 const KEYS: [string, string][] = [
@@ -16,18 +16,6 @@ const KEYS: [string, string][] = [
 export function helpLine(t: Theme, width: number): string {
   return fitWidth(KEYS.map(([k, what]) => `${t.bold(t.accent(k))} ${t.dim(what)}`).join('  '), width);
 }
-
-const GENERAL_KEYS: [string, string][] = [
-  ['space', 'pause / resume'],
-  ['+ -', 'faster / slower, up to max'],
-  ['↑ ↓ tab', 'select a service'],
-  ['enter', 'details (again: the chart)'],
-  ['[ ]', 'older / newer log (pg up/dn)'],
-];
-const CLOSING_KEYS: [string, string][] = [
-  ['? esc', 'close this help'],
-  ['q ctrl-c', 'quit: summary, --json'],
-];
 
 /**
  * The full help: one key a line when the panel is tall enough, else two a

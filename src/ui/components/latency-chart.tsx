@@ -30,7 +30,8 @@ export function chartLines(
   const t = colors ? THEMES.on : THEMES.off;
   return plot(
     [
-      { values: tail.map((p) => p.p99Ms), paint: colors ? t.bad : undefined },
+      // without colour, p99 is drawn heavy so the two lines stay apart
+      { values: tail.map((p) => p.p99Ms), paint: colors ? t.bad : undefined, heavy: !colors },
       { values: tail.map((p) => p.p50Ms), paint: colors ? t.good : undefined },
     ],
     {
@@ -54,7 +55,7 @@ export function chartPanelLines(
 ): string[] {
   const span = Math.min(series.length, chartPoints(width)) * bucketMs;
   const sloLabel = slo ? `  ${t.warn(`╌ SLO ${slo.metric} ${formatMs(slo.targetMs)}`)}` : '';
-  const title = `${t.bold('end-to-end latency')}  ${t.bad('─ p99')}  ${t.good('─ p50')}${sloLabel}  ${t.dim(`last ${seconds(span)} simulated`)}`;
+  const title = `${t.bold('end-to-end latency')}  ${t.bad(t.colors ? '─ p99' : '━ p99')}  ${t.good('─ p50')}${sloLabel}  ${t.dim(`last ${seconds(span)} simulated`)}`;
   const plotted = chartLines(series, width, height - 1, t.colors, slo?.targetMs ?? null);
   const body =
     plotted.length > 0

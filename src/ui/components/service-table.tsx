@@ -25,13 +25,39 @@ export function tableWindow(count: number, selected: number, rows: number): { fi
   return { first, shown, above: first, below: count - first - shown };
 }
 
-/** A name cut to `width` cells, ending in … when cut; the flags (slow, err+) are kept whole when there is room. */
-export function fitName(name: string, flags: string, width: number): string {
+/**
+ * A name cut to `width` cells, ending in … when cut; the flags (slow, err+)
+ * are kept whole when there is room. With `middle`, the … goes in the middle
+ * (for names that would read the same cut at their end).
+ */
+export function fitName(name: string, flags: string, width: number, middle = false): string {
   const text = name + flags;
   if (text.length <= width) return text.padEnd(width);
   const room = width - flags.length - 1;
+  if (middle) return room >= 3 ? `${middleCut(name, room + 1)}${flags}` : middleCut(text, width);
   return room >= 3 ? `${name.slice(0, room)}…${flags}` : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
+
+/** Rows whose names, cut at their end to `width`, would read the same as another row's: they are cut in the middle instead. */
+function clashing(names: readonly string[], width: number): Set<string> {
+  const byCut = new Map<string, string[]>();
+  for (const n of names) {
+    const cut = fitName(n, '', width);
+    byCut.set(cut, [...(byCut.get(cut) ?? []), n]);
+  }
+  return new Set([...byCut.values()].filter((group) => group.length > 1 && group.some((n) => n.length > width)).flat());
+}
+
+/** `text` in `width` cells: its start, …, its end (the end is what tells similar names apart). */
+export function middleCut(text: string, width: number): string {
+  if (text.length <= width) return text;
+  if (width <= 1) return '…'.slice(0, width);
+  const tail = Math.floor((width - 1) / 2);
+  return `${text.slice(0, width - 1 - tail)}…${text.slice(text.length - tail)}`;
+}
+
+/** A count in at most 5 cells: exact below 10,000, then 12.3k, 2.10M. */
+const count5 = (n: number) => (n < 10_000 ? String(n) : formatCount(n));
 
 /** Lines of the table in `lines` lines at most: a header, the rows around the selection, and a line saying how many rows are hidden (when some are). */
 export function tableLines(rows: readonly ServiceRow[], selected: number, t: Theme, width: number, lines: number): string[] {
@@ -42,17 +68,25 @@ export function tableLines(rows: readonly ServiceRow[], selected: number, t: The
     `  ${'service'.padEnd(nameW)} ${'rep'.padStart(5)} ${'infl'.padStart(5)} ${'queue'.padStart(5)} ${''.padEnd(barWidth)} ${'util'.padStart(4)} ${''.padEnd(barWidth)} ${'req/s'.padStart(6)} ${'err'.padStart(5)} ${'p50'.padStart(7)} ${'p99'.padStart(7)}`,
   );
   const out = [fitWidth(header, width)];
+  const middle = clashing(
+    rows.map((r) => r.name),
+    nameW,
+  );
   for (let i = win.first; i < win.first + win.shown; i++) {
     const r = rows[i];
     const paint = t.health(r.health);
-    const name = fitName(r.name, `${r.slowed ? ' slow' : ''}${r.injectedErrors ? ' err+' : ''}`, nameW);
+    // without colour, a mark beside the name says what the colour would: ! for a service in trouble, ~ for one to watch
+    const mark = t.colors ? '' : r.health === 'bad' ? '!' : r.health === 'warn' ? '~' : '';
+    const name = fitName(r.name, `${r.slowed ? ' slow' : ''}${r.injectedErrors ? ' err+' : ''}`, nameW, middle.has(r.name));
     const rep = `${r.replicasUp}/${r.replicasTotal}`.padStart(5);
+    // no successful request lately (an outage): the last percentiles would be stale
+    const stale = r.throughputPerSec === 0;
     const err = `${(r.errorRate * 100).toFixed(r.errorRate < 0.1 ? 1 : 0)}%`.padStart(5);
     const line =
-      `${i === selected ? '› ' : '  '}${paint(name)} ${r.replicasUp < r.replicasTotal ? t.warn(rep) : rep}` +
-      ` ${String(r.inFlight).padStart(5)} ${String(r.queue).padStart(5)} ${paint(bar(r.queue / Math.max(10, r.inFlight), barWidth))}` +
+      `${i === selected ? '›' : ' '}${mark || ' '}${paint(name)} ${r.replicasUp < r.replicasTotal ? t.warn(rep) : rep}` +
+      ` ${count5(r.inFlight).padStart(5)} ${count5(r.queue).padStart(5)} ${paint(bar(r.queue / Math.max(10, r.inFlight), barWidth))}` +
       ` ${`${Math.round(r.utilization * 100)}%`.padStart(4)} ${paint(bar(r.utilization, barWidth))}` +
-      ` ${formatCount(r.throughputPerSec).padStart(6)} ${r.errorRate > 0 ? paint(err) : err} ${ms(r.p50Ms).padStart(7)} ${ms(r.p99Ms).padStart(7)}`;
+      ` ${formatCount(r.throughputPerSec).padStart(6)} ${r.errorRate > 0 ? paint(err) : err} ${ms(stale ? null : r.p50Ms).padStart(7)} ${ms(stale ? null : r.p99Ms).padStart(7)}`;
     out.push(fitWidth(i === selected ? t.inverse(line) : line, width));
   }
   if (win.above + win.below > 0 && out.length < lines) {

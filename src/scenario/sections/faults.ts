@@ -1,14 +1,99 @@
 // The fault schedule: which kind each entry is, what it needs, and whether its target exists.
-import type { Problem } from './problems.js';
-import type { FaultInput } from './schema.js';
-import type { FaultSpec } from './spec.js';
-import { suggest } from './suggest.js';
-import { pairsOf } from './topology.js';
+import { z } from 'zod';
+import type { DistSpec } from '../../engine/distributions.js';
+import { distribution, duration, probability, strict } from '../fields.js';
+import type { Problem } from '../problems.js';
+import { type Raw, endpointsOf } from '../raw.js';
+import type { Input, Section } from '../section.js';
+import { suggest } from '../suggest.js';
+import { pairsOf, regionsOf } from './topology.js';
+
+/** A scheduled fault: from `atMs` for `forMs` (null: to the end of the run). */
+export type FaultSpec = {
+  readonly atMs: number;
+  readonly forMs: number | null;
+} /** A replica (`svc#0`), a service, a datacenter (`region/dc`) or a region: their replicas die, and restart when it ends. */ & (
+  | { readonly kind: 'kill'; readonly target: string }
+  /** Extra latency on a service (each request waits, holding its slot) or a link (`a~b`): added, or multiplied. */
+  | { readonly kind: 'latency'; readonly target: string; readonly add: DistSpec | null; readonly multiply: number }
+  /** Failure probability on a service or an endpoint (`svc.ep`). */
+  | { readonly kind: 'errors'; readonly target: string; readonly rate: number }
+  /** No message crosses between two regions or datacenters (`a~b`): they are lost. */
+  | { readonly kind: 'partition'; readonly target: string }
+  /** CPU slowdown on a service or one replica (`svc#0`; a noisy neighbour): every demand x factor. */
+  | { readonly kind: 'cpu'; readonly target: string; readonly factor: number }
+  /** Stop-the-world pauses of a service's replicas: every `everyMs`, for `durationMs`. */
+  | { readonly kind: 'pause'; readonly target: string; readonly everyMs: number; readonly durationMs: number }
+);
+
+export interface FaultsScenarioPart {
+  readonly faults: readonly FaultSpec[];
+}
+
+/** One fault: `at`, optional `for`, and exactly one of kill, latency, errors, partition, cpu, pause with their settings. */
+const fault = strict({
+  at: duration,
+  for: duration.optional(),
+  kill: z.string().optional(),
+  latency: z.string().optional(),
+  add: distribution.optional(),
+  multiply: z.number().positive().optional(),
+  errors: z.string().optional(),
+  rate: probability.optional(),
+  partition: z.string().optional(),
+  cpu: z.string().optional(),
+  factor: z.number().positive().optional(),
+  pause: z.string().optional(),
+  every: duration.optional(),
+  duration: duration.optional(),
+});
+type FaultInput = z.output<typeof fault>;
+
+const topFields = { faults: z.array(fault).optional() };
+
+/**
+ * What faults may target, known before the spec is built: every service with its replicas and
+ * endpoints (the nodes of a shared cache are a service with get, set and del), and the regions.
+ */
+type Targets = Parameters<typeof readFaults>[1];
+type TopInput = Input<typeof topFields> & {
+  services: Record<string, { replicas?: number | Record<string, number> }>;
+  caches?: Record<string, { kind: string; replicas?: number | Record<string, number> }>;
+};
+
+function targetsOf(top: TopInput, data: Raw): Targets {
+  const endpoints = endpointsOf(data);
+  const replicaCount = (r: number | Record<string, number> | undefined) =>
+    typeof r === 'object' ? Object.values(r).reduce((a, b) => a + b, 0) : (r ?? 1);
+  const services = Object.fromEntries([
+    ...Object.entries(top.services).map(
+      ([name, svc]) =>
+        [
+          name,
+          { replicas: replicaCount(svc.replicas), endpoints: Object.fromEntries((endpoints.get(name) ?? []).map((e) => [e, true])) },
+        ] as const,
+    ),
+    ...Object.entries(top.caches ?? {})
+      .filter(([, c]) => c.kind === 'shared')
+      .map(([name, c]) => [name, { replicas: replicaCount(c.replicas), endpoints: { get: true, set: true, del: true } }] as const),
+  ]);
+  return { services, regions: regionsOf(data) };
+}
+
+export const faults: Section<{ top: FaultsScenarioPart }> = {
+  name: 'faults',
+  top: {
+    fields: topFields,
+    build: (top: TopInput, _top, ctx) => ({ faults: readFaults(top.faults ?? [], targetsOf(top, ctx.data)).faults }),
+  },
+  // fault targets need only names, endpoints and replica counts: checked with everything else
+  checkInput: (top: TopInput, data) => readFaults(top.faults ?? [], targetsOf(top, data)).problems,
+};
 
 const KINDS = ['kill', 'latency', 'errors', 'partition', 'cpu', 'pause'] as const;
 
 /** Turn checked fault entries into specs; problems for anything a schema cannot see. */
-export function readFaults(
+function readFaults(
   faults: readonly FaultInput[],
   spec: {
     services: Readonly<Record<string, { replicas: number; endpoints: Readonly<Record<string, unknown>> }>>;
@@ -88,14 +173,17 @@ export function readFaults(
         }
         out.push({ ...base, kind, target });
         return;
-      case 'cpu':
-        if (!isService(target)) {
-          bad('a service', services);
+      case 'cpu': {
+        const [svc, idx] = target.split('#');
+        const ok = idx !== undefined ? isService(svc) && /^\d+$/.test(idx) && Number(idx) < spec.services[svc].replicas : isService(target);
+        if (!ok) {
+          bad('a service or a replica (payment#0)', services);
           return;
         }
         if (f.factor === undefined) problems.push({ path, expected: 'factor: <number>', found: 'no factor' });
         else out.push({ ...base, kind, target, factor: f.factor });
         return;
+      }
       case 'pause':
         if (!isService(target)) {
           bad('a service', services);

@@ -1,11 +1,82 @@
-// Key spaces and caches in a scenario file: popularity syntax, the checks a schema cannot make, and their specs.
-import type { DistSpec } from '../engine/distributions.js';
-import type { Problem } from './problems.js';
-import { NAME, type Raw, forEachEndpoint, isMapping } from './references.js';
-import type { CacheInput, KeySpaceInput } from './schema.js';
-import type { CacheKind, CacheSpec, Eviction, KeySpaceSpec, Locality, OnWrite, PopularitySpec, ScenarioSpec, ServiceSpec } from './spec.js';
-import { suggest } from './suggest.js';
-import { type Parsed, fail, ok, parseProbability } from './units.js';
+// Key spaces and caches: which key each request asks for, the caches endpoints look it up in, and the nodes of shared caches.
+import { z } from 'zod';
+import type { DistSpec } from '../../engine/distributions.js';
+import { distribution, duration, positiveInt, probability, replicas, strict, unit } from '../fields.js';
+import type { Problem } from '../problems.js';
+import { NAME, type Raw, forEachEndpoint, isMapping } from '../raw.js';
+import type { Input, Section } from '../section.js';
+import { suggest } from '../suggest.js';
+import { type Parsed, fail, ok, parseProbability } from '../units.js';
+import type { CoreEndpointPart, CoreServicePart } from './core.js';
+import type { ResilienceServicePart } from './resilience.js';
+import type { RpcEndpointPart } from './rpc.js';
+import { type Locality, type TopologyServicePart, locality, placementOf } from './topology.js';
+
+/** How popular each key is: Zipf with an exponent, all alike, or a hot set (keyShare of the keys get requestShare of the requests). */
+export type PopularitySpec =
+  | { readonly kind: 'zipf'; readonly exponent: number }
+  | { readonly kind: 'uniform' }
+  | { readonly kind: 'hotset'; readonly keyShare: number; readonly requestShare: number };
+
+export interface KeySpaceSpec {
+  readonly name: string;
+  readonly count: number;
+  readonly popularity: PopularitySpec;
+  /** Share of requests that write their key (they skip the caches and go to the origin, then invalidate or update). */
+  readonly writes: number;
+}
+
+export type CacheKind = 'local' | 'shared';
+export const CACHE_KINDS: readonly CacheKind[] = ['local', 'shared'];
+export type Eviction = 'lru' | 'lfu' | 'fifo' | 'random';
+export const EVICTIONS: readonly Eviction[] = ['lru', 'lfu', 'fifo', 'random'];
+export type OnWrite = 'invalidate' | 'update';
+export const ON_WRITE: readonly OnWrite[] = ['invalidate', 'update'];
+
+export interface CacheSpec {
+  readonly name: string;
+  /** local: in each replica's memory (lookups cost CPU there); shared: a cache service of its own, over the network. */
+  readonly kind: CacheKind;
+  /** Entries per copy: each replica's local cache, or each node of a shared cache. */
+  readonly capacity: number;
+  /** What a copy is given: the capacity, or fewer when fewer keys reach the cache (it could never hold more). */
+  readonly entriesPerCopy: number;
+  readonly eviction: Eviction;
+  /** Entries expire this long after they are filled (null: never). */
+  readonly ttlMs: number | null;
+  /** What a lookup costs: CPU of the calling replica (local) or of the cache node (shared). */
+  readonly hit: DistSpec;
+  /** Single-flight: concurrent misses of one key wait for the one fetch from the origin. */
+  readonly coalesce: boolean;
+  /** Refresh an entry in the background when a hit finds less than this share of its TTL left (null: never). */
+  readonly refreshAhead: number | null;
+  /** What a write does to the cached key: drop it, or write the new value through. */
+  readonly onWrite: OnWrite;
+  /** shared: the caller gives up on a lookup after this long and treats it as a miss (null: waits). */
+  readonly timeoutMs: number | null;
+  /** shared: which nodes a caller uses: all (none), or those in its region or datacenter (a cache per region), farther ones only when none is up. */
+  readonly locality: Locality;
+}
+
+export interface CachesScenarioPart {
+  /** Key spaces and caches, in file order (shared caches are also services, named after the cache). */
+  readonly keys: Readonly<Record<string, KeySpaceSpec>>;
+  readonly caches: Readonly<Record<string, CacheSpec>>;
+}
+
+export interface CachesServicePart {
+  /** The shared cache this service is the nodes of (its endpoints get, set and del), or null for an application service. */
+  readonly cache: string | null;
+}
+
+export interface CachesEndpointPart {
+  /** The key space its requests draw a key from (null: requests have no key). */
+  readonly keys: string | null;
+  /** Caches looked up in order before the endpoint's own work (the origin); empty: none. */
+  readonly cache: readonly string[];
+  /** What its writes do to the cached key in every level, overriding the caches' onWrite (null: each cache's). */
+  readonly onWrite: OnWrite | null;
+}
 
 const POPULARITY_HINT = 'zipf(<exponent>) such as zipf(0.9), uniform, or hotset(10% keys get 90% requests)';
 
@@ -40,11 +111,93 @@ export function parsePopularity(input: unknown): Parsed<PopularitySpec> {
   return fail(POPULARITY_HINT, JSON.stringify(text));
 }
 
+const keySpace = strict({
+  description: z.string().optional(),
+  count: z.number().int().min(1).max(1_000_000_000),
+  popularity: unit(parsePopularity).optional(),
+  writes: probability.optional(),
+});
+
+const cache = strict({
+  description: z.string().optional(),
+  kind: z.enum(CACHE_KINDS as [string, ...string[]]),
+  capacity: z.number().int().min(1).max(10_000_000),
+  eviction: z.enum(EVICTIONS as [string, ...string[]]).optional(),
+  ttl: duration.optional(),
+  hit: distribution.optional(),
+  coalesce: z.boolean().optional(),
+  refreshAhead: probability.optional(),
+  onWrite: z.enum(ON_WRITE as [string, ...string[]]).optional(),
+  replicas: replicas.optional(),
+  cores: positiveInt.optional(),
+  timeout: duration.optional(),
+  locality: locality.optional(),
+});
+
+type KeySpaceInput = z.output<typeof keySpace>;
+type CacheInput = z.output<typeof cache>;
+
+/** The caches an endpoint looks up in order: one name, or a list. */
+const cacheList = z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(z.string().min(1)).min(1).max(8));
+
+const topFields = { keys: z.record(z.string(), keySpace).optional(), caches: z.record(z.string(), cache).optional() };
+const endpointFields = {
+  keys: z.string().min(1).optional(),
+  cache: cacheList.optional(),
+  onWrite: z.enum(ON_WRITE as [string, ...string[]]).optional(),
+};
+type TopInput = Input<typeof topFields>;
+type EndpointInput = Input<typeof endpointFields>;
+
+/** What sizing a cache needs of the spec: the caches, the key spaces, and which services' endpoints use each cache. */
+interface CacheUse {
+  readonly caches: Readonly<Record<string, CacheSpec>>;
+  readonly keys: Readonly<Record<string, KeySpaceSpec>>;
+  readonly services: Readonly<
+    Record<string, { readonly replicas: number; readonly endpoints: Readonly<Record<string, CachesEndpointPart>> }>
+  >;
+}
+
+export const caches: Section<{ top: CachesScenarioPart; service: CachesServicePart; endpoint: CachesEndpointPart }> = {
+  name: 'caches',
+  top: {
+    fields: topFields,
+    build: (top: TopInput, _top, ctx) => {
+      const specs: Record<string, CacheSpec> = Object.fromEntries(
+        Object.entries(top.caches ?? {}).map(([name, c]) => [name, cacheSpec(name, c)]),
+      );
+      const keys = Object.fromEntries(Object.entries(top.keys ?? {}).map(([name, k]) => [name, keySpaceSpec(name, k)]));
+      const nodes = Object.fromEntries(
+        Object.entries(top.caches ?? {})
+          .filter(([, c]) => c.kind === 'shared')
+          .map(([name, c]) => [name, sharedCacheService(specs[name], c, ctx.data)]),
+      );
+      // what a copy is given depends on the services using the cache, so it comes once they are all built
+      const services = { ...(ctx.spec.services as CacheUse['services']), ...nodes };
+      for (const [name, c] of Object.entries(specs))
+        specs[name] = { ...c, entriesPerCopy: cacheEntries(name, { caches: specs, keys, services }).perCopy };
+      return { keys, caches: specs, services: nodes };
+    },
+  },
+  service: {
+    build: () => ({ cache: null }),
+    builtAt: { before: 'endpoints' },
+  },
+  endpoint: {
+    fields: endpointFields,
+    fieldsAt: { after: 'description' },
+    build: (e: EndpointInput) => ({ keys: e.keys ?? null, cache: e.cache ?? [], onWrite: (e.onWrite as OnWrite | undefined) ?? null }),
+    builtAt: { before: 'cpu' },
+  },
+  check: checkCaches,
+  checkSpec: (spec) => checkCacheMemory(spec as unknown as CacheUse),
+};
+
 /** Options a local cache cannot have. */
 const SHARED_ONLY = ['replicas', 'cores', 'timeout', 'locality'] as const;
 
 /** What a schema cannot check: names, references from endpoints to key spaces and caches, and option combinations. */
-export function checkCaches(data: Raw): Problem[] {
+function checkCaches(data: Raw): Problem[] {
   const problems: Problem[] = [];
   const keySpaces = isMapping(data.keys) ? Object.keys(data.keys) : [];
   const caches = isMapping(data.caches) ? data.caches : {};
@@ -161,7 +314,7 @@ export const MAX_CACHE_ENTRIES = 20_000_000;
  * The entries a cache can hold in all: its copies (a shared cache's nodes, or the replicas of
  * every service using a local one) times its capacity, never more than the keys that reach it.
  */
-export function cacheEntries(name: string, spec: Pick<ScenarioSpec, 'caches' | 'services' | 'keys'>): { copies: number; perCopy: number } {
+export function cacheEntries(name: string, spec: CacheUse): { copies: number; perCopy: number } {
   const c = spec.caches[name];
   let copies = 0;
   let keys = 0;
@@ -178,7 +331,7 @@ export function cacheEntries(name: string, spec: Pick<ScenarioSpec, 'caches' | '
 }
 
 /** Refuse caches that would not fit in memory, naming the largest. */
-export function checkCacheMemory(spec: Pick<ScenarioSpec, 'caches' | 'services' | 'keys'>): Problem[] {
+function checkCacheMemory(spec: CacheUse): Problem[] {
   const sizes = Object.keys(spec.caches).map((name) => ({ name, ...cacheEntries(name, spec) }));
   const total = sizes.reduce((n, c) => n + c.copies * c.perCopy, 0);
   if (total <= MAX_CACHE_ENTRIES) return [];
@@ -193,12 +346,12 @@ export function checkCacheMemory(spec: Pick<ScenarioSpec, 'caches' | 'services' 
   ];
 }
 
-export function keySpaceSpec(name: string, k: KeySpaceInput): KeySpaceSpec {
+function keySpaceSpec(name: string, k: KeySpaceInput): KeySpaceSpec {
   return { name, count: k.count, popularity: k.popularity ?? { kind: 'uniform' }, writes: k.writes ?? 0 };
 }
 
 /** Defaults: LRU, no TTL, invalidate on write; a lookup costs 1 us in process, 20 us on a cache node (about 50,000 operations a second on one core, Redis-like). */
-export function cacheSpec(name: string, c: CacheInput): CacheSpec {
+function cacheSpec(name: string, c: CacheInput): CacheSpec {
   return {
     name,
     kind: c.kind as CacheKind,
@@ -215,13 +368,18 @@ export function cacheSpec(name: string, c: CacheInput): CacheSpec {
   };
 }
 
+/** A shared cache's nodes: a service whose endpoints are its operations. */
+type CacheNodes = CoreServicePart &
+  TopologyServicePart &
+  ResilienceServicePart &
+  CachesServicePart & {
+    readonly endpoints: Readonly<Record<string, CoreEndpointPart & CachesEndpointPart & RpcEndpointPart & { steps: [] }>>;
+  };
+
 /** The nodes of a shared cache as a service: `get`, `set` and `del` each cost a lookup; one core each (Redis is single-threaded). */
-export function sharedCacheService(spec: CacheSpec, c: CacheInput, defaultLocation: string): ServiceSpec {
-  const ep = (cpu: DistSpec) => ({ keys: null, cache: [], onWrite: null, cpu, errors: 0, steps: [], requestKB: 0, responseKB: 0 });
-  const placement =
-    typeof c.replicas === 'object'
-      ? Object.entries(c.replicas).map(([location, n]) => ({ location, replicas: n }))
-      : [{ location: defaultLocation, replicas: c.replicas ?? 1 }];
+function sharedCacheService(spec: CacheSpec, c: CacheInput, data: Raw): CacheNodes {
+  const ep = (cpu: DistSpec) => ({ keys: null, cache: [], onWrite: null, cpu, errors: 0, steps: [] as [], requestKB: 0, responseKB: 0 });
+  const placement = placementOf(c.replicas, data);
   return {
     replicas: placement.reduce((sum, p) => sum + p.replicas, 0),
     placement,

@@ -1,7 +1,8 @@
 // Sizes a run could not hold in memory, refused before it starts: replicas in all.
-import type { Problem } from './problems.js';
-import { type Raw, isMapping } from './references.js';
-import { MAX_REPLICAS_PER_SERVICE } from './schema.js';
+import type { Problem } from '../problems.js';
+import { type Raw, isMapping } from '../raw.js';
+import { MAX_REPLICAS_PER_SERVICE } from '../fields.js';
+import type { Section } from '../section.js';
 
 /** Replicas in all (services and shared cache nodes): about 1.2 KB each with their metrics, so 600 MB at the limit. */
 export const MAX_REPLICAS = 500_000;
@@ -11,7 +12,9 @@ const valid = (n: unknown): number => (typeof n === 'number' && Number.isInteger
 const count = (r: unknown): number =>
   r === undefined ? 1 : isMapping(r) ? Object.values(r).reduce((a: number, b) => a + valid(b), 0) : valid(r);
 
-export function checkSizes(data: Raw): Problem[] {
+export const sizes: Section = { name: 'sizes', check: checkSizes };
+
+function checkSizes(data: Raw): Problem[] {
   let total = 0;
   for (const section of ['services', 'caches'] as const) {
     const entries = data[section];

@@ -1,0 +1,235 @@
+// Assembly: turns a scenario spec and a seed into the model's parts, once, wired through their ports; returns the World.
+import { createSampler } from '../engine/distributions.js';
+import { RandomStreams } from '../engine/rng.js';
+import type { RetrySpec, ScenarioSpec } from '../scenario/spec.js';
+import { Actuators } from './actuators.js';
+import { type CacheCalls, CacheLevel, type CacheWork } from './cache.js';
+import { Calls } from './calls.js';
+import { ModelContext } from './context.js';
+import { FaultSchedule } from './faults.js';
+import { CacheNodeFlow, CachedFlow } from './flows/cached.js';
+import { PlainFlow } from './flows/plain.js';
+import { StepRunner } from './flows/steps.js';
+import { KeySource } from './key-space.js';
+import type { ModelListener } from './listener.js';
+import { Network, buildLocations } from './network.js';
+import { CallGear, type CallPolicy, Edge, HedgeDelay } from './resilience.js';
+import { Router } from './router.js';
+import { type Call, type ReplicaHooks, Service } from './service.js';
+import { Workload } from './workload.js';
+import { World } from './world.js';
+
+export interface AssembleOptions {
+  seed?: number;
+  listener?: ModelListener;
+}
+
+/**
+ * Build the model: services and their replicas, endpoints with their calls
+ * resolved (RPC costs, resilience policies, edges), each endpoint's request
+ * flow (plain steps, a cached lookup, a cache node), the breakers and
+ * bulkheads of every calling replica by call site, caches and key spaces,
+ * workloads, the router, the actuators and the fault schedule. Nothing is
+ * looked up by name while the model runs.
+ */
+export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): World {
+  const seed = options.seed ?? spec.seed;
+  const streams = new RandomStreams(seed);
+  const locations = buildLocations(spec.regions);
+  const locationById = new Map(locations.map((l) => [l.id, l]));
+  const network = spec.network ? new Network(spec.network, Object.keys(spec.regions), streams) : null;
+
+  // replicas added or killed while the model runs: the parts that keep state per replica hear of it
+  const caches: CacheLevel[] = [];
+  let gear: CallGear | null = null;
+  const hooks: ReplicaHooks = {
+    added: (replica) => gear!.equip(replica),
+    killed: (replica) => {
+      for (const level of caches) level.drop(replica);
+    },
+  };
+  const ctx = new ModelContext(seed, streams, spec.warmupMs, spec.durationMs, spec.discoveryDelayMs, locations.length, hooks);
+  if (options.listener) ctx.listener = options.listener;
+  const router = new Router(ctx, network);
+  ctx.router = router;
+
+  const services = Object.entries(spec.services).map(([name, s], i) => {
+    const placement = s.placement.flatMap((p) => Array.from({ length: p.replicas }, () => locationById.get(p.location)!));
+    return new Service(name, i, s, placement[0], placement, ctx, streams);
+  });
+  const byName = new Map(services.map((s) => [s.name, s]));
+  ctx.allReplicas = () => services.flatMap((s) => s.replicas);
+
+  const edges: Edge[] = [];
+  /** The edge between two services (one per pair; the first retry policy seen sets its budget and bucket). */
+  const edge = (from: Service, to: Service, retry: RetrySpec | null): Edge => {
+    const found = edges.find((e) => e.from === from && e.to === to);
+    if (found) return found;
+    const e = new Edge(edges.length, from, to, retry);
+    edges.push(e);
+    return e;
+  };
+
+  // calls are resolved once all services exist
+  const rpc = spec.rpc;
+  const rpcMs = (bytes: number, shm: boolean) =>
+    rpc === null ? 0 : shm ? rpc.shmOverheadMs + (rpc.shmPerKBMs * bytes) / 1024 : rpc.overheadMs + (rpc.perKBMs * bytes) / 1024;
+  /** By service index: its calls with a breaker or a bulkhead (call sites), in order. */
+  const sites: Call[][] = [];
+  for (const svc of services) {
+    const svcSites: Call[] = [];
+    sites.push(svcSites);
+    for (const [epName, ep] of svc.endpoints) {
+      ep.chargesRpc = rpc !== null;
+      ep.serveRpcMs = rpcMs(ep.requestBytes, false) + rpcMs(ep.responseBytes, false);
+      ep.serveShmRpcMs = rpcMs(ep.requestBytes, true) + rpcMs(ep.responseBytes, true);
+      for (const step of svc.spec.endpoints[epName].steps) {
+        const calls = step.map((c): Call => {
+          const callee = byName.get(c.service)!;
+          const target = callee.endpoints.get(c.endpoint)!;
+          const shm = c.transport === 'shm';
+          const index = ep.calls.length + step.indexOf(c);
+          const site = c.breaker !== null || c.bulkhead !== null ? svcSites.length : -1;
+          const plain =
+            c.timeoutMs === null &&
+            c.retry === null &&
+            c.breaker === null &&
+            c.hedge === null &&
+            c.bulkhead === null &&
+            c.fallback === null;
+          const policy: CallPolicy | null = plain
+            ? null
+            : {
+                timeoutMs: c.timeoutMs,
+                retry: c.retry,
+                breaker: c.breaker,
+                hedge: c.hedge === null ? null : new HedgeDelay(c.hedge),
+                fallback:
+                  c.fallback === null
+                    ? null
+                    : createSampler(c.fallback.cpu, streams.stream(`call:${svc.name}.${epName}[${index}]:fallback`)),
+                bulkhead: c.bulkhead,
+                edge: edge(svc, callee, c.retry),
+                rng: streams.stream(`call:${svc.name}.${epName}[${index}]:retry`),
+                site,
+              };
+          const call: Call = {
+            kind: 'call',
+            policy,
+            service: callee,
+            endpoint: target,
+            probability: c.probability,
+            locality: shm ? 'datacenter' : (c.locality ?? callee.locality),
+            transport: c.transport,
+            index,
+            callerRpcMs: rpcMs(target.requestBytes, shm) + rpcMs(target.responseBytes, shm),
+            awaited: true,
+          };
+          if (site >= 0) svcSites.push(call);
+          return call;
+        });
+        ep.steps.push(calls);
+        ep.calls.push(...calls);
+      }
+    }
+  }
+  gear = new CallGear(ctx, sites);
+  ctx.gear = gear;
+  for (const svc of services) for (const r of svc.replicas) gear.equip(r);
+
+  // request flows, caches and key spaces
+  const caller = new Calls(ctx);
+  const steps = new StepRunner(caller);
+  const plain = new PlainFlow(steps);
+  for (const c of Object.values(spec.caches)) {
+    const nodes = c.kind === 'shared' ? byName.get(c.name)! : null;
+    const level = new CacheLevel(caches.length, c, nodes, ctx, streams);
+    caches.push(level);
+    if (nodes === null) continue;
+    // a shared cache's key lives on one node: its requests go there, not where the balancer would send them
+    nodes.shardKey = (span) => (span.parent!.flowState as CacheWork).key;
+    const nodeFlow = new CacheNodeFlow(level, steps);
+    for (const ep of nodes.endpoints.values()) ep.flow = nodeFlow;
+  }
+  const keyOffsets = new Map<string, number>();
+  let offset = 0;
+  for (const k of Object.values(spec.keys)) {
+    keyOffsets.set(k.name, offset);
+    offset += k.count;
+  }
+  /** A caller endpoint's get (with the cache's timeout), set and del calls to a shared cache's nodes. */
+  const cacheCalls = (callerService: Service, epName: string, level: CacheLevel): CacheCalls => {
+    const nodes = level.service!;
+    const timeoutMs = level.spec.timeoutMs;
+    const call = (endpoint: string, withTimeout: boolean): Call => ({
+      kind: 'call',
+      service: nodes,
+      endpoint: nodes.endpoints.get(endpoint)!,
+      probability: 1,
+      locality: 'none',
+      transport: 'tcp',
+      index: -1,
+      callerRpcMs: 0,
+      // a fill or a write goes out as the request ends: nobody waits for its answer
+      awaited: endpoint === 'get',
+      policy:
+        withTimeout && timeoutMs !== null
+          ? ({
+              timeoutMs,
+              retry: null,
+              breaker: null,
+              hedge: null,
+              fallback: null,
+              bulkhead: null,
+              edge: edge(callerService, nodes, null),
+              rng: streams.stream(`call:${callerService.name}.${epName}:cache:${level.name}`),
+              site: -1,
+            } satisfies CallPolicy)
+          : null,
+    });
+    return { get: call('get', true), set: call('set', false), del: call('del', false) };
+  };
+  for (const svc of services) {
+    for (const [epName, ep] of svc.endpoints) {
+      const es = svc.spec.endpoints[epName];
+      if (es.keys !== null) ep.keys = new KeySource(spec.keys[es.keys], keyOffsets.get(es.keys)!, streams, `${svc.name}.${epName}`);
+      if (svc.shardKey !== null) continue; // a cache node: its flow is set
+      if (es.cache.length === 0) {
+        ep.flow = plain;
+        continue;
+      }
+      const levels = es.cache.map((name) => caches.find((c) => c.name === name)!);
+      const calls = levels.map((level) => (level.service === null ? null : cacheCalls(svc, epName, level)));
+      ep.flow = new CachedFlow(ep, levels, calls, es.onWrite, steps, caller);
+    }
+  }
+
+  const hasTimeouts =
+    services.some((s) =>
+      [...s.endpoints.values()].some((e) =>
+        e.calls.some((c) => (c.policy as CallPolicy | null)?.timeoutMs != null || (c.policy as CallPolicy | null)?.hedge != null),
+      ),
+    ) || caches.some((c) => c.service !== null && c.spec.timeoutMs !== null);
+  const workloads = spec.workloads.map((w, i) => {
+    const entry = byName.get(w.service)!;
+    return new Workload(w, i, entry, locationById.get(w.from)!, ctx, streams);
+  });
+  const actuators = new Actuators({ services, workloads, caches, router, network, gear });
+  const registry = { services, service: (name: string) => byName.get(name)! };
+  const faultSchedule = new FaultSchedule(ctx.sim, registry, actuators, spec.faults, streams);
+  return new World(spec, {
+    ctx,
+    services,
+    workloads,
+    caches,
+    edges,
+    locations,
+    network,
+    router,
+    gear,
+    actuators,
+    faultSchedule,
+    hasTimeouts,
+    keyOffsets,
+  });
+}

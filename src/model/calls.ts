@@ -1,0 +1,21 @@
+// Making a call: a plain send to the callee, or attempts under the call's resilience policy; fire-and-forget marked as such.
+import type { Caller } from './flows/steps.js';
+import { CallAttempts, type CallEnv, type CallPolicy } from './resilience.js';
+import type { Call } from './service.js';
+import { NOBODY_WAITS, Span } from './span.js';
+
+export class Calls implements Caller {
+  constructor(private readonly env: CallEnv) {}
+
+  /** `parent` calls another service. */
+  call(parent: Span, call: Call): void {
+    if (call.policy !== null) {
+      new CallAttempts(this.env, parent, call, call.policy as CallPolicy).start();
+      return;
+    }
+    const env = this.env;
+    const span = new Span(call.service, call.endpoint, parent, parent.root, env.sim.nowMs >= env.warmupMs);
+    if (!call.awaited) span.attempts = NOBODY_WAITS; // fire-and-forget: its answer is dropped
+    env.router.send(span, parent.replica!.location, call.locality, call.transport === 'shm');
+  }
+}

@@ -1,0 +1,171 @@
+// A replica's CPU: cores served first come first served, stop-the-world pauses, a speed made of factors by source, busy time.
+import { RingQueue } from '../engine/ring-queue.js';
+import type { EventTarget, Simulation } from '../engine/simulation.js';
+
+/** What the CPU keeps on a job while it runs or waits (a span). */
+export interface CpuJob {
+  /** Timer of the work on a core, or -1. */
+  cpuTimer: number;
+  /** While on a core: when the work ends; while waiting for one: its demand. */
+  cpuEndMs: number;
+}
+
+/** What a CPU tells its owner (the replica). */
+export interface CpuOwner<J> {
+  /** A job's work is done (its core has already passed on). */
+  cpuDone(job: J): void;
+}
+
+/** Where a CPU reports its busy cores and waiting jobs: the model's observers, about the owner. */
+export interface CpuEvents<O> {
+  readonly listener: {
+    busyChanged(owner: O, delta: number): void;
+    waitingChanged(owner: O, delta: number): void;
+  };
+}
+
+/**
+ * How fast a service's CPUs run: a demand is multiplied by the product of its
+ * factors, one per source (the slow-down what-if, each cpu fault; later CFS
+ * quotas), so sources never undo each other. A replica slowed on its own gets a
+ * speed of its own under the service's: its factors times the service's.
+ */
+export class CpuSpeed {
+  /** What a demand is multiplied by now (a plain field: read on every CPU job). */
+  scale = 1;
+  private readonly factors = new Map<string, number>();
+  private readonly children: CpuSpeed[] = [];
+
+  constructor(private readonly parent: CpuSpeed | null = null) {
+    if (parent) {
+      parent.children.push(this);
+      this.scale = parent.scale;
+    }
+  }
+
+  set(source: string, factor: number): void {
+    if (factor === 1) this.factors.delete(source);
+    else this.factors.set(source, factor);
+    this.update();
+  }
+
+  get(source: string): number {
+    return this.factors.get(source) ?? 1;
+  }
+
+  private update(): void {
+    let scale = this.parent ? this.parent.scale : 1;
+    for (const f of this.factors.values()) scale *= f;
+    this.scale = scale;
+    for (const c of this.children) c.update();
+  }
+}
+
+const DONE = 1;
+
+/** Cores running jobs first come first served; the speed scales every demand; a pause stops the cores for a while. */
+export class Cpu<J extends CpuJob, O extends CpuOwner<J> = CpuOwner<J>> implements EventTarget {
+  busy = 0;
+  readonly runQueue = new RingQueue<J>();
+  /** Until when the cores stand still (a pause). */
+  private pausedUntilMs = 0;
+  /** Integral of busy cores over time up to lastChangeMs (core x ms), kept once a controller asks for it (trackBusyTime). */
+  private busyArea = 0;
+  private lastChangeMs = 0;
+  private tracksBusyTime = false;
+
+  constructor(
+    readonly cores: number,
+    /** The service's speed, or one of the replica's own under it (a fault on this replica alone). */
+    public speed: CpuSpeed,
+    private readonly sim: Simulation,
+    private readonly owner: O,
+    private readonly events: CpuEvents<O>,
+  ) {}
+
+  /** The CPU time a demand takes at the current speed: the one place the speed applies. */
+  scale(demandMs: number): number {
+    return demandMs * this.speed.scale;
+  }
+
+  /** Run `cpuMs` of CPU time (already scaled) for a job: on a free core now, else after the jobs waiting; none is done at once. */
+  run(job: J, cpuMs: number): void {
+    if (cpuMs <= 0) {
+      this.owner.cpuDone(job);
+    } else if (this.busy < this.cores) {
+      this.setBusy(this.busy + 1);
+      this.events.listener.busyChanged(this.owner, 1);
+      this.start(job, cpuMs);
+    } else {
+      job.cpuEndMs = cpuMs; // while it waits for a core: its demand
+      this.runQueue.push(job);
+      this.events.listener.waitingChanged(this.owner, 1);
+    }
+  }
+
+  handleEvent(_code: number, ref: unknown): void {
+    const job = ref as J;
+    job.cpuTimer = -1;
+    const next = this.runQueue.shift();
+    if (next !== undefined) {
+      this.events.listener.waitingChanged(this.owner, -1);
+      this.start(next, next.cpuEndMs); // the core passes straight on
+    } else {
+      this.setBusy(this.busy - 1);
+      this.events.listener.busyChanged(this.owner, -1);
+    }
+    this.owner.cpuDone(job);
+  }
+
+  /** Put work on a core (after any pause in progress). */
+  private start(job: J, cpuMs: number): void {
+    const endMs = Math.max(this.sim.nowMs, this.pausedUntilMs) + cpuMs;
+    job.cpuEndMs = endMs;
+    job.cpuTimer = this.sim.scheduleAt(endMs, this, DONE, job);
+  }
+
+  /** A stop-the-world pause: the work on the cores (of `running`, in that order) stands still for `durationMs`. */
+  pause(durationMs: number, running: readonly J[]): void {
+    const from = Math.max(this.sim.nowMs, this.pausedUntilMs);
+    this.pausedUntilMs = from + durationMs;
+    for (const job of running) {
+      if (job.cpuTimer < 0) continue;
+      this.sim.cancel(job.cpuTimer);
+      job.cpuEndMs += this.pausedUntilMs - from;
+      job.cpuTimer = this.sim.scheduleAt(job.cpuEndMs, this, DONE, job);
+    }
+  }
+
+  /** Stop every job (the replica died): cancel their work, empty the queue. Returns how many were busy and waiting. */
+  stopAll(jobs: readonly J[]): { busy: number; waiting: number } {
+    const stopped = { busy: this.busy, waiting: this.runQueue.length };
+    this.runQueue.drain();
+    for (const job of jobs) {
+      if (job.cpuTimer >= 0) this.sim.cancel(job.cpuTimer);
+      job.cpuTimer = -1;
+    }
+    this.setBusy(0);
+    return stopped;
+  }
+
+  /** Keep the busy time from now on (a controller reads it): it costs a little on every core change, so only on request. */
+  trackBusyTime(): void {
+    if (this.tracksBusyTime) return;
+    this.tracksBusyTime = true;
+    this.lastChangeMs = this.sim.nowMs;
+  }
+
+  /** Core-milliseconds spent busy since trackBusyTime() was called, up to nowMs. */
+  busyTimeMs(nowMs: number): number {
+    return this.busyArea + this.busy * (nowMs - this.lastChangeMs);
+  }
+
+  private setBusy(busy: number): void {
+    if (this.tracksBusyTime) {
+      const now = this.sim.nowMs;
+      this.busyArea += this.busy * (now - this.lastChangeMs);
+      this.lastChangeMs = now;
+    }
+    this.busy = busy;
+  }
+}

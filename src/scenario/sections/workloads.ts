@@ -1,0 +1,162 @@
+// Workloads: who sends requests where, how they arrive (poisson(400/s), closed(users=50, think=...)) and how the rate changes.
+import { z } from 'zod';
+import type { DistSpec } from '../../engine/distributions.js';
+import { distFromExpr, namedArgs, numberArg, rateArg, readWith, required, singleArg, valueError } from '../distribution.js';
+import type { Call } from '../expr.js';
+import { duration, rate, strict, unit } from '../fields.js';
+import { type SloSpec, buildSlo, emptySloProblem, objectives } from './slo.js';
+import type { Problem } from '../problems.js';
+import { type Raw, endpointsOf, isMapping, resolveTarget } from '../raw.js';
+import type { Input, Section } from '../section.js';
+import { suggest } from '../suggest.js';
+import { type Parsed, describe, fail } from '../units.js';
+
+export type ArrivalSpec =
+  | { readonly kind: 'poisson'; readonly ratePerSec: number }
+  | { readonly kind: 'constant'; readonly ratePerSec: number }
+  | { readonly kind: 'closed'; readonly users: number; readonly think: DistSpec };
+
+/** One point of a rate schedule: from `atMs` on, the rate is `ratePerSec` (reached linearly over `rampMs`). */
+export interface RatePoint {
+  readonly atMs: number;
+  readonly ratePerSec: number;
+  readonly rampMs: number;
+}
+
+export interface WorkloadSpec {
+  readonly name: string;
+  /** Where the clients are (`region/dc`). */
+  readonly from: string;
+  readonly service: string;
+  readonly endpoint: string;
+  readonly arrivals: ArrivalSpec;
+  readonly schedule: readonly RatePoint[];
+  /** Objectives on this workload's requests alone (`workloads[i].slo`), or null. */
+  readonly slo: SloSpec | null;
+}
+
+export interface WorkloadsScenarioPart {
+  readonly workloads: readonly WorkloadSpec[];
+}
+
+const ratePoint = strict({ at: duration, rate, ramp: duration.optional() });
+
+const workload = strict({
+  name: z.string().min(1),
+  from: z.string().min(1).optional(),
+  description: z.string().optional(),
+  to: z.string().min(1),
+  arrivals: unit(parseArrivals),
+  schedule: z.array(ratePoint).optional(),
+  slo: objectives.optional(),
+});
+
+const topFields = { workloads: z.array(workload).min(1) };
+type TopInput = Input<typeof topFields>;
+
+export const workloads: Section<{ top: WorkloadsScenarioPart }> = {
+  name: 'workloads',
+  top: {
+    fields: topFields,
+    fieldsAt: { before: 'services' },
+    // the clients of a workload without `from` sit where the first replica of its target is
+    build: (top: TopInput, _top, ctx) => {
+      const services = ctx.spec.services as Readonly<Record<string, { readonly placement: readonly { readonly location: string }[] }>>;
+      return {
+        workloads: top.workloads.map(
+          (w): WorkloadSpec => ({
+            name: w.name,
+            from: w.from ?? services[ctx.target(w.to).service].placement[0].location,
+            ...ctx.target(w.to),
+            arrivals: w.arrivals,
+            schedule: (w.schedule ?? []).map((p) => ({ atMs: p.at, ratePerSec: p.rate, rampMs: p.ramp ?? 0 })),
+            slo: w.slo ? buildSlo(w.slo) : null,
+          }),
+        ),
+      };
+    },
+    builtAt: { before: 'services' },
+  },
+  check: checkWorkloads,
+  checkInput: checkSchedules,
+};
+
+/** Unique names, and targets that exist. */
+function checkWorkloads(data: Raw): Problem[] {
+  const problems: Problem[] = [];
+  const endpoints = endpointsOf(data);
+  if (Array.isArray(data.workloads)) {
+    const seen = new Set<string>();
+    data.workloads.forEach((w, i) => {
+      if (!isMapping(w)) return;
+      if (typeof w.name === 'string') {
+        if (seen.has(w.name))
+          problems.push({ path: ['workloads', i, 'name'], expected: 'a unique workload name', found: `"${w.name}" a second time` });
+        seen.add(w.name);
+      }
+      if (typeof w.to === 'string') {
+        const r = resolveTarget(w.to, endpoints);
+        if (!('service' in r)) problems.push({ path: ['workloads', i, 'to'], ...r });
+      }
+    });
+  }
+  return problems;
+}
+
+/** A schedule only on open-loop arrivals, its points in time order; a workload's slo not empty. */
+function checkSchedules(top: TopInput): Problem[] {
+  const problems: Problem[] = [];
+  top.workloads.forEach((w, i) => {
+    problems.push(...emptySloProblem(w.slo, ['workloads', i, 'slo']));
+    if (w.schedule && w.arrivals.kind === 'closed') {
+      problems.push({
+        path: ['workloads', i, 'schedule'],
+        expected: 'a schedule only on open-loop arrivals (poisson or constant)',
+        found: 'a schedule on closed(...)',
+        atKey: true,
+      });
+    }
+    w.schedule?.forEach((p, j) => {
+      if (j > 0 && p.at < w.schedule![j - 1].at) {
+        problems.push({
+          path: ['workloads', i, 'schedule', j, 'at'],
+          expected: 'schedule points in time order',
+          found: `${p.at / 1000}s after ${w.schedule![j - 1].at / 1000}s`,
+        });
+      }
+    });
+  });
+  return problems;
+}
+
+export const ARRIVALS_HINT = 'poisson(<rate>), constant(<rate>) or closed(users=<n>, think=<distribution>)';
+const KINDS = ['poisson', 'constant', 'closed'];
+
+export function parseArrivals(input: unknown): Parsed<ArrivalSpec> {
+  if (typeof input !== 'string') return fail(ARRIVALS_HINT, describe(input));
+  return readWith(input, (e) => {
+    if (e.type !== 'call') return valueError(ARRIVALS_HINT, JSON.stringify(e.text), e.offset);
+    return fromCall(e);
+  });
+}
+
+function fromCall(call: Call): ArrivalSpec {
+  switch (call.name) {
+    case 'poisson':
+    case 'constant':
+      return { kind: call.name, ratePerSec: rateArg(singleArg(call, 'rate', '<rate>, such as 400/s')) };
+    case 'closed': {
+      const a = namedArgs(call, ['users', 'think']);
+      // each user holds an event while it thinks: a million is far past any real closed loop, and well inside the engine
+      const users = numberArg(
+        required(call, a, 'users', 'users=<n>, think=<distribution>'),
+        'users, a whole number from 1 to 1,000,000',
+        (n) => Number.isInteger(n) && n >= 1 && n <= 1_000_000,
+      );
+      const think = a.has('think') ? distFromExpr(a.get('think')!.value) : ({ kind: 'constant', valueMs: 0 } as const);
+      return { kind: 'closed', users, think };
+    }
+    default:
+      return valueError(`${ARRIVALS_HINT}${suggest(call.name, KINDS, ' (did you mean "%s"?)')}`, `"${call.name}(...)"`, call.offset);
+  }
+}
