@@ -26,11 +26,13 @@ function crossing(target: string): Touches {
 function touches(world: World, f: FaultSpec): Touches {
   const target = f.target;
   if (target.includes('~')) return crossing(target);
-  if (f.kind === 'kill' && target.includes('#')) {
+  if (target.includes('#')) {
+    // one replica (a kill, or a cpu fault on a noisy neighbour): the spans at that replica
     const [name, index] = target.split('#');
     const i = Number(index);
-    // refused with no replica up: that replica was the one it needed
-    return (span) => span.service.name === name && (span.replica === null || span.replica.index === i);
+    // a kill: refused with no replica up, that replica was the one it needed
+    if (f.kind === 'kill') return (span) => span.service.name === name && (span.replica === null || span.replica.index === i);
+    return (span) => span.service.name === name && span.replica !== null && span.replica.index === i;
   }
   if (f.kind === 'errors' && target.includes('.')) {
     const [name, endpoint] = target.split('.');
