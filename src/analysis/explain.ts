@@ -162,8 +162,6 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
   };
   const queueing = new Map(Object.keys(spec.services).map((n) => [n, replicaLoad(n)]));
 
-  const edges = new Map<string, { callsPerSec: number; rttWeighted: number; worstAttempts: number }>();
-
   // responses by (service, endpoint, arriving-from-location): memoized; the call graph has no cycles (validated)
   const memo = new Map<string, number>();
   const onPath = new Set<string>();
@@ -181,6 +179,15 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
     onPath.delete(key);
     memo.set(key, ms);
     return ms;
+  };
+
+  /** The share of an endpoint's requests its caches do not answer (misses at every level, and writes). */
+  const originShareOf = (id: string, ep: EndpointSpec): number => {
+    if (ep.cache.length === 0) return 1;
+    const writes = ep.keys === null ? 0 : spec.keys[ep.keys].writes;
+    let reaching = 1 - writes;
+    for (const name of ep.cache) reaching *= 1 - (load.cacheHitRatios[`${name}@${id}`] ?? 0);
+    return reaching + writes;
   };
 
   /** CPU one request of this endpoint needs here: its messages, its local cache lookups, and at the origin its own CPU and its calls' messages. */
@@ -209,7 +216,6 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
   /** The endpoint's steps in order (and its shared-cache calls), each step's parallel calls by the fork-join estimate. */
   const stepsMs = (service: string, endpoint: string, ep: EndpointSpec, at: string): number => {
     const id = `${service}.${endpoint}`;
-    const ratePerSec = load.endpointsPerSec[id] ?? 0;
     let originShare = 1;
     let total = 0;
     if (ep.cache.length > 0) {
@@ -226,7 +232,7 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
     for (const step of ep.steps) {
       const branches = step.map((call) => ({
         probability: call.probability,
-        meanMs: callMs(service, endpoint, call, at, ratePerSec * going),
+        meanMs: callMs(call, at),
       }));
       total += going * forkJoinMeanMs(branches);
     }
@@ -240,24 +246,15 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
   };
 
   /** One call from a caller replica at `at`: round trip plus the callee's response where it lands. */
-  const callMs = (caller: string, endpoint: string, call: CallSpec, at: string, callerRatePerSec: number): number => {
+  const callMs = (call: CallSpec, at: string): number => {
     const target = spec.services[call.service].endpoints[call.endpoint];
     const shm = call.transport === 'shm';
     const locality: Locality = shm ? 'datacenter' : (call.locality ?? spec.services[call.service].locality);
     let ms = 0;
-    let rtt = 0;
     for (const [loc, share] of landing(call.service, at, locality)) {
       const trip = shm && loc === at ? 0 : hopMs(at, loc, target.requestKB * 1024) + hopMs(loc, at, target.responseKB * 1024);
-      rtt += share * trip;
       ms += share * (trip + respond(call.service, call.endpoint, loc));
     }
-    const name = `${caller}.${endpoint}->${call.service}.${call.endpoint}`;
-    const e = edges.get(name) ?? { callsPerSec: 0, rttWeighted: 0, worstAttempts: 1 };
-    const calls = callerRatePerSec * call.probability;
-    e.callsPerSec += calls;
-    e.rttWeighted += calls * rtt;
-    e.worstAttempts = (call.retry?.attempts ?? 1) * (1 + (call.hedge?.max ?? 0));
-    edges.set(name, e);
     return ms;
   };
 
@@ -313,6 +310,36 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
     };
   }
 
+  // call edges: calls per second (what reaches the caller's origin, less its errors and what an overloaded caller cannot serve) and round trips
+  const edges: EdgeExplanation[] = [];
+  for (const [service, svc] of Object.entries(spec.services)) {
+    const u = load.services[service].utilization;
+    const served = u > 1 ? 1 / u : 1;
+    for (const [endpoint, ep] of Object.entries(svc.endpoints)) {
+      const id = `${service}.${endpoint}`;
+      const going = (load.endpointsPerSec[id] ?? 0) * originShareOf(id, ep) * served * (1 - ep.errors);
+      for (const step of ep.steps)
+        for (const call of step) {
+          const target = spec.services[call.service].endpoints[call.endpoint];
+          const shm = call.transport === 'shm';
+          const locality: Locality = shm ? 'datacenter' : (call.locality ?? spec.services[call.service].locality);
+          let rtt = 0;
+          for (const [at, callerShare] of spreadOf(service))
+            for (const [loc, share] of landing(call.service, at, locality))
+              rtt +=
+                callerShare *
+                share *
+                (shm && loc === at ? 0 : hopMs(at, loc, target.requestKB * 1024) + hopMs(loc, at, target.responseKB * 1024));
+          edges.push({
+            edge: `${id}->${call.service}.${call.endpoint}`,
+            callsPerSec: going * call.probability,
+            roundTripMs: rtt,
+            worstAttempts: (call.retry?.attempts ?? 1) * (1 + (call.hedge?.max ?? 0)),
+          });
+        }
+    }
+  }
+
   let bottleneck: string | null = null;
   for (const [name, s] of Object.entries(services))
     if (s.utilization > 0 && (bottleneck === null || s.utilization > services[bottleneck].utilization)) bottleneck = name;
@@ -325,12 +352,7 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
   return {
     scenario: spec.name,
     services,
-    edges: [...edges].map(([edge, e]) => ({
-      edge,
-      callsPerSec: e.callsPerSec,
-      roundTripMs: e.callsPerSec > 0 ? e.rttWeighted / e.callsPerSec : 0,
-      worstAttempts: e.worstAttempts,
-    })),
+    edges,
     bottleneck,
     saturationPerSec,
     workloads,

@@ -172,6 +172,14 @@ describe('msim lesson validate: a teacher', () => {
     expect(r.stdout).toMatch(/met {5}services\.orders\.utilization <= 60%: 49\.\d%, margin 1\d\.\d%/);
   });
 
+  it('shows, for each objective, the value of its worst seed: the one its margin comes from', async () => {
+    // the solution's utilization on seeds 1, 2, 3 is 49.36%, 49.18%, 49.53%: the worst (closest to <= 60%) is seed 3
+    const r = await runCli(['lesson', 'validate', join(COURSE_DIR, '01-littles-law')]);
+    expect(r.stdout).toMatch(/services\.orders\.utilization <= 60%: 49\.5%, margin 17\.5%/);
+    // the mean in the system on seeds 1, 2, 3 is 1.718, 1.711, 1.692: the worst (closest to < 2.5) is seed 1
+    expect(r.stdout).toMatch(/services\.orders\.inSystem\.mean < 2\.5: 1\.718, margin 31\.3%/);
+  });
+
   it('finds a starter that passes, a solution that fails or is fragile, a changed pin, a figure that is not true', async () => {
     const { lesson } = course({
       'starter.yaml': (t) => t.replace('cores: 2', 'cores: 3'),

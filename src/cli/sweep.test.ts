@@ -237,3 +237,20 @@ services:
     expect(r.stderr).toMatch(/bad\.yaml:7:\d+: workloads\[1\]\.slo: expected at least one objective/);
   });
 });
+
+describe('scenarios/black-friday.yaml', () => {
+  it("answers its header's planner question as the header says", async () => {
+    const text = readFileSync(join(__dirname, '../../scenarios/black-friday.yaml'), 'utf8');
+    // the command as written: from "npx msim plan" through its continuation lines (ending in a backslash)
+    const lines = text.split('\n');
+    let i = lines.findIndex((l) => l.includes('npx msim plan'));
+    let command = lines[i].replace(/^#\s+npx msim /, '');
+    while (command.endsWith('\\')) command = `${command.slice(0, -1)} ${lines[++i].replace(/^#/, '')}`;
+    command = command.replace(/#.*$/, '');
+    const stated = /#\s+(answer: [^\n]+)/.exec(text)![1];
+    const r = await runCli([...command.split(/\s+/).filter(Boolean), '--parallel', '1'], { cwd: join(__dirname, '../..') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(stated);
+    expect(r.stdout).toMatch(/4 points, 12 runs \(a full sweep of the range: 42 points\)/);
+  });
+});

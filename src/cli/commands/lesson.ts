@@ -12,6 +12,7 @@ import {
   starterSpec,
   violations,
 } from '../../lessons/grade.js';
+import { type Expression, margin } from '../../lessons/expressions.js';
 import { type Lesson, findLesson, lessonIds, loadLesson, COURSE_DIR } from '../../lessons/lesson.js';
 import { PROGRESS_FILE, type Progress, lessonProgress, progressJson, readProgress, withLesson } from '../../lessons/progress.js';
 import { type LessonValidation, validateLesson } from '../../lessons/validate-lesson.js';
@@ -158,6 +159,22 @@ function checkJson(result: CheckResult): string {
   )}\n`;
 }
 
+/** The value of an objective's worst seed: the one with the smallest margin (the margin shown beside it), a missed one first. */
+function worstValue(values: readonly (number | null)[], metBySeed: readonly boolean[], e: Expression): number | null {
+  let worst: number | null = null;
+  let worstRank = Infinity;
+  values.forEach((x, s) => {
+    if (x === null) return;
+    // a margin where it has a meaning (negative when missed); for == and !=, missed before met
+    const rank = margin(e, x) ?? (metBySeed[s] ? 0 : -1);
+    if (rank < worstRank) {
+      worst = x;
+      worstRank = rank;
+    }
+  });
+  return worst;
+}
+
 function validationText(v: LessonValidation, lesson: Lesson): string {
   const lines = [`lesson ${v.lesson}: ${v.ok ? 'ok' : `${v.problems.length} problem${v.problems.length === 1 ? '' : 's'}`}`];
   if (v.starter && v.starter.objectives.length > 0) {
@@ -170,7 +187,7 @@ function validationText(v: LessonValidation, lesson: Lesson): string {
     lines.push('  solution, by objective: worst seed and its margin to the limit');
     v.solution.objectives.forEach((o, i) => {
       const e = lesson.objectives[i];
-      const worst = o.values.reduce<number | null>((w, x, s) => (x === null ? w : w === null || !o.metBySeed[s] ? x : w), null);
+      const worst = worstValue(o.values, o.metBySeed, e);
       const m = o.margin === null ? 'margin -' : `margin ${(o.margin * 100).toFixed(1)}%`;
       lines.push(`    ${o.met ? 'met   ' : 'MISSED'}  ${o.objective}: ${formatValue(worst, e)}, ${m}`);
     });
