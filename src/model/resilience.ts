@@ -1,5 +1,6 @@
 // Calls with a timeout or retries: attempts, backoff with jitter, retry budgets and adaptive token buckets.
 import type { Sampler } from '../engine/distributions.js';
+import { RecentWindow, nearestRank } from '../engine/recent-window.js';
 import { RingQueue } from '../engine/ring-queue.js';
 import type { RandomStream } from '../engine/rng.js';
 import type { EventTarget, Simulation } from '../engine/simulation.js';
@@ -123,19 +124,15 @@ export class Edge {
 
 /** When to hedge a call site's attempts: a fixed delay, or a percentile of its recent latencies (recomputed every 64 answers). */
 export class HedgeDelay {
-  private readonly recent = new Float64Array(RECENT);
-  private count = 0;
+  private readonly recent = new RecentWindow(RECENT);
   private cachedMs: number;
   constructor(readonly spec: HedgeSpec) {
     this.cachedMs = spec.afterMs ?? Infinity; // no hedging until there is history
   }
   observe(latencyMs: number): void {
-    this.recent[this.count++ & (RECENT - 1)] = latencyMs;
-    if (this.spec.afterPercentile !== null && (this.count & 63) === 0) {
-      const n = Math.min(this.count, RECENT);
-      const sorted = this.recent.slice(0, n).sort();
-      this.cachedMs = sorted[Math.min(n - 1, Math.ceil((this.spec.afterPercentile / 100) * n) - 1)];
-    }
+    this.recent.record(latencyMs);
+    if (this.spec.afterPercentile !== null && (this.recent.count & 63) === 0)
+      this.cachedMs = nearestRank(this.recent.sorted(), this.spec.afterPercentile / 100);
   }
   get afterMs(): number {
     return this.cachedMs;

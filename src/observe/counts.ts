@@ -8,6 +8,11 @@ export class Counts {
   failed = 0;
   rejected = 0;
 
+  /** Requests that ended, however. */
+  get ended(): number {
+    return this.completed + this.failed + this.rejected;
+  }
+
   count(outcome: Outcome): void {
     if (outcome === Outcome.Ok) this.completed++;
     else if (outcome === Outcome.Rejected) this.rejected++;

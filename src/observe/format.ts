@@ -1,4 +1,4 @@
-// Compact number formatting for summaries and the dashboard.
+// Compact number formatting for summaries and the dashboard, and the summary's plain-text tables.
 
 /** Format milliseconds compactly for tables: 0.42ms, 12.3ms, 1.52s. */
 export function formatMs(ms: number): string {
@@ -28,4 +28,22 @@ export function formatCount(n: number): string {
 /** Format a fraction as a percentage: 0.873 -> 87.3%. */
 export function formatPercent(f: number, digits = 1): string {
   return Number.isFinite(f) ? `${(f * 100).toFixed(digits)}%` : '-';
+}
+
+/** Milliseconds, or - for a statistic with no data. */
+export const formatMsOrDash = (x: number | null) => (x === null ? '-' : formatMs(x));
+/** A level's maximum beside its mean: 12.3k from ten thousand on, like the mean. */
+export const formatWhole = (n: number) => (n >= 10_000 ? formatCount(n) : String(n));
+/** A count of requests: exact below a million. */
+export const formatExact = (n: number) => (n >= 1_000_000 ? formatCount(n) : String(n));
+
+/** Lay out rows as columns: the first column left-aligned, the rest right-aligned. */
+export function table(header: string[], rows: string[][], gap = '  '): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join(gap)
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
 }

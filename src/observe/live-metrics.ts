@@ -1,12 +1,10 @@
 // Metrics for the live view: a latency time series and per-service recent rates, with bounded work per run.
-import { CacheEvent, type CacheLevel, cacheWorkOf } from '../model/cache.js';
-import type { Location } from '../model/network.js';
-import type { Endpoint } from '../model/service.js';
+import { RecentWindow, nearestRank } from '../engine/recent-window.js';
 import type { RootRequest, Span } from '../model/span.js';
 import { Outcome } from '../model/span.js';
 import type { World } from '../model/world.js';
 import { Histogram } from './histogram.js';
-import { CacheMetrics, MetricsCollector, type OriginMetrics, countOrigin } from './metrics.js';
+import { type FeatureParts, MetricsCollector } from './metrics.js';
 
 /** One point of the end-to-end latency series: a bucket of simulated time. */
 export interface SeriesPoint {
@@ -26,33 +24,22 @@ export interface ServiceCounters {
   busyArea: number;
 }
 
-/** A stampede as the event log tells it. */
-export interface StampedeNote {
-  atMs: number;
-  cache: string;
-  key: number;
-  /** Requests that missed the key at once. */
-  count: number;
-  coalesced: boolean;
-}
-
 const RECENT = 1024; // latencies kept per service for recent percentiles
-const STAMPEDES_KEPT = 100; // stampedes waiting to be logged, at most
 export const SERIES_BUCKETS = 240; // buckets over the whole run: bounded work at any speed
 
 class ServiceLive {
   completed = 0;
   failed = 0;
-  readonly recent = new Float64Array(RECENT);
-  recentCount = 0;
+  readonly recent = new RecentWindow(RECENT);
 }
 
 /**
  * The report's collector plus what the dashboard shows: counts that include
  * the warm-up (a viewer wants to see it), recent latencies per service in ring
  * buffers, and an end-to-end latency series with a fixed number of buckets per
- * run, so its cost does not grow with speed or simulated time. A subclass
- * rather than a second listener: one dispatch per model event, not two.
+ * run, so its cost does not grow with speed or simulated time; and the
+ * features' live collectors. A subclass rather than a second listener: one
+ * dispatch per model event, not two.
  */
 export class LiveMetrics extends MetricsCollector {
   readonly bucketMs: number;
@@ -61,12 +48,16 @@ export class LiveMetrics extends MetricsCollector {
   private readonly bucket = new Histogram();
   private bucketEndMs: number;
 
-  constructor(private readonly world: World) {
-    super(world);
+  static override readonly live = true;
+
+  constructor(
+    private readonly world: World,
+    parts: FeatureParts,
+  ) {
+    super(world, parts);
     this.bucketMs = Math.max(1, world.durationMs / SERIES_BUCKETS);
     this.bucketEndMs = this.bucketMs;
     this.live = world.services.map(() => new ServiceLive());
-    this.allCaches = world.caches.map(() => new CacheMetrics());
   }
 
   override requestFinished(req: RootRequest): void {
@@ -77,34 +68,11 @@ export class LiveMetrics extends MetricsCollector {
 
   override spanFinished(span: Span): void {
     super.spanFinished(span);
-    if (span.flowState !== null && cacheWorkOf(span) !== null) countOrigin(this.allOrigins, span);
     const s = this.live[span.service.index];
     if (span.outcome === Outcome.Ok) {
       s.completed++;
-      s.recent[s.recentCount++ & (RECENT - 1)] = this.world.sim.nowMs - span.arrivalMs;
+      s.recent.record(this.world.sim.nowMs - span.arrivalMs);
     } else s.failed++;
-  }
-
-  /** Messages by hop class since the start, warm-up included. */
-  readonly allHops = [0, 0, 0];
-
-  override hopSent(hopClass: number, from: Location, to: Location, bytes: number, retransmits: number): void {
-    super.hopSent(hopClass, from, to, bytes, retransmits);
-    this.allHops[hopClass]++;
-  }
-
-  /** Every cache's counts since the start (warm-up included), by CacheEvent. */
-  readonly allCaches: CacheMetrics[];
-  /** Per endpoint with caches: requests and origin runs since the start. */
-  readonly allOrigins = new Map<Endpoint, OriginMetrics>();
-  /** Stampedes not yet taken by the event log (the oldest first; at most 100 kept). */
-  readonly stampedes: StampedeNote[] = [];
-
-  override cacheEvent(level: CacheLevel, kind: CacheEvent, key: number, count: number): void {
-    super.cacheEvent(level, kind, key, count);
-    this.allCaches[level.index].counts[kind]++;
-    if (kind === CacheEvent.Stampede && this.stampedes.length < STAMPEDES_KEPT)
-      this.stampedes.push({ atMs: this.world.sim.nowMs, cache: level.name, key, count, coalesced: level.spec.coalesce });
   }
 
   override spanRefused(span: Span): void {
@@ -136,11 +104,9 @@ export class LiveMetrics extends MetricsCollector {
 
   /** p50 and p99 of the service's most recent successful spans (up to 1024). */
   recentPercentiles(serviceIndex: number): { p50Ms: number | null; p99Ms: number | null } {
-    const s = this.live[serviceIndex];
-    const n = Math.min(s.recentCount, RECENT);
-    if (n === 0) return { p50Ms: null, p99Ms: null };
-    const sorted = s.recent.slice(0, n).sort();
-    const at = (p: number) => sorted[Math.max(0, Math.ceil(p * n) - 1)];
-    return { p50Ms: at(0.5), p99Ms: at(0.99) };
+    const recent = this.live[serviceIndex].recent;
+    if (recent.count === 0) return { p50Ms: null, p99Ms: null };
+    const sorted = recent.sorted();
+    return { p50Ms: nearestRank(sorted, 0.5), p99Ms: nearestRank(sorted, 0.99) };
   }
 }

@@ -1,25 +1,20 @@
 // The plain-text summary of a report: the table printed at the end of a run (and when stdout is not a TTY).
-import { formatCount, formatMs, formatPercent } from './format.js';
+import type { AnyFeature } from './feature.js';
+import { FEATURES, type Features } from './features/index.js';
+import { formatCount, formatExact as exact, formatMs, formatMsOrDash as ms, formatPercent, formatWhole as whole, table } from './format.js';
 import type { Report } from './report.js';
 
-type Row = string[];
+export { table } from './format.js';
 
-/** Lay out rows as columns: the first column left-aligned, the rest right-aligned. */
-export function table(header: Row, rows: Row[], gap = '  '): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: Row) =>
-    r
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
-      .join(gap)
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+/** Features whose lines come first, in this order (the summary's layout before features were modules); the others follow in FEATURES order. */
+const FIRST: readonly string[] = ['network', 'calls', 'faults', 'caches'] satisfies Features['name'][];
+/** Features whose lines come last, after the rpc tax line: the verdict. */
+const LAST: readonly string[] = ['slo'] satisfies Features['name'][];
+
+/** A feature's lines of the summary, from its section of the report. */
+function featureLines(f: AnyFeature, r: Report): string[] {
+  return f.report.summary?.(r) ?? [];
 }
-
-const ms = (x: number | null) => (x === null ? '-' : formatMs(x));
-/** A level's maximum beside its mean: 12.3k from ten thousand on, like the mean. */
-const whole = (n: number) => (n >= 10_000 ? formatCount(n) : String(n));
-/** A count of requests: exact below a million. */
-const exact = (n: number) => (n >= 1_000_000 ? formatCount(n) : String(n));
 
 export function formatSummary(r: Report): string {
   const out: string[] = [];
@@ -115,95 +110,16 @@ export function formatSummary(r: Report): string {
     );
     out.push('');
   }
-  if (r.network) {
-    const n = r.network;
-    const gb = (n.bytes.sameDatacenter + n.bytes.crossDatacenter + n.bytes.crossRegion) / 2 ** 30;
-    out.push(
-      `network: ${n.hops.sameDatacenter} same-datacenter, ${n.hops.crossDatacenter} cross-datacenter, ${n.hops.crossRegion} cross-region messages; ${gb.toFixed(3)} GB, $${n.costUsd.toFixed(4)} transfer`,
-    );
-    out.push('');
-  }
-  const busyEdges = Object.entries(r.edges).filter(
-    ([, e]) => e.retries + e.timeouts + e.breakerRejected + e.bulkheadRejected + e.hedges + e.fallbacks > 0,
-  );
-  if (busyEdges.length > 0) {
-    out.push(
-      table(
-        ['call edge', 'calls', 'attempts', 'retries', 'timeouts', 'breaker', 'bulkhead', 'hedges', 'fallback', 'amp'],
-        busyEdges.map(([name, e]) => [
-          name,
-          exact(e.calls),
-          exact(e.attempts),
-          exact(e.retries),
-          exact(e.timeouts),
-          exact(e.breakerRejected),
-          exact(e.bulkheadRejected),
-          exact(e.hedges),
-          exact(e.fallbacks),
-          e.amplification === null ? '-' : e.amplification.toFixed(2),
-        ]),
-        ' ',
-      ),
-    );
-    out.push('breaker, bulkhead: calls they refused; amp: attempts per call (the load retries and hedges add)');
-    out.push('');
-  }
-  if (r.faults.length > 0) {
-    out.push("Faults (workload requests whose calls reached the fault's target while it was");
-    out.push('active; failed: failed or rejected):');
-    out.push(
-      table(
-        ['window', 'fault', 'requests', 'failed', 'ok p99'],
-        r.faults.map((f) => [
-          `${(f.at / 1000).toFixed(1)}s-${f.forMs === null ? 'end' : `${((f.at + f.forMs) / 1000).toFixed(1)}s`}`,
-          `${f.kind} ${f.target}`,
-          exact(f.requests),
-          f.errorRate === null ? '-' : formatPercent(f.errorRate),
-          ms(f.latencyMs.p99),
-        ]),
-      ),
-    );
-    out.push('');
-  }
-  const caches = Object.entries(r.caches);
-  if (caches.length > 0) {
-    out.push(
-      table(
-        ['cache', 'kind', 'lookups', 'hit ratio', 'evicted', 'expired', 'coalesced', 'stampedes', 'max fetch'],
-        caches.map(([name, c]) => [
-          name,
-          `${c.kind} x${c.copies}`,
-          whole(c.lookups),
-          c.hitRatio === null ? '-' : formatPercent(c.hitRatio),
-          whole(c.evictions),
-          whole(c.expirations),
-          whole(c.coalesced),
-          String(c.stampedes),
-          String(c.maxConcurrentFetches),
-        ]),
-      ),
-    );
-    for (const [name, e] of Object.entries(r.cachedEndpoints)) {
-      if (e.requests === 0) continue;
-      out.push(
-        `origin load ${name}: ${formatPercent(e.originRequests / e.requests)} of requests (${e.originRequests}/${e.requests}), ${formatPercent(e.originLoadReduction ?? NaN)} off by caching`,
-      );
-    }
-    out.push('');
-  }
+  const features = FEATURES as readonly AnyFeature[];
+  const named = (names: readonly string[]) => names.flatMap((n) => features.filter((f) => f.name === n));
+  for (const f of [...named(FIRST), ...features.filter((f) => !FIRST.includes(f.name) && !LAST.includes(f.name))])
+    out.push(...featureLines(f, r));
   const taxed = Object.entries(r.services).filter(([, s]) => s.rpcCpuShare !== null && s.rpcCpuShare > 0);
   if (taxed.length > 0) {
     out.push(`rpc tax (share of CPU on messages): ${taxed.map(([name, s]) => `${name} ${formatPercent(s.rpcCpuShare!)}`).join(', ')}`);
     out.push('');
   }
-  if (r.slo) {
-    const parts = r.slo.objectives.map((o) => {
-      const fmt = (x: number | null) => (x === null ? '-' : o.metric === 'errorRate' ? formatPercent(x, 2) : ms(x));
-      return `${o.workload === undefined ? '' : `${o.workload} `}${o.metric} ${fmt(o.actual)} <= ${fmt(o.target)} ${o.met ? 'met' : 'MISSED'}`;
-    });
-    out.push(`SLO ${r.slo.met ? 'met' : 'MISSED'}: ${parts.join(', ')}`);
-    out.push('');
-  }
+  for (const f of named(LAST)) out.push(...featureLines(f, r));
   out.push(
     `engine: ${formatCount(r.engine.events)} events in ${r.engine.wallSeconds.toFixed(2)}s wall (${formatCount(r.engine.eventsPerSec)} events/s)`,
   );

@@ -1,14 +1,14 @@
 // The live driver: paces a Run against the wall clock in slices, turns commands into actions, and emits snapshots.
 import { performance } from 'node:perf_hooks';
 import type { InterventionIntent } from '../model/interventions.js';
-import { cacheLevelsOf } from '../model/flows/cached.js';
-import { LiveMetrics, type StampedeNote } from '../observe/live-metrics.js';
+import type { AnyFeature, LiveView } from '../observe/feature.js';
+import { FEATURES } from '../observe/features/index.js';
+import { LiveMetrics } from '../observe/live-metrics.js';
+import { createCollector } from '../observe/metrics.js';
 import type { Report } from '../observe/report.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
 import { type LogEntry, Run, type RunOptions } from './run.js';
-import { CacheEvent } from '../model/cache.js';
-import type { Endpoint } from '../model/service.js';
-import { type CacheRow, type OriginRow, type ServiceRow, type Snapshot, healthOf } from './snapshot.js';
+import { type FeatureFields, type FeatureServiceFields, type ServiceRow, type Snapshot, healthOf } from './snapshot.js';
 
 export type Speed = number | 'max';
 /** The steps that + and - move through. */
@@ -45,10 +45,12 @@ interface Sample {
   simMs: number;
   events: number;
   counters: { completed: number; failed: number; busyArea: number }[];
-  /** Per cache, its cumulative counts; per endpoint with caches, [requests, origin runs]. */
-  caches: number[][];
-  origins: [number, number][];
+  /** Each feature's sample (see LiveView.sample), in FEATURES order. */
+  features: unknown[];
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: a feature's view, whatever its sample and fields
+type AnyView = LiveView<any, object, object>;
 
 const CHUNK_EVENTS = 20_000; // the engine checks the wall clock this often within a frame
 /**
@@ -79,8 +81,6 @@ export class LiveSession {
   private samples: Sample[] = [];
   private lastRows: ServiceRow[] | null = null;
   private lastRowsSimMs = -1;
-  private readonly loggedTransitions = new Map<object, number>();
-  private faultsLogged: number[] = [];
   private readonly frameMs: number;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private listeners = new Set<(s: Snapshot) => void>();
@@ -103,13 +103,12 @@ export class LiveSession {
   /** Engine events per wall second from the second frame to the end, drawing included. */
   steadyEventsPerSec = 0;
   latest: Snapshot;
-  private readonly sloLine: Snapshot['slo'];
-  /** Endpoints with caches, in service order. */
-  private readonly cachedEndpoints: Endpoint[];
+  /** Each feature's view of this session, in FEATURES order (its log lines, its snapshot and row fields). */
+  private readonly views: AnyView[];
 
   constructor(spec: ScenarioSpec, options: LiveOptions = {}) {
     let live: LiveMetrics | undefined;
-    this.run = new Run(spec, { ...options, collector: (world) => (live = new LiveMetrics(world)) });
+    this.run = new Run(spec, { ...options, collector: (world) => (live = createCollector(world, LiveMetrics)) });
     this.live = live!;
     this.speed = options.speed ?? 1;
     this.frameMs = options.frameMs ?? 66;
@@ -117,11 +116,8 @@ export class LiveSession {
       this.resolveDone = resolve;
       this.rejectDone = reject;
     });
-    const objectives = spec.slo?.latencyMs ?? {};
-    const metric = (['p99', 'p999', 'p95', 'p90', 'p50'] as const).find((k) => objectives[k] !== undefined);
-    this.sloLine = metric ? { metric, targetMs: objectives[metric]! } : null;
-    this.faultsLogged = spec.faults.map(() => 0);
-    this.cachedEndpoints = this.run.world.services.flatMap((svc) => [...svc.endpoints.values()].filter((ep) => cacheLevelsOf(ep) !== null));
+    const world = this.run.world;
+    this.views = (FEATURES as readonly AnyFeature[]).map((f) => f.live?.view(world, this.live.part(f), this.live.livePart(f)) ?? {});
     this.latest = this.snapshot(0);
   }
 
@@ -233,81 +229,20 @@ export class LiveSession {
     for (const fn of this.listeners) fn(this.latest);
   }
 
-  /** Log breaker transitions not logged yet (the metrics keep them for the report). */
-  private logBreakerTransitions(): void {
-    for (const h of this.live.breakers.values()) {
-      const seen = this.loggedTransitions.get(h) ?? 0;
-      for (const t of h.transitions.slice(seen))
-        this.run.addLog({ atMs: t.atMs, kind: 'info', text: `breaker ${h.breaker.name}: ${t.from} -> ${t.to}` });
-      this.loggedTransitions.set(h, h.transitions.length);
-    }
-  }
-
-  /** Log faults starting and ending (the schedule is known; the clock says which have). */
-  private logFaults(): void {
-    const now = this.run.world.sim.nowMs;
-    this.run.spec.faults.forEach((f, i) => {
-      const what = `${f.kind} ${f.target}`;
-      if (this.faultsLogged[i] === 0 && now >= f.atMs) {
-        this.run.addLog({
-          atMs: f.atMs,
-          kind: 'info',
-          text: `fault: ${what} begins${f.forMs === null ? '' : ` (for ${f.forMs / 1000}s)`}`,
-        });
-        this.faultsLogged[i] = 1;
-      }
-      if (this.faultsLogged[i] === 1 && f.forMs !== null && now >= f.atMs + f.forMs) {
-        this.run.addLog({ atMs: f.atMs + f.forMs, kind: 'info', text: `fault: ${what} ends` });
-        this.faultsLogged[i] = 2;
-      }
-    });
-  }
-
-  /**
-   * Log stampedes, one line per cache and simulated second (a wave of expiries
-   * stampedes many keys at once), once that second is over.
-   */
-  private logStampedes(): void {
-    const pending = this.live.stampedes;
-    const before = this.run.done ? Infinity : Math.floor(this.run.world.sim.nowMs / 1000) * 1000;
-    let n = 0;
-    while (n < pending.length && pending[n].atMs < before) n++;
-    const groups = new Map<string, StampedeNote[]>(); // in time order
-    for (const note of pending.splice(0, n)) {
-      const key = `${Math.floor(note.atMs / 1000)}|${note.cache}`;
-      const group = groups.get(key);
-      if (group) group.push(note);
-      else groups.set(key, [note]);
-    }
-    const world = this.run.world;
-    for (const [first, ...more] of groups.values()) {
-      const keys = `${world.keyName(first.key)}${more.length > 0 ? ` +${more.length} key${more.length > 1 ? 's' : ''}` : ''}`;
-      const what = first.coalesced ? `${first.count}+ misses waiting on one fetch` : `${first.count}+ misses fetching it at once`;
-      this.run.addLog({ atMs: first.atMs, kind: first.coalesced ? 'info' : 'refused', text: `${first.cache} stampede: ${keys}, ${what}` });
-    }
-  }
-
   private snapshot(wallMs: number): Snapshot {
-    this.logFaults();
-    this.logBreakerTransitions();
-    this.logStampedes();
     const world = this.run.world;
     const nowMs = world.sim.nowMs;
+    for (const v of this.views) if (v.log) for (const line of v.log(nowMs, this.run.done)) this.run.addLog(line);
     this.live.closeBuckets(nowMs);
     const counters = world.services.map((_, i) => this.live.counters(i, nowMs));
     const last = this.samples[this.samples.length - 1];
-    const origins = this.cachedEndpoints.map((ep): [number, number] => {
-      const o = this.live.allOrigins.get(ep);
-      return o === undefined ? [0, 0] : [o.requests, o.origin];
-    });
     if (!last || nowMs > last.simMs)
       this.samples.push({
         wallMs,
         simMs: nowMs,
         events: world.sim.eventCount,
         counters,
-        caches: this.live.allCaches.map((c) => c.counts.slice()),
-        origins,
+        features: this.views.map((v) => v.sample?.()),
       });
     while (this.samples.length > 2 && wallMs - this.samples[1].wallMs >= RATE_WINDOW_WALL_MS) this.samples.shift();
     const first = this.samples[0];
@@ -335,31 +270,10 @@ export class LiveSession {
     }
     this.lastRows = services;
     const totals = this.run.metrics.total.counts;
-    const rate = (n: number) => (dSimS > 0 ? n / dSimS : 0);
-    const caches = world.caches.map((level, i): CacheRow => {
-      const a = first.caches[i];
-      const b = newest.caches[i];
-      const d = (k: CacheEvent) => b[k] - a[k];
-      const lookups = d(CacheEvent.Hit) + d(CacheEvent.Miss);
-      return {
-        name: level.name,
-        kind: level.spec.kind,
-        copies: level.holders().length,
-        hitRatio: lookups > 0 ? d(CacheEvent.Hit) / lookups : null,
-        lookupsPerSec: rate(lookups),
-        evictionsPerSec: rate(d(CacheEvent.Eviction)),
-        expirationsPerSec: rate(d(CacheEvent.Expiration)),
-        coalescedPerSec: rate(d(CacheEvent.Coalesced)),
-        stampedes: b[CacheEvent.Stampede],
-      };
+    const fields: Record<string, unknown> = {};
+    this.views.forEach((v, i) => {
+      if (v.fields) Object.assign(fields, v.fields({ first: first.features[i], newest: newest.features[i], dSimS }));
     });
-    const originRows = this.cachedEndpoints.map(
-      (ep, i): OriginRow => ({
-        endpoint: `${ep.service.name}.${ep.name}`,
-        requestsPerSec: rate(newest.origins[i][0] - first.origins[i][0]),
-        originPerSec: rate(newest.origins[i][1] - first.origins[i][1]),
-      }),
-    );
     return Object.freeze({
       scenario: world.spec.name,
       seed: world.seed,
@@ -373,12 +287,9 @@ export class LiveSession {
       eventsPerSec: dWallS > 0 ? (newest.events - first.events) / dWallS : 0,
       services,
       series: [...this.live.series],
-      slo: this.sloLine,
-      hops: world.network ? (this.live.allHops.slice() as [number, number, number]) : null,
       log: [...this.run.log],
       totals: { started: totals.started, completed: totals.completed, failed: totals.failed, rejected: totals.rejected },
-      caches,
-      origins: originRows,
+      ...(fields as FeatureFields),
     });
   }
 
@@ -415,27 +326,15 @@ export class LiveSession {
       slowed: svc.speed.get('what-if') !== 1,
       injectedErrors: this.run.world.actuators.errorsOf(svc, 'what-if') > 0,
       replicas,
-      edges: this.run.world.services.flatMap((to) => {
-        const e = this.live.edges[svc.index][to.index];
-        const calls = e.attempts - e.retries - e.hedges + e.callsRefused;
-        return e.retries + e.timeouts + e.breakerRejected + e.bulkheadRejected + e.hedges + e.fallbacks > 0
-          ? [
-              {
-                to: to.name,
-                calls,
-                retries: e.retries,
-                timeouts: e.timeouts,
-                refused: e.breakerRejected + e.bulkheadRejected,
-                hedges: e.hedges,
-                fallbacks: e.fallbacks,
-              },
-            ]
-          : [];
-      }),
-      breakers: [...this.run.world.breakers.values()]
-        .filter((b) => b.caller === svc)
-        .map((b) => ({ name: b.name, state: b.state, disabled: b.disabled })),
+      ...this.serviceFields(svc),
     };
+  }
+
+  /** The features' fields of a service's row. */
+  private serviceFields(svc: Run['world']['services'][number]): FeatureServiceFields {
+    const fields = {};
+    for (const v of this.views) if (v.serviceFields) Object.assign(fields, v.serviceFields(svc));
+    return fields as FeatureServiceFields;
   }
 }
 

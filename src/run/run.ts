@@ -8,7 +8,7 @@ import { type Intervention, type InterventionIntent, applyIntervention, resolveI
 import { fanOut, type ModelListener } from '../model/listener.js';
 import { assemble } from '../model/assemble.js';
 import type { World } from '../model/world.js';
-import { MetricsCollector } from '../observe/metrics.js';
+import { MetricsCollector, createCollector } from '../observe/metrics.js';
 import { type Report, buildReport } from '../observe/report.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
 
@@ -113,7 +113,7 @@ export class Run {
     options: RunOptions = {},
   ) {
     this.world = assemble(spec, { seed: options.seed });
-    this.metrics = options.collector ? options.collector(this.world) : new MetricsCollector(this.world);
+    this.metrics = options.collector ? options.collector(this.world) : createCollector(this.world, MetricsCollector);
     this.listeners = [this.metrics, ...(options.listeners ?? [])];
     this.world.listener = fanOut(this.listeners);
     this.endMs = options.endMs ?? this.world.durationMs;

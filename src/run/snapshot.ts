@@ -1,6 +1,13 @@
 // The immutable picture of a live run that the dashboard draws: plain data, rebuilt every frame.
+import type { FieldsOf, ServiceFieldsOf } from '../observe/feature.js';
+import type { Features } from '../observe/features/index.js';
 import type { SeriesPoint } from '../observe/live-metrics.js';
 import type { LogEntry } from './run.js';
+
+export type { BreakerRow } from '../observe/features/breakers.js';
+export type { CacheRow, OriginRow } from '../observe/features/caches.js';
+export type { EdgeRow } from '../observe/features/calls.js';
+export type { SloLine } from '../observe/features/slo.js';
 
 export type Health = 'ok' | 'warn' | 'bad';
 
@@ -14,7 +21,13 @@ export interface ReplicaRow {
   readonly busyCores: number;
 }
 
-export interface ServiceRow {
+/** A service's row: the core figures, and the features' (see FeatureServiceFields). */
+export type ServiceRow = CoreServiceRow & FeatureServiceFields;
+
+/** What the features add to a service's row (their views' serviceFields): its call edges, its breakers. */
+export type FeatureServiceFields = ServiceFieldsOf<Features>;
+
+export interface CoreServiceRow {
   readonly name: string;
   readonly replicasUp: number;
   readonly replicasTotal: number;
@@ -34,44 +47,15 @@ export interface ServiceRow {
   readonly slowed: boolean;
   readonly injectedErrors: boolean;
   readonly replicas: readonly ReplicaRow[];
-  /** Its calls to other services that retried, timed out or were refused (counts after the warm-up). */
-  readonly edges: readonly {
-    readonly to: string;
-    readonly calls: number;
-    readonly retries: number;
-    readonly timeouts: number;
-    readonly refused: number;
-    readonly hedges: number;
-    readonly fallbacks: number;
-  }[];
-  /** Circuit breakers on this service's calls (name `caller->callee`), with their state. */
-  readonly breakers: readonly { readonly name: string; readonly state: 'closed' | 'open' | 'halfOpen'; readonly disabled: boolean }[];
 }
 
-/** A cache over the recent window (rates per simulated second); local caches summed over replicas. */
-export interface CacheRow {
-  readonly name: string;
-  readonly kind: 'local' | 'shared';
-  /** Replicas (local) or nodes (shared) holding a copy now. */
-  readonly copies: number;
-  /** Hits / lookups over the recent window (null: no lookups). */
-  readonly hitRatio: number | null;
-  readonly lookupsPerSec: number;
-  readonly evictionsPerSec: number;
-  readonly expirationsPerSec: number;
-  readonly coalescedPerSec: number;
-  /** Since the start. */
-  readonly stampedes: number;
-}
+/** The picture of a live run: the core figures, and the features' (see FeatureFields). */
+export type Snapshot = CoreSnapshot & FeatureFields;
 
-/** An endpoint with caches: its requests and those reaching its origin, per simulated second over the recent window. */
-export interface OriginRow {
-  readonly endpoint: string;
-  readonly requestsPerSec: number;
-  readonly originPerSec: number;
-}
+/** What the features add to the snapshot (their views' fields): the chart's SLO line, the hop mix, the cache strip. */
+export type FeatureFields = FieldsOf<Features>;
 
-export interface Snapshot {
+export interface CoreSnapshot {
   readonly scenario: string;
   readonly seed: number;
   readonly simMs: number;
@@ -86,15 +70,8 @@ export interface Snapshot {
   readonly eventsPerSec: number;
   readonly services: readonly ServiceRow[];
   readonly series: readonly SeriesPoint[];
-  /** The latency objective drawn on the chart (the scenario's p99, else its highest percentile), if any. */
-  readonly slo: { readonly metric: string; readonly targetMs: number } | null;
   readonly log: readonly LogEntry[];
-  /** Messages sent since the start by hop class (same datacenter, across datacenters, across regions); null without a network. */
-  readonly hops: readonly [number, number, number] | null;
   readonly totals: { readonly started: number; readonly completed: number; readonly failed: number; readonly rejected: number };
-  /** Empty when the scenario has no caches. */
-  readonly caches: readonly CacheRow[];
-  readonly origins: readonly OriginRow[];
 }
 
 /** Thresholds for a row's colour: hot or erroring services stand out. */
