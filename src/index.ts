@@ -9,3 +9,8 @@ export { type LoadEstimate, type ServiceLoad, estimateLoad, loadWarnings } from 
 export { type Problem, ScenarioError, formatProblem } from './scenario/problems.js';
 export type { ScenarioSpec } from './scenario/spec.js';
 export { type Intervention, type InterventionIntent, INTERVENTION_ACTIONS } from './model/interventions.js';
+export { type Explanation, type ServiceExplanation, explain } from './analysis/explain.js';
+export { type Vary, parseVary } from './run/vary.js';
+export { type SweepPlan, type SweepResult, mergeShards, planSweep, runSweep } from './run/sweep.js';
+export { type PlanResult, runPlan } from './run/plan.js';
+export { inProcessExecutor, workerExecutor } from './run/executor.js';

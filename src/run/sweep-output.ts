@@ -72,7 +72,7 @@ function table(rows: string[][], right: boolean[]): string[] {
 /** The per-point table: the varied values, then p50, p99, errors, the busiest service, the SLO and the cost where known. */
 export function sweepTable(result: SweepResult): string {
   const hasSlo = result.points.some((p) => sloCell(p) !== '');
-  const hasCost = result.points.some((p) => p.summary['network.costUsd']?.mean != null);
+  const hasCost = result.points.some((p) => p.summary['costUsd.total']?.mean != null);
   const extra = result.metric !== 'latencyMs.p99' && result.metric !== 'latencyMs.p50' ? result.metric : null;
   const header = [
     ...result.vary,
@@ -82,7 +82,7 @@ export function sweepTable(result: SweepResult): string {
     'busiest',
     ...(extra ? [extra] : []),
     ...(hasSlo ? ['SLO'] : []),
-    ...(hasCost ? ['network $'] : []),
+    ...(hasCost ? ['cost $'] : []),
   ];
   const rows = result.points.map((p) => {
     const b = busiest(p);
@@ -94,7 +94,7 @@ export function sweepTable(result: SweepResult): string {
       b ? `${b.name} ${showInterval(b.interval, 'share')}` : '-',
       ...(extra ? [showInterval(p.summary[extra], unitOf(extra))] : []),
       ...(hasSlo ? [sloCell(p)] : []),
-      ...(hasCost ? [showInterval(p.summary['network.costUsd'], 'usd')] : []),
+      ...(hasCost ? [showInterval(p.summary['costUsd.total'], 'usd')] : []),
     ];
   });
   const right = header.map((_, c) => c >= result.vary.length);

@@ -69,7 +69,7 @@ export function explainText(spec: ScenarioSpec, e: Explanation, sim: Simulated |
     if (sim) row.push(pct(m?.utilization), diff(s.utilization, m?.utilization));
     row.push(s.waitProbability == null ? '-' : formatPercent(s.waitProbability, 1), ms(s.queueingMs), ms(s.responseMs));
     if (sim) row.push(ms(m?.responseMs), diff(s.responseMs, m?.responseMs));
-    row.push(s.inServiceMean == null ? '-' : formatCount(s.inServiceMean), formatCount(s.worstAmplification));
+    row.push(s.inServiceMean == null ? '-' : formatCount(s.inServiceMean), String(s.worstAmplification));
     rows.push(row);
   }
   lines.push(
