@@ -14,7 +14,7 @@ const bin = new URL('../../bin/msim.js', import.meta.url).pathname;
  * person would. With `after`, a shell runs msim and then prints `after`, as the
  * prompt and the next command would appear.
  */
-function terminal(args: string[], opts: { cols?: number; rows?: number; after?: string } = {}) {
+function terminal(args: string[], opts: { cols?: number; rows?: number; after?: string; cwd?: string } = {}) {
   const cols = opts.cols ?? 80;
   const rows = opts.rows ?? 24;
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
@@ -27,7 +27,7 @@ function terminal(args: string[], opts: { cols?: number; rows?: number; after?: 
     opts.after === undefined
       ? [process.execPath, [bin, ...args]]
       : ['/bin/sh', ['-c', `${[process.execPath, bin, ...args].map(quote).join(' ')}; printf '%s\\n' ${quote(opts.after)}`]];
-  const child = pty.spawn(file, argv, { name: 'xterm-256color', cols, rows, cwd: process.cwd(), env });
+  const child = pty.spawn(file, argv, { name: 'xterm-256color', cols, rows, cwd: opts.cwd ?? process.cwd(), env });
   child.onData((d) => term.write(d));
   // the last output can arrive after the exit, and xterm parses writes asynchronously: let both settle
   const exited = new Promise<number>((resolve) => child.onExit((e) => setTimeout(() => term.write('', () => resolve(e.exitCode)), 100)));
@@ -248,6 +248,22 @@ describe('msim run in a real terminal', () => {
       t.press('q');
       expect(await t.exited).toBe(0);
       expect(t.screen()).toMatch(/many-services: [\d.]+s simulated/);
+    } finally {
+      t.kill();
+    }
+  }, 60_000);
+
+  it("msim lesson run: the dashboard shows the lesson's objectives as the run goes; q prints the summary and the grade on its seed", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'msim-e2e-lesson-'));
+    const start = terminal(['lesson', 'start', '1'], { cwd });
+    expect(await start.exited).toBe(0);
+    const t = terminal(['lesson', 'run', '1'], { cwd });
+    try {
+      const shown = await t.waitFor(/lesson objectives, this run so far: \d of \d met[\s\S]*(✓|✗) {2}(met|missed)/, 'the objectives strip');
+      expect(shown).toMatch(/services\.\w+\.utilization/);
+      t.press('q');
+      expect(await t.exited).toBe(0);
+      expect(t.screen()).toMatch(/Lesson 01-littles-law, seed \d+ \(msim lesson check grades seeds/);
     } finally {
       t.kill();
     }

@@ -68,6 +68,34 @@ describe('live session', () => {
     expect({ ...replayed, engine: null }).toEqual({ ...report, engine: null });
   });
 
+  it("shows a lesson's objectives on the run so far, evaluated about once a wall second, without changing the run", async () => {
+    const calls: number[] = [];
+    const s = new LiveSession(spec, {
+      speed: 10,
+      objectives: (r) => {
+        calls.push(r.simulatedMs);
+        return [
+          {
+            objective: 'latencyMs.p99 < 300ms',
+            value: String(r.latencyMs.p99),
+            met: r.latencyMs.p99 === null ? null : r.latencyMs.p99 < 300,
+          },
+        ];
+      },
+    });
+    for (let w = 0; w <= 3000; w += 100) s.tick(w);
+    // before the warm-up ends nothing is measured; a report about once a wall second, not every frame
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    expect(calls.length).toBeLessThanOrEqual(5);
+    expect(s.latest.objectives).toEqual([{ objective: 'latencyMs.p99 < 300ms', value: expect.any(String), met: true }]);
+    for (let w = 3100; !s.latest.done; w += 100) s.tick(w);
+    const report = await s.finished;
+    // the reports built along the way do not disturb the run: the same as a run without them
+    const plain = runScenario(spec, { seed: report.seed });
+    expect({ ...report, engine: null }).toEqual({ ...plain, engine: null });
+    expect(new LiveSession(spec).latest.objectives).toBeUndefined();
+  });
+
   it('parses --speed values', () => {
     expect(parseSpeed('1x')).toBe(1);
     expect(parseSpeed('10X')).toBe(10);

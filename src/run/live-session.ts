@@ -8,7 +8,7 @@ import { createCollector } from '../observe/metrics.js';
 import type { Report } from '../observe/report.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
 import { type LogEntry, Run, type RunOptions } from './run.js';
-import { type FeatureFields, type FeatureServiceFields, type ServiceRow, type Snapshot, healthOf } from './snapshot.js';
+import { type FeatureFields, type FeatureServiceFields, type ObjectiveLine, type ServiceRow, type Snapshot, healthOf } from './snapshot.js';
 
 export type Speed = number | 'max';
 /** The steps that + and - move through. */
@@ -25,7 +25,12 @@ export interface LiveOptions extends RunOptions {
   speed?: Speed;
   /** Wall milliseconds between frames (default 66: at most about 15 frames a second). */
   frameMs?: number;
+  /** Objectives to show on the run so far (a lesson's): evaluated on the report about once a wall second, and at the end. */
+  objectives?: (report: Report) => readonly ObjectiveLine[];
 }
+
+/** Wall milliseconds between evaluations of the objectives (each builds a report). */
+const OBJECTIVES_EVERY_WALL_MS = 1000;
 
 /** Parse `--speed`: `1x`, `10x`, `0.5x`, `10`, or `max`. */
 export function parseSpeed(text: string): Speed | undefined {
@@ -82,6 +87,9 @@ export class LiveSession {
   private lastRows: ServiceRow[] | null = null;
   private lastRowsSimMs = -1;
   private readonly frameMs: number;
+  private readonly objectivesOf: ((report: Report) => readonly ObjectiveLine[]) | null;
+  private objectives: readonly ObjectiveLine[] | null = null;
+  private objectivesWallMs = Number.NEGATIVE_INFINITY;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private listeners = new Set<(s: Snapshot) => void>();
   private resolveDone!: (r: Report) => void;
@@ -112,6 +120,7 @@ export class LiveSession {
     this.live = live!;
     this.speed = options.speed ?? 1;
     this.frameMs = options.frameMs ?? 66;
+    this.objectivesOf = options.objectives ?? null;
     this.finished = new Promise((resolve, reject) => {
       this.resolveDone = resolve;
       this.rejectDone = reject;
@@ -290,7 +299,17 @@ export class LiveSession {
       log: [...this.run.log],
       totals: { started: totals.started, completed: totals.completed, failed: totals.failed, rejected: totals.rejected },
       ...(fields as FeatureFields),
+      ...(this.objectivesOf === null ? {} : { objectives: this.currentObjectives(wallMs) }),
     });
+  }
+
+  /** The objectives on the report so far: again once a wall second has passed, and at the end. */
+  private currentObjectives(wallMs: number): readonly ObjectiveLine[] {
+    if (this.objectives === null || this.run.done || wallMs - this.objectivesWallMs >= OBJECTIVES_EVERY_WALL_MS) {
+      this.objectives = this.objectivesOf!(this.run.report());
+      this.objectivesWallMs = wallMs;
+    }
+    return this.objectives;
   }
 
   private row(

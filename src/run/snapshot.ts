@@ -72,6 +72,16 @@ export interface CoreSnapshot {
   readonly series: readonly SeriesPoint[];
   readonly log: readonly LogEntry[];
   readonly totals: { readonly started: number; readonly completed: number; readonly failed: number; readonly rejected: number };
+  /** A lesson's objectives on this run so far (msim lesson run); absent otherwise. */
+  readonly objectives?: readonly ObjectiveLine[];
+}
+
+/** One objective as the dashboard shows it: met (true), missed (false) or nothing measured yet (null). */
+export interface ObjectiveLine {
+  readonly objective: string;
+  /** The measured value as text (`143ms`, `0.62`), or `-`. */
+  readonly value: string;
+  readonly met: boolean | null;
 }
 
 /** Thresholds for a row's colour: hot or erroring services stand out. */

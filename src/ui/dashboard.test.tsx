@@ -52,6 +52,24 @@ describe('dashboard (snapshots from a real seeded run)', () => {
     );
   });
 
+  it("shows a lesson's objectives under the table at 80x24, met, missed and waiting, with the chart still there", () => {
+    const objectives = [
+      { objective: 'latencyMs.p99 < 300ms', value: '227ms', met: true },
+      { objective: 'services.payment.utilization < 0.7', value: '0.79', met: false },
+      { objective: 'requests.rejected == 0', value: '-', met: null },
+    ];
+    const out = frame({ ...session.latest, objectives });
+    const lines = out.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(80);
+    expect(out).toMatch(/lesson objectives, this run so far: 1 of 3 met/);
+    expect(out).toMatch(/✓ {2}met {5}latencyMs\.p99 < 300ms +227ms/);
+    expect(out).toMatch(/✗ {2}missed {2}services\.payment\.utilization < 0\.7 {2}0\.79/);
+    expect(out).toMatch(/… {2}waiting requests\.rejected == 0/);
+    expect(out).toMatch(/end-to-end latency/);
+    for (const name of ['gateway', 'payment']) expect(out).toMatch(new RegExp(`${name}\\b`));
+  });
+
   it('shows the selected service in the details pane: replicas up and down', () => {
     const out = frame(session.latest, { ...initialUiState, selected: 5, details: true });
     expect(out).toMatch(/›[ ~!]payment/);

@@ -7,6 +7,7 @@ import { logLines } from './components/event-log.js';
 import { headerLines } from './components/header.js';
 import { helpLine, helpPaneLines } from './components/help.js';
 import { chartPanelLines } from './components/latency-chart.js';
+import { objectiveLineCount, objectiveLines } from './components/objectives.js';
 import { tableLines } from './components/service-table.js';
 import type { UiState } from './keys.js';
 import type { Theme } from './theme.js';
@@ -59,7 +60,16 @@ export function layout(height: number, services: number, cacheLines = 0, focusPa
 
 /** The whole screen as `height` lines, none wider than `width`. */
 export function dashboardLines({ snapshot, ui, theme: t, width, height, bucketMs }: DashboardProps): string[] {
-  const l = layout(height, snapshot.services.length, cacheLineCount(snapshot.caches, snapshot.origins), ui.help || ui.details);
+  // the strip under the table: a lesson's objectives, then the caches; the objectives alone when both do not fit
+  const objectives = objectiveLineCount(snapshot.objectives);
+  const caches = cacheLineCount(snapshot.caches, snapshot.origins);
+  const focus = ui.help || ui.details;
+  let l = layout(height, snapshot.services.length, objectives + caches, focus);
+  let strip = [...objectiveLines(snapshot.objectives, t, width), ...cacheLines(snapshot.caches, snapshot.origins, t, width)];
+  if (l.caches === 0 && objectives > 0 && caches > 0) {
+    l = layout(height, snapshot.services.length, objectives, focus);
+    strip = objectiveLines(snapshot.objectives, t, width);
+  }
   const selected = Math.max(0, Math.min(ui.selected, snapshot.services.length - 1));
   const row = snapshot.services[selected];
   const panel = ui.help
@@ -71,7 +81,7 @@ export function dashboardLines({ snapshot, ui, theme: t, width, height, bucketMs
   return [
     ...block(headerLines(snapshot, t, width), l.header),
     ...block(tableLines(snapshot.services, selected, t, width, l.table), l.table),
-    ...block(cacheLines(snapshot.caches, snapshot.origins, t, width), l.caches),
+    ...block(strip, l.caches),
     ...block(panel, l.panel),
     ...block(logLines(snapshot.log, t, width, l.log, ui.logEnd), l.log),
     ...block([helpLine(t, width)], l.help),

@@ -19,6 +19,7 @@ import { type LessonValidation, validateLesson } from '../../lessons/validate-le
 import { formatSummary } from '../../observe/summary.js';
 import { ScenarioError } from '../../scenario/problems.js';
 import type { ScenarioSpec } from '../../scenario/spec.js';
+import type { ObjectiveLine } from '../../run/snapshot.js';
 import { LESSON_HELP } from '../help-text.js';
 import { type CliIo, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, UsageError } from '../io.js';
 import { checkOutputPath, writeAtomically } from '../output.js';
@@ -267,7 +268,7 @@ export function registerLesson(program: Command, io: CliIo, setExit: (code: numb
       if (live) {
         io.terminal!.stdin.setRawMode?.(true);
         const { runDashboard, describeError } = await loadDashboard();
-        const session = new LiveSession(spec, { seed, speed: defaultSpeed(spec.durationMs) });
+        const session = new LiveSession(spec, { seed, speed: defaultSpeed(spec.durationMs), objectives: (r) => liveObjectives(l, r) });
         const outcome = await runDashboard(session, io.terminal!, colorsEnabled(io.env));
         report = outcome.report;
         if (outcome.error) {
@@ -374,4 +375,12 @@ export function registerLesson(program: Command, io: CliIo, setExit: (code: numb
       else io.stdout.write(validationText(v, l).replaceAll(abs, relative(io.cwd, abs) || '.'));
       setExit(v.ok ? EXIT_OK : EXIT_NOT_YET);
     });
+}
+
+/** The lesson's objectives on a report of the run so far, as the dashboard's strip shows them. */
+export function liveObjectives(l: Lesson, report: Report): ObjectiveLine[] {
+  return gradeReports(l, [report]).map((o, i) => {
+    const value = o.values[0];
+    return { objective: o.objective, value: formatValue(value, l.objectives[i]), met: value === null ? null : o.met };
+  });
 }
