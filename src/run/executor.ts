@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ScenarioSpec } from '../scenario/spec.js';
 import { type Metrics, pointMetrics } from './point-metrics.js';
-import { Run } from './run.js';
+import { replicate } from './replicate.js';
 
 /** One run to make: a scenario (with a point's overrides applied), a seed, and the report paths to keep beyond the usual ones. */
 export interface RunTask {
@@ -25,9 +25,9 @@ export interface Executor {
   close(): Promise<void>;
 }
 
-/** One run, headless: the same code in this thread and in a worker. */
+/** One run, headless: the same code in this thread and in a worker, and the replication code lessons grade with. */
 export function runTask(task: RunTask): RunOutcome {
-  const report = new Run(task.spec, { seed: task.seed }).runToEnd();
+  const [report] = replicate(task.spec, [task.seed]);
   return { metrics: pointMetrics(report, task.extra), truncated: report.truncated };
 }
 
