@@ -1,19 +1,11 @@
 // msim's command line: commander wiring, exit codes, and the only code that touches `process`.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { registerExplain } from './commands/explain.js';
-import { registerLesson } from './commands/lesson.js';
-import { registerMachines } from './commands/machines.js';
-import { registerMerge } from './commands/merge.js';
-import { registerPlan } from './commands/plan.js';
-import { registerSweep } from './commands/sweep.js';
-import { registerRun } from './commands/run.js';
-import { registerSchema } from './commands/schema.js';
-import { registerValidate } from './commands/validate.js';
-import { ScenarioError, oneLine } from '../scenario/problems.js';
 import { leaveAltScreen } from '../ui/terminal.js';
 import { type CliIo, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
 import { MAIN_HELP } from './help-text.js';
+import { COMMANDS } from './commands/index.js';
+import { oneLine } from '../scenario/one-line.js';
 
 function version(): string {
   try {
@@ -36,16 +28,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .showHelpAfterError('(run msim --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .addHelpText('after', MAIN_HELP);
-  registerRun(program, io, (c) => (exitCode = c));
-  registerValidate(program, io, (c) => (exitCode = c));
-  registerSchema(program, io, (c) => (exitCode = c));
-  registerMachines(program, io, (c) => (exitCode = c));
-  registerSweep(program, io, (c) => (exitCode = c));
-  registerMerge(program, io, (c) => (exitCode = c));
-  registerPlan(program, io, (c) => (exitCode = c));
-  registerExplain(program, io, (c) => (exitCode = c));
-  registerLesson(program, io, (c) => (exitCode = c));
+    .addHelpText('after', MAIN_HELP)
+    .configureHelp({ subcommandTerm: (cmd) => COMMANDS.find((c) => c.name === cmd.name())?.term ?? cmd.name() });
+  // only the command asked for is loaded (its module brings the scenario loader, the model, ...); the others
+  // appear by name and summary, enough for the top-level help and for "did you mean" suggestions
+  const asked = argv[0] === 'help' ? argv[1] : argv[0];
+  for (const c of COMMANDS) {
+    if (c.name === asked) (await c.load())(program, io, (code) => (exitCode = code));
+    else program.command(c.name).description(c.summary);
+  }
   // every command and subcommand (lesson check, ...) reports through io and never exits the process
   const wire = (cmd: Command): void => {
     for (const sub of cmd.commands) {
@@ -93,10 +84,12 @@ function trapErrors(onError: (err: unknown) => void): () => void {
 
 /** All of standard input: a scenario piped in (`msim run - < s.yaml`); a terminal is refused rather than waited on. */
 async function readStdin(): Promise<Uint8Array> {
-  if (process.stdin.isTTY)
+  if (process.stdin.isTTY) {
+    const { ScenarioError } = await import('../scenario/problems.js');
     throw new ScenarioError([
       { path: [], expected: 'a scenario piped to standard input (msim run - < scenario.yaml)', found: 'a terminal', where: '-', file: '-' },
     ]);
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);

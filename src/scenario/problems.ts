@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { KNOWN_FIELDS, type ValueIssueParams } from './fields.js';
 import { suggest } from './suggest.js';
 import { describe } from './units.js';
+export { oneLine } from './one-line.js';
+import { oneLine } from './one-line.js';
 
 export type PathSegment = string | number;
 
@@ -88,16 +90,6 @@ function shortFound(found: string): string {
   } catch {
     return found;
   }
-}
-
-const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/** `text` with line breaks and control characters escaped (names may hold them): one problem, one line. */
-export function oneLine(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-    (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
 }
 
 const TYPE_NAMES: Record<string, string> = {
