@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // msim's executable: loads the compiled CLI (npm install builds it); the version is answered without loading it.
 import { readFileSync } from 'node:fs';
 

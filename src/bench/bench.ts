@@ -12,7 +12,9 @@ import {
   CALL_GRAPH_MODEL,
   MM1_MODEL,
   NO_BREAKER_MODEL,
+  treesModel,
 } from './models.js';
+import { comparePeers } from './peers.js';
 
 const models: BenchModel[] = [MM1_MODEL, CALL_GRAPH_MODEL, CALL_GRAPH_HOPS_MODEL, CACHE_MODEL, BREAKER_MODEL, NO_BREAKER_MODEL];
 
@@ -82,6 +84,23 @@ function hold(pending: number, events: number, closures: boolean): number {
   sim.runUntil(Infinity);
   return sim.eventCount / ((performance.now() - t0) / 1000);
 }
+
+// size: the cost per span (service visit) as the system grows, at the same work per request
+console.log('size: cost per span with N services (10 spans a request)');
+let perSpanAt10 = 0;
+for (const n of [10, 100, 1000, 5000]) {
+  const model = treesModel(n, n >= 1000 ? 100 : 200);
+  if (global.gc) global.gc();
+  const r = bench(model, 1);
+  const nsPerSpan = (r.totalSeconds * 1e9) / (r.requests * 10);
+  if (n === 10) perSpanAt10 = nsPerSpan;
+  console.log(
+    `  ${model.name.padEnd(48)} ${Math.round(nsPerSpan).toLocaleString('en-US').padStart(6)} ns a span (${(nsPerSpan / perSpanAt10).toFixed(2)}x 10 services), rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`,
+  );
+}
+console.log('');
+
+comparePeers();
 
 console.log('engine only, hold model (events/s, best of 3)');
 for (const pending of [1_000, 100_000]) {

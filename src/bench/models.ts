@@ -83,3 +83,25 @@ export const NO_BREAKER_MODEL: BenchModel = {
     .replace('name: bench-breaker', 'name: bench-no-breaker')
     .replace('{ to: backend, breaker: { preset: hystrix } }', 'backend'),
 };
+
+/**
+ * Size without more work per request: `services / 10` independent trees of 10 services
+ * (a root calling three children, each calling two leaves... 1 + 3 + 6 = 10), 1,000 workload
+ * requests/s in all spread over the trees, each service at a light load. The cost per span
+ * (per service visit) should not grow with the number of services.
+ */
+export function treesModel(services: number, durationS: number): BenchModel {
+  const trees = Math.max(1, Math.floor(services / 10));
+  const rate = 1000 / trees;
+  const lines: string[] = [`name: bench-trees-${services}`, `duration: ${durationS}s`, 'workloads:'];
+  for (let t = 0; t < trees; t++) lines.push(`  - { name: w${t}, to: t${t}r, arrivals: poisson(${rate}/s) }`);
+  lines.push('services:');
+  for (let t = 0; t < trees; t++) {
+    lines.push(`  t${t}r: { cpu: exp(mean=0.1ms), calls: [[t${t}a, t${t}b, t${t}c]] }`);
+    for (const m of ['a', 'b', 'c']) {
+      lines.push(`  t${t}${m}: { cpu: exp(mean=0.1ms), calls: [[t${t}${m}1, t${t}${m}2]] }`);
+      for (const l of ['1', '2']) lines.push(`  t${t}${m}${l}: { cpu: exp(mean=0.1ms) }`);
+    }
+  }
+  return { name: `${trees * 10} services: ${trees} trees of 10, 1,000 requests/s in all`, yaml: `${lines.join('\n')}\n` };
+}

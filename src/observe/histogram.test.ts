@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../engine/rng.js';
 import { Histogram } from './histogram.js';
@@ -54,12 +55,59 @@ describe('Histogram', () => {
     expect(a.count).toBe(1000);
   });
 
-  it('keeps memory flat: buckets are per power of two, not per value', () => {
+  it('keeps memory flat: counters in blocks of 64 buckets, allocated where values fall', () => {
     const h = new Histogram();
-    for (let i = 0; i < 1_000_000; i++) h.record(1 + (i % 1000) / 1000); // all in [1, 2)
-    // one chunk of 1024 counters is all that exists
-    const chunks = (h as unknown as { chunks: (Float64Array | undefined)[] }).chunks.filter(Boolean);
-    expect(chunks.length).toBe(1);
+    for (let i = 0; i < 1_000_000; i++) h.record(1 + (i % 1000) / 1000); // all in [1, 2): the 1024 buckets of one power of two
+    expect(h.blockCount).toBe(16);
+    const narrow = new Histogram();
+    for (let i = 0; i < 100_000; i++) narrow.record(10 + (i % 100) / 1000); // [10, 10.1): two blocks
+    expect(narrow.blockCount).toBeLessThanOrEqual(2);
+  });
+
+  it('agrees with a reference (sorted values, nearest rank, the bucket midpoint) on any values, merged or not', () => {
+    // the reference: the bucket of a value is its exponent and top 10 mantissa bits; its midpoint is the report
+    const view = new DataView(new ArrayBuffer(8));
+    const bucketOf = (v: number) => {
+      view.setFloat64(0, v);
+      const hi = view.getUint32(0);
+      return { exponent: (hi >>> 20) & 0x7ff, top: (hi >>> 10) & 1023 };
+    };
+    const edge = (exponent: number, top: number) => {
+      view.setUint32(0, (exponent << 20) | (top << 10));
+      view.setUint32(4, 0);
+      return view.getFloat64(0);
+    };
+    const reference = (values: number[], p: number) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const min = sorted[0];
+      const max = sorted[sorted.length - 1];
+      if (p <= 0) return min;
+      if (p >= 100) return max;
+      const v = sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1];
+      if (v <= 0) return 0;
+      const { exponent, top } = bucketOf(v);
+      const mid = (edge(exponent, top) + (top === 1023 ? edge(exponent + 1, 0) : edge(exponent, top + 1))) / 2;
+      return Math.min(max, Math.max(min, mid));
+    };
+    const value = fc.oneof(
+      fc.double({ min: 0, max: 1e-3, noNaN: true }),
+      fc.double({ min: 0, max: 10, noNaN: true }),
+      fc.double({ min: 0, max: 1e9, noNaN: true }),
+      fc.constantFrom(0, 1e-300, 5e-324, 1e300, 1, 2, 1024),
+    );
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 300 }), fc.array(value, { maxLength: 300 }), (xs, ys) => {
+        const a = new Histogram();
+        const b = new Histogram();
+        for (const x of xs) a.record(x);
+        for (const y of ys) b.record(y);
+        a.merge(b);
+        const all = [...xs, ...ys];
+        for (const p of [0, 0.1, 1, 10, 50, 90, 99, 99.9, 100]) expect(a.percentile(p)).toBe(reference(all, p));
+        expect(a.count).toBe(all.length);
+      }),
+      { seed: 20261130, numRuns: 300 },
+    );
   });
 });
 
