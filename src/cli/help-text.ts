@@ -84,8 +84,8 @@ Examples:
 
 Seed i is the same at every point (common random numbers), so differences between points are the
 system's, not the noise's. Every point is checked before anything runs. Sharded sweeps: run each
-slice (--shard k/n) anywhere, then msim merge shard-*.json gives exactly the unsharded output
-(README: "Sweeps on a cluster").
+slice (--shard k/n, k from 0 to n-1) anywhere, then msim merge shard-*.json gives exactly the unsharded output
+(README: "Capacity planning: explain, sweep, plan", under "Beyond one machine").
 `;
 
 export const EXPLAIN_HELP = `
@@ -106,7 +106,7 @@ Examples:
   msim plan scenarios/checkout.yaml --minimize services.payment.replicas --range 1..32 --seeds 10
   msim plan scenarios/checkout.yaml --minimize services.payment.replicas --range 1..12 \\
             --minimize services.cart.replicas --range 1..6       the fewest cores in all
-  msim plan scenarios/black-friday.yaml --minimize services.checkout.replicas --json
+  msim plan scenarios/checkout.yaml --minimize services.payment.replicas --json
 
 A point passes when every objective of the scenario's slo: section is met on every seed. The search
 assumes more of the field never hurts (monotone): one field is found by doubling, then bisecting;

@@ -1,6 +1,6 @@
 // msim's command line: commander wiring, exit codes, and the only code that touches `process`.
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { leaveAltScreen } from '../ui/terminal.js';
 import { type CliIo, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
 import { MAIN_HELP } from './help-text.js';
@@ -21,7 +21,7 @@ const MAX_PROBLEMS_SHOWN = 50;
 /** Run the CLI with `argv` (without node and script). Resolves to the exit code; never exits the process. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = EXIT_OK;
-  const program = new Command()
+  const program: Command = new Command()
     .name('msim')
     .description('Simulate a whole microservice system in one process: queueing, tail latency, what-ifs.')
     .version(version(), '-v, --version', 'print the version')
@@ -29,7 +29,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .addHelpText('after', MAIN_HELP)
-    .configureHelp({ subcommandTerm: (cmd) => COMMANDS.find((c) => c.name === cmd.name())?.term ?? cmd.name() });
+    .configureHelp({
+      // the table's terms are for the top-level commands only (lesson's subcommands have their own)
+      subcommandTerm: (cmd): string =>
+        cmd.parent === program ? (COMMANDS.find((c) => c.name === cmd.name())?.term ?? cmd.name()) : new Help().subcommandTerm(cmd),
+    });
   // only the command asked for is loaded (its module brings the scenario loader, the model, ...); the others
   // appear by name and summary, enough for the top-level help and for "did you mean" suggestions
   const asked = argv[0] === 'help' ? argv[1] : argv[0];

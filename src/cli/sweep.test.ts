@@ -94,6 +94,46 @@ describe('msim sweep', () => {
   });
 });
 
+describe('msim sweep and plan refuse before running (found trying them as a new user)', () => {
+  it('a path varied twice, a --metric the report has not, malformed ranges: one line each, exit 2', async () => {
+    const cwd = tmp();
+    const file = scenarioFile(cwd);
+    const twice = await runCli(['sweep', file, '--vary', 'services.api.replicas=3..4', '--vary', 'services.api.replicas=5,6'], { cwd });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/each path varied once.*services\.api\.replicas a second time/);
+    const metric = await runCli(['sweep', file, '--vary', 'services.api.replicas=3..4', '--metric', 'latencyMs.p98'], { cwd });
+    expect(metric.code).toBe(2);
+    expect(metric.stderr).toMatch(/--metric latencyMs\.p98: expected a number in the report/);
+    expect(metric.stdout).toBe('');
+    const typo = await runCli(['sweep', file, '--vary', 'services.apx.replicas=3..8'], { cwd });
+    expect(typo.code).toBe(2);
+    // one line for the typo (not one per value), named by the --vary as written
+    expect(typo.stderr.trim().split('\n')).toHaveLength(1);
+    expect(typo.stderr).toMatch(/^error: --vary services\.apx\.replicas=3\.\.8: services: expected an existing service/);
+    for (const bad of ['3..', 'a..b']) {
+      const r = await runCli(['sweep', file, '--vary', `services.api.replicas=${bad}`], { cwd });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/expected a range of numbers lo\.\.hi/);
+    }
+  });
+
+  it('plan: a field that is not a whole number is refused before anything is printed; --json <file> writes the JSON', async () => {
+    const cwd = tmp();
+    const file = scenarioFile(cwd, SCENARIO.replace('replicas: 1', 'replicas: 4'));
+    const r = await runCli(['plan', file, '--minimize', 'services.api.balancer'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/--minimize services\.api\.balancer: expected a whole-number field .*found "round-robin"/);
+    const written = await runCli(
+      ['plan', file, '--minimize', 'services.api.replicas', '--range', '3..4', '--seeds', '2', '--parallel', '1', '--json', 'plan.json'],
+      { cwd },
+    );
+    expect(written.code).toBe(0);
+    expect(written.stdout).toMatch(/answer:/);
+    expect(JSON.parse(readFileSync(join(cwd, 'plan.json'), 'utf8')).minimize).toEqual(['services.api.replicas']);
+  });
+});
+
 describe('msim plan', () => {
   it('finds the minimum the full sweep finds, in fewer runs, with its evidence; --json has the contract', async () => {
     const cwd = tmp();

@@ -1,6 +1,7 @@
 // The planner: the smallest value of an integer field (or the cheapest combination of several) that meets every SLO objective on every seed.
 import { scenarioTotals } from '../analysis/totals.js';
-import { ScenarioError } from '../scenario/problems.js';
+import { type Problem, ScenarioError } from '../scenario/problems.js';
+import { valuesAt } from '../observe/value-paths.js';
 import { loadScenarioFile, loadScenarioText } from '../scenario/load.js';
 import type { ScenarioSpec, SloSpec } from '../scenario/spec.js';
 import { type ScenarioChanges, loadScenario, scenarioOverrides } from './api.js';
@@ -85,6 +86,8 @@ interface Options {
   readonly onPoint?: (set: Readonly<Record<string, number>>, runs: readonly PlanRun[]) => void;
   /** How values are shown in `missed` texts. */
   readonly show?: (v: number, unit: 'ms' | 'share') => string;
+  /** Called once the inputs are checked, before the first run. */
+  readonly onStart?: (base: ScenarioSpec) => void;
 }
 
 /**
@@ -104,12 +107,26 @@ export async function runPlan(source: ScenarioSource, options: Options): Promise
     throw new ScenarioError([
       { path: ['slo'], expected: 'an slo: section or a workload with slo: (the objectives the plan must meet)', found: 'none' },
     ]);
+  // each field must be a whole number in the scenario (replicas, cores, a capacity): that is what a plan searches
+  const notCounts: Problem[] = [];
+  for (const d of options.dimensions) {
+    const found = valuesAt(base, d.path.split('.'));
+    if (found.length !== 1 || typeof found[0].value !== 'number' || !Number.isInteger(found[0].value))
+      notCounts.push({
+        path: [],
+        expected: 'a whole-number field such as services.<name>.replicas, services.<name>.cores or caches.<name>.capacity',
+        found: found.length === 0 ? 'no such field' : found.length > 1 ? `${found.length} fields` : `${JSON.stringify(found[0].value)}`,
+        where: `--minimize ${d.path}`,
+      });
+  }
+  if (notCounts.length > 0) throw new ScenarioError(notCounts);
   const checks = sloChecks(base);
   const baseOverrides: Override[] = options.changes ? scenarioOverrides(options.changes).overrides : [];
   const seeds = Array.from({ length: options.seeds ?? 5 }, (_, i) => base.seed + i);
   const executor = options.executor ?? inProcessExecutor();
   const show = options.show ?? ((v: number) => String(v));
   const dims = options.dimensions;
+  options.onStart?.(base);
   const runs: PlanRun[] = [];
   const decided = new Map<string, boolean>();
 

@@ -13,6 +13,15 @@ export function errorRatio(r: Report, workload?: string): number | null {
   return ended > 0 ? (c.failed + c.rejected) / ended : null;
 }
 
+/** Whether the report has the path (a number, or null where nothing was measured yet); computed paths count. */
+export function hasMetric(r: Report, path: string): boolean {
+  if (path === 'requests.errorRatio' || path === 'slo.met' || path === 'costUsd.total') return true;
+  const perWorkload = /^workloads\.(.+)\.requests\.errorRatio$/.exec(path);
+  if (perWorkload) return perWorkload[1] in r.workloads;
+  const found = valuesAt(r, path.replace(/\[(\d+)\]/g, '.$1').split('.'));
+  return found.length === 1 && (found[0].value === null || typeof found[0].value === 'number');
+}
+
 /** The path's one number in the report (null: absent, not a number, or matching several values). */
 export function metricAt(r: Report, path: string): number | null {
   if (path === 'requests.errorRatio' && !('errorRatio' in r.requests)) return errorRatio(r);

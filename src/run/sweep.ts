@@ -1,7 +1,8 @@
 // Sweeps: a scenario run at every combination of some fields' values, each on the same seeds (common random numbers), summarized with 95% confidence intervals.
 import { type ScenarioChanges, loadScenario, scenarioOverrides } from './api.js';
 import { type Executor, type RunTask, inProcessExecutor } from './executor.js';
-import type { Metrics } from './point-metrics.js';
+import { type Metrics, hasMetric } from './point-metrics.js';
+import { Run } from './run.js';
 import { type Interval, meanInterval } from './statistics.js';
 import { type SweepPoint, type Vary, crossProduct, pointOverrides } from './vary.js';
 import { ScenarioError, type Problem } from '../scenario/problems.js';
@@ -71,6 +72,18 @@ export function planSweep(
   const baseOverrides = scenarioOverridesOf(options.changes);
   const points: (SweepPoint & { spec: ScenarioSpec })[] = [];
   const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const v of options.vary) {
+    if (!seen.has(v.path)) seen.add(v.path);
+    else
+      problems.push({
+        path: [],
+        expected: 'each path varied once (list all its values in one --vary)',
+        found: `${v.path} a second time`,
+        where: `--vary ${v.path}=...`,
+      });
+  }
+  if (problems.length > 0) throw new ScenarioError(problems);
   for (const p of crossProduct(options.vary)) {
     try {
       const overrides = [...baseOverrides, ...pointOverrides(p)];
@@ -78,9 +91,26 @@ export function planSweep(
       points.push({ ...p, spec });
     } catch (err) {
       if (!(err instanceof ScenarioError)) throw err;
-      for (const problem of err.problems)
-        if (!problems.some((q) => q.where === problem.where && q.expected === problem.expected)) problems.push(problem);
+      for (const found of err.problems) {
+        // a value's problem is the --vary's that brought it; the same problem at every value is said once
+        const v = options.vary.find((x) => found.where?.startsWith(`--set ${x.path}=`));
+        const problem = v ? { ...found, where: `--vary ${v.flag ?? `${v.path}=${v.texts.join(',')}`}` } : found;
+        if (!problems.some((q) => q.where === problem.where && q.expected === problem.expected && q.found === problem.found))
+          problems.push(problem);
+      }
     }
+  }
+  const metric = options.metric ?? 'latencyMs.p99';
+  if (problems.length === 0 && points.length > 0) {
+    // the metric must name a number the report has: ask a report of the first point before anything runs
+    const probe = new Run(points[0].spec, { endMs: 0 }).report();
+    if (!hasMetric(probe, metric))
+      problems.push({
+        path: [],
+        expected: 'a number in the report, such as latencyMs.p99, requests.errorRatio or services.<name>.utilization',
+        found: `no ${metric} in the report`,
+        where: `--metric ${metric}`,
+      });
   }
   if (problems.length > 0) throw new ScenarioError(problems);
   const n = options.seeds ?? 5;
@@ -89,7 +119,7 @@ export function planSweep(
     scenarioSha256: options.scenarioSha256 ?? '',
     vary: options.vary,
     seeds: Array.from({ length: n }, (_, i) => base.seed + i),
-    metric: options.metric ?? 'latencyMs.p99',
+    metric,
     overrides: baseOverrides.map((o) => o.label),
     points,
   };

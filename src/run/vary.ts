@@ -10,6 +10,8 @@ export interface Vary {
   readonly texts: readonly string[];
   /** The values as read (`4` is a number, `poisson(200/s)` a text). */
   readonly values: readonly unknown[];
+  /** The flag's value as the user wrote it (`services.payment.replicas=3..8`), for messages. */
+  readonly flag?: string;
 }
 
 /** Values one --vary may list; a sweep's points (their product) are capped at MAX_POINTS. */
@@ -73,6 +75,13 @@ export function parseVary(text: string): Vary | Problem {
   const valuesText = text.slice(eq + 1).trim();
   if (valuesText === '') return { path: [], expected: VARY_HINT, found: 'no values', where };
   const r = range(valuesText);
+  if (r === null && /^[^(){}[\]]*\.\.[^(){}[\]]*$/.test(valuesText))
+    return {
+      path: [],
+      expected: 'a range of numbers lo..hi (such as 1..8, 1..64x2, 10..100+10)',
+      found: JSON.stringify(valuesText),
+      where,
+    };
   if (typeof r === 'string') return { path: [], expected: r.replace(/, found .*$/, ''), found: r.replace(/^.*, found /, ''), where };
   const texts = r ? r.map(String) : splitTopLevel(valuesText);
   if (texts.some((t) => t === ''))
@@ -84,7 +93,7 @@ export function parseVary(text: string): Vary | Problem {
     if (!('label' in o)) return { ...o, where };
     values.push(o.value);
   }
-  return { path: pathText, texts, values };
+  return { path: pathText, texts, values, flag: text };
 }
 
 /** A point of a sweep: one value for each varied path, in the order of the --vary flags. */

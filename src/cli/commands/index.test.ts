@@ -22,6 +22,8 @@ describe('the command table (the top-level help without loading every command)',
     for (const c of COMMANDS) expect(r.stdout).toContain(`  ${c.term}`);
     const run = await runCli(['run', '--help']);
     expect(run.stdout).toMatch(/--no-slo-exit/);
+    const lesson = await runCli(['lesson', '--help']);
+    expect(lesson.stdout).toMatch(/run \[options\] <id> \[file\]/); // a subcommand's own terms, not the table's
     const help = await runCli(['help', 'sweep']);
     expect(help.stdout).toMatch(/--vary <path=values>/);
   });

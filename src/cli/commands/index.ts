@@ -70,4 +70,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'the course in lessons/: start an exercise, watch it, get hints, check your fix',
     load: async () => (await import('./lesson.js')).registerLesson,
   },
+  {
+    name: 'graph',
+    term: 'graph [options] <scenario>',
+    summary: 'print the call graph as Mermaid or Graphviz DOT, with rates and probabilities (measured ones from a report)',
+    load: async () => (await import('./graph.js')).registerGraph,
+  },
 ];

@@ -9,6 +9,7 @@ import { type Problem, ScenarioError, formatProblem } from '../../scenario/probl
 import { PLAN_HELP } from '../help-text.js';
 import { type CliIo, EXIT_OK, EXIT_SLO_MISSED, UsageError } from '../io.js';
 import { STDIN_NAME, readScenarioInput, scenarioUsageError } from '../scenario-input.js';
+import { checkOutputPath, writeAtomically } from '../output.js';
 import { wholeNumber } from './sweep.js';
 
 interface PlanFlags {
@@ -19,7 +20,7 @@ interface PlanFlags {
   set: string[];
   duration?: string;
   warmup?: string;
-  json?: boolean;
+  json?: boolean | string;
 }
 
 const show = (v: number, unit: 'ms' | 'share') => (unit === 'ms' ? formatMs(v) : formatPercent(v, v < 0.01 ? 2 : 1));
@@ -84,7 +85,10 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: number
     .option('--set <path=value>', 'change a field at every point (repeatable)', collect, [])
     .option('--duration <d>', 'simulated time of each run')
     .option('--warmup <d>', 'initial time excluded from the statistics of each run')
-    .option('--json', 'print { minimize, answer, runs: [{ set, seed, pass, metrics }] } instead of the text')
+    .option(
+      '--json [file]',
+      'the result as JSON { minimize, answer, runs: [{ set, seed, pass, metrics }] }: on stdout instead of the text (alone or -), or written to a file',
+    )
     .addHelpText('after', PLAN_HELP)
     .action(async (file: string, flags: PlanFlags) => {
       const problems: Problem[] = [];
@@ -123,11 +127,10 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: number
       const input = await readScenarioInput(file, io, []);
       const executor: Executor =
         (parallel as number) > 1 ? workerExecutor(Math.min(parallel as number, seeds as number)) : inProcessExecutor();
-      const out = flags.json ? io.stderr : io.stdout;
-      if (!flags.json)
-        out.write(
-          `plan ${input.spec.name}: ${flags.minimize.join(', ')}; each point on seeds ${input.spec.seed}..${input.spec.seed + (seeds as number) - 1}\n`,
-        );
+      // --json alone or --json - prints the JSON on stdout; --json <file> writes it there and keeps the text on stdout
+      const jsonPath = typeof flags.json === 'string' && flags.json !== '-' ? checkOutputPath('--json', flags.json, io.cwd) : undefined;
+      const jsonOnStdout = flags.json === true || flags.json === '-';
+      const out = jsonOnStdout ? io.stderr : io.stdout;
       let result: PlanResult;
       try {
         result = await runPlan(
@@ -138,7 +141,13 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: number
             changes: { set: flags.set, duration: flags.duration, warmup: flags.warmup },
             executor,
             show,
-            onPoint: flags.json ? undefined : (set, runs) => out.write(`${pointLines(set, runs).join('\n')}\n`),
+            onStart: jsonOnStdout
+              ? undefined
+              : (base) =>
+                  out.write(
+                    `plan ${base.name}: ${flags.minimize.join(', ')}; each point on seeds ${base.seed}..${base.seed + (seeds as number) - 1}\n`,
+                  ),
+            onPoint: jsonOnStdout ? undefined : (set, runs) => out.write(`${pointLines(set, runs).join('\n')}\n`),
           },
         );
       } catch (err) {
@@ -147,12 +156,11 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: number
       } finally {
         await executor.close();
       }
-      if (flags.json) {
-        const { scenario, minimize, objective, seeds: s, answer, runs, fullSweepPoints, reason } = result;
-        io.stdout.write(
-          `${JSON.stringify({ scenario, minimize, objective, seeds: s, answer, runs: runs.map((r) => ({ set: r.set, seed: r.seed, pass: r.pass, metrics: r.metrics, missed: r.missed })), fullSweepPoints, reason }, null, 2)}\n`,
-        );
-      } else out.write(summary(result));
+      const { scenario, minimize, objective, seeds: s, answer, runs, fullSweepPoints, reason } = result;
+      const json = `${JSON.stringify({ scenario, minimize, objective, seeds: s, answer, runs: runs.map((r) => ({ set: r.set, seed: r.seed, pass: r.pass, metrics: r.metrics, missed: r.missed })), fullSweepPoints, reason }, null, 2)}\n`;
+      if (jsonOnStdout) io.stdout.write(json);
+      else out.write(summary(result));
+      if (jsonPath) writeAtomically(jsonPath, json);
       setExit(result.answer === null ? EXIT_SLO_MISSED : EXIT_OK);
     });
 }

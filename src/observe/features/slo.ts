@@ -72,7 +72,9 @@ export const slo = defineFeature({
       if (!slo) return [];
       const parts = slo.objectives.map((o) => {
         const fmt = (x: number | null) => (x === null ? '-' : o.metric === 'errorRate' ? formatPercent(x, 2) : formatMsOrDash(x));
-        return `${o.workload === undefined ? '' : `${o.workload} `}${o.metric} ${fmt(o.actual)} <= ${fmt(o.target)} ${o.met ? 'met' : 'MISSED'}`;
+        // the comparison as it came out: 227ms <= 300ms met, 888ms > 300ms MISSED
+        const op = o.actual === null ? 'measured nothing, objective <=' : o.met ? '<=' : '>';
+        return `${o.workload === undefined ? '' : `${o.workload} `}${o.metric} ${o.actual === null ? '' : `${fmt(o.actual)} `}${op} ${fmt(o.target)} ${o.met ? 'met' : 'MISSED'}`;
       });
       return [`SLO ${slo.met ? 'met' : 'MISSED'}: ${parts.join(', ')}`, ''];
     },
