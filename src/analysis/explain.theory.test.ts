@@ -78,7 +78,27 @@ services:
     expect(e.services.b.responseMs).toBeCloseTo(b, 9);
     expect(e.services.a.responseMs).toBeCloseTo(a + 2 + b, 9);
     expect(e.latencyMs.mean).toBeCloseTo(2 + a + 2 + b, 9); // the workload's own hop to a, both ways
-    expect(e.edges).toEqual([{ edge: 'a.default->b.default', callsPerSec: 50, roundTripMs: 2, worstAttempts: 1 }]);
+    expect(e.edges).toEqual([{ edge: 'a.default->b.default', callsPerSec: 50, roundTripMs: 2, worstAttempts: 1, sites: 1 }]);
+  });
+
+  it('counts closed loops by the response time law in the end-to-end mean, and holds them where they are at saturation', () => {
+    const e = explain(
+      load(`name: mixed
+duration: 10s
+workloads:
+  - { name: open, to: s, arrivals: poisson(100/s) }
+  - { name: loop, to: s, arrivals: closed(users=10, think=exp(mean=1s)) }
+services: { s: { cpu: exp(mean=5ms) } }
+`),
+    );
+    const r = e.workloads.open.latencyMs.mean!;
+    // X = N / (Z + R) for the loop; the mean end to end weights both workloads by their rates
+    expect(e.workloads.loop.ratePerSec).toBeCloseTo((10 * 1000) / (1000 + r), 9);
+    const x = e.workloads.loop.ratePerSec!;
+    expect(e.latencyMs.mean).toBeCloseTo((100 * r + x * r) / (100 + x), 9);
+    // the utilization counts the loop at its most (users / (think + CPU)); the open rate that fills the service leaves it that share
+    const closedAtMost = 10 / (1 + 0.005);
+    expect(e.saturationPerSec).toBeCloseTo((1 - closedAtMost * 0.005) / 0.005, 6);
   });
 
   it("utilization agrees with a simulated run's within 1 point on a stable scenario", () => {

@@ -35,8 +35,10 @@ export interface EdgeExplanation {
   readonly callsPerSec: number;
   /** Mean network round trip of one attempt, ms (0 without `network:`). */
   readonly roundTripMs: number;
-  /** Attempts one call can make at most: retry attempts x (1 + hedges). */
+  /** Attempts one call can make at most: retry attempts x (1 + hedges); the most over its sites. */
   readonly worstAttempts: number;
+  /** How many times the endpoint's steps write this call (a fan-out to 100 leaves: 100); the rates are summed. */
+  readonly sites: number;
 }
 
 export interface Explanation {
@@ -45,9 +47,9 @@ export interface Explanation {
   readonly edges: readonly EdgeExplanation[];
   /** The busiest service (highest utilization); null with no CPU demand anywhere. */
   readonly bottleneck: string | null;
-  /** Total workload requests per second at which the bottleneck reaches 100%, the mix and fan-out unchanged. */
+  /** Open-loop workload requests per second at which the bottleneck reaches 100%, the mix and fan-out unchanged (closed loops held at their rate). */
   readonly saturationPerSec: number | null;
-  /** Per workload: its peak rate (null for a closed loop) and the mean end-to-end latency by theory. */
+  /** Per workload: its peak rate (a closed loop's: users / (think + response)) and the mean end-to-end latency by theory. */
   readonly workloads: Readonly<
     Record<string, { readonly ratePerSec: number | null; readonly latencyMs: { readonly mean: number | null } }>
   >;
@@ -262,9 +264,9 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
   const workloads: Record<string, { ratePerSec: number | null; latencyMs: { mean: number | null } }> = {};
   let weighted = 0;
   let totalRate = 0;
+  let openRate = 0;
   for (const w of spec.workloads) {
     const a = w.arrivals;
-    const ratePerSec = a.kind === 'closed' ? Number.NaN : Math.max(a.ratePerSec, ...w.schedule.map((p) => p.ratePerSec));
     const target = spec.services[w.service].endpoints[w.endpoint];
     let ms = 0;
     for (const [loc, share] of landing(w.service, w.from, spec.services[w.service].locality)) {
@@ -272,6 +274,14 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
       ms += share * (trip + respond(w.service, w.endpoint, loc));
     }
     const mean = Number.isFinite(ms) ? ms : null;
+    // a closed loop: its users cycle through think time and a response (the interactive response time law)
+    const ratePerSec =
+      a.kind === 'closed'
+        ? mean === null
+          ? Number.NaN
+          : (1000 * a.users) / (distMeanMs(a.think) + mean)
+        : Math.max(a.ratePerSec, ...w.schedule.map((p) => p.ratePerSec));
+    if (a.kind !== 'closed') openRate += ratePerSec;
     workloads[w.name] = { ratePerSec: Number.isFinite(ratePerSec) ? ratePerSec : null, latencyMs: { mean } };
     if (Number.isFinite(ratePerSec)) {
       totalRate += ratePerSec;
@@ -330,12 +340,22 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
                 callerShare *
                 share *
                 (shm && loc === at ? 0 : hopMs(at, loc, target.requestKB * 1024) + hopMs(loc, at, target.responseKB * 1024));
-          edges.push({
-            edge: `${id}->${call.service}.${call.endpoint}`,
-            callsPerSec: going * call.probability,
-            roundTripMs: rtt,
-            worstAttempts: (call.retry?.attempts ?? 1) * (1 + (call.hedge?.max ?? 0)),
-          });
+          const edge = `${id}->${call.service}.${call.endpoint}`;
+          const worstAttempts = (call.retry?.attempts ?? 1) * (1 + (call.hedge?.max ?? 0));
+          // the same call written many times (a fan-out to 100 leaves) is one edge with its sites counted
+          const same = edges.findIndex((e) => e.edge === edge);
+          if (same < 0) edges.push({ edge, callsPerSec: going * call.probability, roundTripMs: rtt, worstAttempts, sites: 1 });
+          else {
+            const e = edges[same];
+            const calls = e.callsPerSec + going * call.probability;
+            edges[same] = {
+              edge,
+              callsPerSec: calls,
+              roundTripMs: calls > 0 ? (e.roundTripMs * e.callsPerSec + rtt * going * call.probability) / calls : e.roundTripMs,
+              worstAttempts: Math.max(e.worstAttempts, worstAttempts),
+              sites: e.sites + 1,
+            };
+          }
         }
     }
   }
@@ -343,11 +363,14 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
   let bottleneck: string | null = null;
   for (const [name, s] of Object.entries(services))
     if (s.utilization > 0 && (bottleneck === null || s.utilization > services[bottleneck].utilization)) bottleneck = name;
-  const openRate = spec.workloads.every((w) => w.arrivals.kind !== 'closed') ? totalRate : null;
-  const saturationPerSec =
-    bottleneck !== null && openRate !== null && Number.isFinite(services[bottleneck].utilization)
-      ? openRate / services[bottleneck].utilization
-      : null;
+  // the open-loop rate at which the bottleneck fills, closed loops held where they are: their share of its load stays
+  let saturationPerSec: number | null = null;
+  if (bottleneck !== null && openRate > 0 && Number.isFinite(services[bottleneck].utilization)) {
+    const b = load.services[bottleneck];
+    const openShare = b.offeredPerSec > 0 ? b.openPerSec / b.offeredPerSec : 1;
+    const u = services[bottleneck].utilization;
+    if (openShare > 0) saturationPerSec = (openRate * (1 - u * (1 - openShare))) / (u * openShare);
+  }
 
   return {
     scenario: spec.name,

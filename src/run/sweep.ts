@@ -205,7 +205,7 @@ export function mergeShards(shards: readonly SweepResult[]): SweepResult {
     const missing = expected.filter((i) => !seen.includes(i));
     const twice = seen.filter((i, k) => seen.indexOf(i) !== k);
     throw new Error(
-      `expected shards 0..${count - 1} of ${count}, each once; found ${[missing.length ? `${missing.join(', ')} missing` : '', twice.length ? `${twice.join(', ')} twice` : ''].filter(Boolean).join(', ')}`,
+      `expected shards 0/${count} to ${count - 1}/${count}, each once; found ${[missing.length ? `shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing` : '', twice.length ? `shard${twice.length > 1 ? 's' : ''} ${twice.join(', ')} twice` : ''].filter(Boolean).join(', ')}`,
     );
   }
   const points = shards.flatMap((s) => s.points).sort((a, b) => a.point - b.point);

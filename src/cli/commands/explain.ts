@@ -96,17 +96,28 @@ export function explainText(spec: ScenarioSpec, e: Explanation, sim: Simulated |
   if (e.edges.length > 0) {
     lines.push('', 'calls:');
     const erows = [['edge', 'calls/s', 'round trip', 'worst attempts']];
-    for (const ed of e.edges) erows.push([ed.edge, formatCount(ed.callsPerSec), ms(ed.roundTripMs), `${ed.worstAttempts}`]);
+    for (const ed of e.edges)
+      erows.push([
+        ed.sites > 1 ? `${ed.edge} (x${ed.sites})` : ed.edge,
+        formatCount(ed.callsPerSec),
+        ms(ed.roundTripMs),
+        `${ed.worstAttempts}`,
+      ]);
     lines.push(...table(erows, [false, true, true, true]).map((l) => `  ${l}`));
   }
   const hits = Object.entries(e.cacheHitRatios);
   if (hits.length > 0)
     lines.push('', `cache hit ratios (Che's approximation): ${hits.map(([k, v]) => `${k} ${formatPercent(v, 1)}`).join(', ')}`);
-  if (sim) lines.push('', `simulated: ${sim.measures}`);
+  if (sim) lines.push('', `simulated: ${sim.measures}; diff = (theory - simulated) / simulated`);
+  if (spec.workloads.some((w) => w.schedule.length > 0))
+    lines.push('note: workloads with a schedule are estimated at their peak rate; a simulated run averages over the whole schedule');
   lines.push(
     '',
-    'how: each replica an M/M/c queue (Erlang C) with its share of the load; parallel calls by a fork-join estimate;',
-    "not modelled: retries, timeouts, breakers, faults, queue limits. 'worst x': most attempts one request can cause there.",
+    'how: each replica a queue with its cores as servers (one queue per service under least-requests, p2c and ewma);',
+    'the wait by Erlang C x (1 + CV^2) / 2 of the CPU demand; parallel calls as the slowest of exponential branches;',
+    'closed loops at users / (think + response); caches warm (Che). Not modelled: retries, hedges, timeouts, breakers,',
+    "faults, queue limits, cold caches; heavy-tailed branches make fan-out slower than estimated. 'worst x': the most",
+    'attempts one workload request can cause there. README.md, "msim explain", states the model.',
   );
   for (const w of e.warnings) lines.push(`warning: ${w}`);
   return `${lines.join('\n')}\n`;
