@@ -140,7 +140,21 @@ export function shardPoints(total: number, shard: { index: number; count: number
 export function summarize(runs: readonly SweepRun[]): Record<string, Interval> {
   const keys: string[] = [];
   for (const r of runs) for (const k of Object.keys(r.metrics)) if (!keys.includes(k)) keys.push(k);
-  return Object.fromEntries(keys.map((k) => [k, meanInterval(runs.map((r) => r.metrics[k] ?? null))]));
+  return Object.fromEntries(keys.map((k) => [k, bounded(k, meanInterval(runs.map((r) => r.metrics[k] ?? null)))]));
+}
+
+/** Six significant digits, as the report writes its figures (no 172.45159999999996 in a CSV). */
+const sig = (x: number | null) => (x === null ? null : Number(x.toPrecision(6)));
+
+/**
+ * The interval within what the metric can be: latencies, counts, costs and
+ * ratios are never negative, and shares (utilization, error ratio, SLO met) never
+ * above 1; a t interval over few seeds can reach past both.
+ */
+function bounded(path: string, i: Interval): Interval {
+  const share = /(utilization|Ratio|\.met)$/.test(path);
+  const clamp = (x: number | null) => (x === null ? null : Math.min(share ? 1 : Number.POSITIVE_INFINITY, Math.max(0, x)));
+  return { mean: sig(i.mean), low: sig(clamp(i.low)), high: sig(clamp(i.high)) };
 }
 
 /**
