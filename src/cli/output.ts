@@ -1,5 +1,16 @@
 // Output files: checked before a run starts; regular files written whole (temp file + rename) or not at all.
-import { closeSync, existsSync, lstatSync, openSync, readlinkSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './io.js';
 
@@ -68,5 +79,23 @@ export function writeAtomically(abs: string, text: string): void {
   } catch (err) {
     if (existsSync(tmp)) unlinkSync(tmp);
     throw err;
+  }
+}
+
+/** Parse a JSON input file named by a flag; a missing, unreadable or non-JSON file is the user's mistake, said in one line. */
+export function readJsonInput(flag: string, file: string, cwd: string, expected: string): unknown {
+  try {
+    return JSON.parse(readFileSync(resolve(cwd, file), 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const found =
+      code === 'ENOENT'
+        ? 'no such file'
+        : err instanceof SyntaxError
+          ? 'text that is not JSON'
+          : code
+            ? `an unreadable file (${code})`
+            : String(err);
+    throw new UsageError([`${flag}${flag ? ' ' : ''}${file}: expected ${expected}, found ${found}`]);
   }
 }

@@ -1,9 +1,7 @@
-// `--replay <report.json>`: read what a recorded run needs to be reproduced (seed, end time, interventions).
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { INTERVENTION_ACTIONS, type Intervention } from '../model/interventions.js';
 import { UsageError } from './io.js';
+import { readJsonInput } from './output.js';
 
 const replaySchema = z.object({
   scenario: z.string(),
@@ -27,15 +25,7 @@ export interface ReplayInput {
 }
 
 export function readReplay(file: string, cwd: string): ReplayInput {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(resolve(cwd, file), 'utf8'));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError([
-      `--replay ${file}: expected a JSON report written by msim run --json, found ${code === 'ENOENT' ? 'no such file' : err instanceof SyntaxError ? 'text that is not JSON' : String(err)}`,
-    ]);
-  }
+  const data = readJsonInput('--replay', file, cwd, 'a JSON report written by msim run --json');
   const r = replaySchema.safeParse(data);
   if (!r.success) {
     throw new UsageError(

@@ -44,17 +44,7 @@ export function estimate(xs: readonly number[]): Estimate {
   return { mean, se, n, halfWidth999: tQuantile999(n - 1) * se };
 }
 
-/** Erlang C: probability that an arrival waits in M/M/c with offered load a = lambda/mu erlangs. */
-export function erlangC(c: number, a: number): number {
-  let term = 1;
-  let sum = 1;
-  for (let k = 1; k < c; k++) {
-    term *= a / k;
-    sum += term;
-  }
-  const top = ((term * a) / c) * (c / (c - a));
-  return top / (sum + top);
-}
+export { erlangC } from '../analysis/queueing.js';
 
 /** Exact mean value analysis of a closed network: single-server FCFS stations with mean service times (ms) and a think time (ms). */
 export function mva(users: number, serviceMs: readonly number[], thinkMs: number): { throughputPerMs: number; responseMs: number } {

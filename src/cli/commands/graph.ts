@@ -1,12 +1,11 @@
 // `msim graph <scenario>`: the call graph as Mermaid or Graphviz DOT, with rates by theory and, from a report, as measured.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { GRAPH_FORMATS, type GraphFormat, dot, mermaid } from '../../analysis/graph.js';
 import type { Report } from '../../observe/report.js';
 import { type ScenarioFlags, overridesFromFlags } from '../flags.js';
 import { type CliIo, EXIT_OK, UsageError } from '../io.js';
 import { loadForCli } from '../scenario-input.js';
+import { readJsonInput } from '../output.js';
 
 interface GraphFlags extends ScenarioFlags {
   format: string;
@@ -14,16 +13,7 @@ interface GraphFlags extends ScenarioFlags {
 }
 
 function readReport(file: string, cwd: string): Report {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(resolve(cwd, file), 'utf8'));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError([
-      `--report ${file}: expected a JSON report (msim run ... --json ${file}), found ${code === 'ENOENT' ? 'no such file' : code ? `an unreadable file (${code})` : 'text that is not JSON'}`,
-    ]);
-  }
-  const r = data as Partial<Report>;
+  const r = readJsonInput('--report', file, cwd, `a JSON report (msim run ... --json ${file})`) as Partial<Report>;
   if (
     r === null ||
     typeof r !== 'object' ||

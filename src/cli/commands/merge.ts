@@ -1,23 +1,12 @@
-// `msim merge <files...>`: combine the shards of a sweep into exactly the unsharded sweep's table, chart, CSV and JSON.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { sweepCsv, sweepJson } from '../../run/sweep-output.js';
 import { type SweepResult, mergeShards } from '../../run/sweep.js';
 import { type CliIo, EXIT_OK, UsageError } from '../io.js';
-import { checkOutputPath, writeAtomically } from '../output.js';
+import { checkOutputPath, readJsonInput, writeAtomically } from '../output.js';
 import { printSweep } from './sweep.js';
 
 function readShard(file: string, cwd: string): SweepResult {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(resolve(cwd, file), 'utf8'));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError([
-      `${file}: expected a shard of a sweep (msim sweep --shard k/n --json ${file}), found ${code === 'ENOENT' ? 'no such file' : code ? `an unreadable file (${code})` : 'text that is not JSON'}`,
-    ]);
-  }
+  const data = readJsonInput('', file, cwd, `a shard of a sweep (msim sweep --shard k/n --json ${file})`);
   const d = data as Partial<SweepResult>;
   if (
     d === null ||
