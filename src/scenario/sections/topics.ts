@@ -206,7 +206,8 @@ function checkTopics(data: Raw): Problem[] {
         hint: suggest(topicName, names, 'did you mean "%s"?') || undefined,
       });
     for (const field of Object.keys(p))
-      if (!PUBLISH_FIELDS.includes(field))
+      if (!PUBLISH_FIELDS.includes(field) && field !== 'to')
+        // both to and publish: the core's check says so
         problems.push({
           path: [...path, field],
           expected: `only ${PUBLISH_FIELDS.join(' and ')} in a publish entry (the producer waits for the broker's ack alone)`,
