@@ -73,6 +73,92 @@ export class TopicsCollector implements Collector {
   }
 }
 
+/** A line the event log owes: a rebalance, or the dead letters of a group in one simulated second. */
+interface TopicNote {
+  atMs: number;
+  text: string;
+  kind: 'info' | 'refused';
+}
+
+const NOTES_KEPT = 200; // notes waiting to be logged, at most
+
+/** What the dashboard shows beyond the report: deliveries since the start (for rates), and log notes not yet taken. */
+export class TopicsLiveCollector implements Collector {
+  /** Per group (world.broker.groups order): messages delivered since the start. */
+  readonly delivered: number[];
+  readonly notes: TopicNote[] = [];
+  /** Per group: dead letters in the current simulated second, and which second. */
+  readonly dead: { second: number; count: number }[];
+
+  constructor(private readonly world: World) {
+    const n = world.broker!.groups.length;
+    this.delivered = new Array<number>(n).fill(0);
+    this.dead = Array.from({ length: n }, () => ({ second: -1, count: 0 }));
+  }
+
+  topicEvent(topic: Topic, group: ConsumerGroup | null, kind: TopicEvent, _message: Message | null): void {
+    if (group === null) return;
+    const now = this.world.sim.nowMs;
+    if (kind === TopicEvent.Delivered) this.delivered[group.index]++;
+    else if (kind === TopicEvent.DeadLettered) {
+      const d = this.dead[group.index];
+      const second = Math.floor(now / 1000);
+      if (d.second !== second) {
+        this.flushDead(topic, group);
+        d.second = second;
+      }
+      d.count++;
+    } else if (kind === TopicEvent.RebalanceStarted)
+      this.note(
+        now,
+        'info',
+        `${topic.name}/${group.name}: rebalancing (${group.threads.length} consumers left), paused ${formatMs(topic.spec.rebalanceMs)}`,
+      );
+    else if (kind === TopicEvent.RebalanceEnded)
+      this.note(
+        now,
+        'info',
+        `${topic.name}/${group.name}: rebalanced, ${topic.spec.partitions} partitions over ${group.threads.length} consumers`,
+      );
+  }
+
+  /** Log the dead letters of a group's last second (all of them at the end of the run). */
+  flushDead(topic: Topic, group: ConsumerGroup): void {
+    const d = this.dead[group.index];
+    if (d.count === 0) return;
+    const to = topic.deadLetter === null ? 'dropped' : `to ${topic.deadLetter.name}`;
+    this.note(
+      d.second * 1000,
+      'refused',
+      `${topic.name}/${group.name}: ${d.count} dead letter${d.count === 1 ? '' : 's'} ${to} (failed ${topic.spec.maxDeliveries} deliveries)`,
+    );
+    d.count = 0;
+  }
+
+  private note(atMs: number, kind: 'info' | 'refused', text: string): void {
+    if (this.notes.length < NOTES_KEPT) this.notes.push({ atMs, kind, text });
+  }
+}
+
+/** A consumer group on the dashboard: its lag now, in messages and in time, and what it does. */
+export interface TopicGroupRow {
+  readonly topic: string;
+  readonly group: string;
+  readonly partitions: number;
+  readonly consumers: number;
+  /** Messages pending now. */
+  readonly lagMessages: number;
+  /** Age of the oldest pending message (ms), 0 when none. */
+  readonly lagMs: number;
+  /** Over the recent window. */
+  readonly deliveredPerSec: number;
+  readonly state: 'consuming' | 'rebalancing' | 'stopped';
+}
+
+export interface TopicsFields {
+  readonly topicGroups: readonly TopicGroupRow[];
+}
+
 const lagShape = z.object({
   messagesMax: z.number().int().describe('the most messages pending at once (appended, not yet delivered or dead-lettered)'),
   messagesMean: z.number().nullable().describe('messages pending, averaged over the measured time'),
@@ -216,11 +302,37 @@ export const topics = defineFeature({
       ];
     },
   },
+  live: {
+    collect: (world: World) => (world.broker !== null ? new TopicsLiveCollector(world) : null),
+    view(world: World, _c: TopicsCollector | null, live: TopicsLiveCollector | null): LiveView<number[], TopicsFields, object> {
+      const groups = world.broker?.groups ?? [];
+      return {
+        sample: () => (live === null ? [] : live.delivered.slice()),
+        log(nowMs: number, done: boolean): LogLine[] {
+          if (live === null) return [];
+          const second = Math.floor(nowMs / 1000);
+          for (const g of groups) {
+            const d = live.dead[g.index];
+            if (d.count > 0 && (done || d.second < second)) live.flushDead(g.topic, g);
+          }
+          return live.notes.splice(0).sort((a, b) => a.atMs - b.atMs);
+        },
+        fields: ({ first, newest, dSimS }): TopicsFields => ({
+          topicGroups: groups.map((g, i) => {
+            const oldest = g.oldestPendingMs();
+            return {
+              topic: g.topic.name,
+              group: g.name,
+              partitions: g.topic.spec.partitions,
+              consumers: g.threads.length,
+              lagMessages: g.pending,
+              lagMs: oldest === null ? 0 : world.sim.nowMs - oldest,
+              deliveredPerSec: dSimS > 0 ? ((newest[i] ?? 0) - (first[i] ?? 0)) / dSimS : 0,
+              state: g.stopped ? 'stopped' : g.rebalancing ? 'rebalancing' : 'consuming',
+            };
+          }),
+        }),
+      };
+    },
+  },
 });
-
-/** Every topic's groups, for the dashboard. */
-export function groupsOf(world: World): ConsumerGroup[] {
-  return world.broker?.groups ?? [];
-}
-
-export type { LiveView, LogLine };
