@@ -208,3 +208,36 @@ describe('topics: rebalancing', () => {
     expect(most).toBe(2);
   });
 });
+
+describe('topics: the consumers what-if', () => {
+  it('c stops the selected service consumer groups (their lag grows) and, again, resumes them', async () => {
+    const { applyIntervention, resolveIntervention } = await import('./interventions.js');
+    const shape: Shape = {
+      partitions: 4,
+      maxDeliveries: 3,
+      errors: 0,
+      replicas: 2,
+      perReplica: 1,
+      timeoutMs: null,
+      killAtMs: null,
+      ratePerSec: 200,
+    };
+    const world = assemble(scenario(shape, '0s'), { seed: 2 });
+    world.start();
+    world.sim.runUntil(1000);
+    const g = world.broker!.groups.find((x) => x.name === 'workers')!;
+    const stop = resolveIntervention(world, 'toggle-consumers', 'worker');
+    if (!stop.ok) throw new Error(stop.message);
+    expect(stop.intervention.action).toBe('consumers-stop');
+    expect(applyIntervention(world, stop.intervention)).toBe('worker stopped consuming events/workers: their lag grows');
+    world.sim.runUntil(2000);
+    expect(g.pending).toBeGreaterThan(150); // about 200 a second, none handled
+    const resume = resolveIntervention(world, 'toggle-consumers', 'worker');
+    if (!resume.ok) throw new Error(resume.message);
+    expect(resume.intervention.action).toBe('consumers-resume');
+    applyIntervention(world, resume.intervention);
+    world.sim.runUntil(4000);
+    expect(g.pending).toBeLessThan(20);
+    expect(resolveIntervention(world, 'toggle-consumers', 'producer')).toEqual({ ok: false, message: 'producer: it consumes no topic' });
+  });
+});
