@@ -147,6 +147,11 @@ function estimateWith(
     for (const step of ep.steps) {
       for (const call of step) {
         const rate = going * call.probability;
+        if (call.publish !== null) {
+          // a publish: every consumer group of the topic handles each message (first deliveries only)
+          for (const c of spec.topics[call.publish].consumers) arrive(c.service, c.endpoint, rate, true, false);
+          continue;
+        }
         if (rpc !== null) t.cpuMsPerSec += rate * callerRpcMs(rpc, spec, call);
         arrive(call.service, call.endpoint, rate, open, call.transport === 'shm');
       }

@@ -3,6 +3,7 @@ import { createSampler } from '../engine/distributions.js';
 import { RandomStreams } from '../engine/rng.js';
 import type { RetrySpec, ScenarioSpec } from '../scenario/spec.js';
 import { Actuators } from './actuators.js';
+import { Broker } from './broker.js';
 import { type CacheCalls, CacheLevel, type CacheWork } from './cache.js';
 import { Calls } from './calls.js';
 import { ModelContext } from './context.js';
@@ -42,10 +43,15 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
   // replicas added or killed while the model runs: the parts that keep state per replica hear of it
   const caches: CacheLevel[] = [];
   let gear: CallGear | null = null;
+  let broker: Broker | null = null;
   const hooks: ReplicaHooks = {
-    added: (replica) => gear!.equip(replica),
+    added: (replica) => {
+      gear!.equip(replica);
+      broker?.replicaAdded(replica);
+    },
     killed: (replica) => {
       for (const level of caches) level.drop(replica);
+      broker?.replicaKilled(replica);
     },
   };
   const ctx = new ModelContext(seed, streams, spec.warmupMs, spec.durationMs, spec.discoveryDelayMs, locations.length, hooks);
@@ -59,6 +65,15 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
   });
   const byName = new Map(services.map((s) => [s.name, s]));
   ctx.allReplicas = () => services.flatMap((s) => s.replicas);
+  // topics and their consumer groups (none without topics: then nothing of them runs)
+  broker = Broker.build(
+    spec.topics,
+    ctx,
+    network,
+    streams,
+    (id) => locationById.get(id)!,
+    (name) => byName.get(name)!,
+  );
 
   const edges: Edge[] = [];
   /** The edge between two services (one per pair; the first retry policy seen sets its budget and bucket). */
@@ -85,6 +100,23 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
       ep.serveShmRpcMs = rpcMs(ep.requestBytes, true) + rpcMs(ep.responseBytes, true);
       for (const step of svc.spec.endpoints[epName].steps) {
         const calls = step.map((c): Call => {
+          if (c.publish !== null) {
+            const index = ep.calls.length + step.indexOf(c);
+            // a publish: the producer's request goes to the broker, its ack comes back; it calls no service
+            return {
+              kind: 'publish',
+              service: svc,
+              endpoint: ep,
+              probability: c.probability,
+              locality: 'none',
+              transport: 'tcp',
+              index,
+              callerRpcMs: rpcMs(ep.requestBytes, false),
+              awaited: true,
+              policy: null,
+              topic: broker!.topics.find((t) => t.name === c.publish)!,
+            };
+          }
           const callee = byName.get(c.service)!;
           const target = callee.endpoints.get(c.endpoint)!;
           const shm = c.transport === 'shm';
@@ -231,5 +263,6 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
     faultSchedule,
     hasTimeouts,
     keyOffsets,
+    broker,
   });
 }

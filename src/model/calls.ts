@@ -13,6 +13,10 @@ export class Calls implements Caller {
       new CallAttempts(this.env, parent, call, call.policy as CallPolicy).start();
       return;
     }
+    if (call.topic !== undefined) {
+      call.topic.publish(parent); // answered with the broker's ack
+      return;
+    }
     const env = this.env;
     const span = new Span(call.service, call.endpoint, parent, parent.root, env.sim.nowMs >= env.warmupMs);
     if (!call.awaited) span.attempts = NOBODY_WAITS; // fire-and-forget: its answer is dropped

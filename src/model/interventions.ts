@@ -1,5 +1,6 @@
 // What-ifs applied to a running model at the current simulated time through its actuators: scale, kill, slow, errors, load, caches.
 import type { Actuators } from './actuators.js';
+import type { ConsumerGroup } from './broker.js';
 import type { ServiceRegistry } from './faults.js';
 import type { CallGear } from './resilience.js';
 import type { Service } from './service.js';
@@ -11,6 +12,8 @@ export interface Controls extends ServiceRegistry {
   readonly workloads: readonly Workload[];
   readonly actuators: Actuators;
   readonly gear: CallGear;
+  /** Topics' consumer groups (absent or null: no topics). */
+  readonly broker?: { readonly groups: ConsumerGroup[] } | null;
 }
 
 /** The source the dashboard's what-ifs act as (faults are fault:<n>). */
@@ -27,6 +30,8 @@ export const INTERVENTION_ACTIONS = [
   'breakers-toggle',
   'double-load',
   'flush-caches',
+  'consumers-stop',
+  'consumers-resume',
 ] as const;
 export type InterventionAction = (typeof INTERVENTION_ACTIONS)[number];
 
@@ -47,7 +52,8 @@ export type InterventionIntent =
   | 'toggle-errors'
   | 'toggle-breakers'
   | 'double-load'
-  | 'flush-caches';
+  | 'flush-caches'
+  | 'toggle-consumers';
 
 export const SLOW_FACTOR = 3;
 export const INJECTED_ERROR_RATE = 0.2;
@@ -86,7 +92,17 @@ export function resolveIntervention(world: Controls, intent: InterventionIntent,
       return world.actuators.holdsCaches(svc)
         ? ok('flush-caches')
         : { ok: false, message: `${serviceName}: it holds no cache (a shared cache's nodes, or replicas with a local cache)` };
+    case 'toggle-consumers': {
+      const groups = consumerGroupsOf(world, svc);
+      if (groups.length === 0) return { ok: false, message: `${serviceName}: it consumes no topic` };
+      return ok(groups.every((g) => g.stopped) ? 'consumers-resume' : 'consumers-stop');
+    }
   }
+}
+
+/** The consumer groups whose handling endpoint is in `svc`. */
+function consumerGroupsOf(world: Controls, svc: Service): ConsumerGroup[] {
+  return (world.broker?.groups ?? []).filter((g) => g.service === svc);
 }
 
 /** Apply a concrete intervention. Returns a line for the event log. Throws on a target that does not exist. */
@@ -137,6 +153,14 @@ export function applyIntervention(world: Controls, iv: Intervention): string {
     case 'flush-caches': {
       const entries = act.flushCaches(svc);
       return `flushed the caches held by ${svc.name}: ${entries} entr${entries === 1 ? 'y' : 'ies'} dropped, every lookup misses until they refill`;
+    }
+    case 'consumers-stop':
+    case 'consumers-resume': {
+      const groups = consumerGroupsOf(world, svc);
+      const stop = iv.action === 'consumers-stop';
+      for (const g of groups) g.setStopped(stop);
+      const names = groups.map((g) => `${g.topic.name}/${g.name}`).join(', ');
+      return stop ? `${svc.name} stopped consuming ${names}: their lag grows` : `${svc.name} consumes ${names} again`;
     }
   }
   throw new Error(`unknown intervention ${iv.action as string}`);

@@ -1,5 +1,6 @@
 // What the model tells its observers: a narrow interface called on the hot path.
 import type { Breaker, BreakerEvents, BreakerState } from './breaker.js';
+import type { BrokerEvents, ConsumerGroup, Message, Topic, TopicEvent } from './broker.js';
 import type { CacheEvent, CacheEvents, CacheLevel } from './cache.js';
 import type { Location } from './network.js';
 import type { Edge, ResilienceEvents } from './resilience.js';
@@ -15,7 +16,14 @@ import type { WorkloadEvents } from './workload.js';
  * simulated time, which the listener reads from its clock. A new part that
  * emits declares its own events interface beside its code and joins it here.
  */
-export interface ModelListener extends WorkloadEvents, ReplicaEvents, RouterEvents, ResilienceEvents, BreakerEvents, CacheEvents {}
+export interface ModelListener
+  extends WorkloadEvents,
+    ReplicaEvents,
+    RouterEvents,
+    ResilienceEvents,
+    BreakerEvents,
+    CacheEvents,
+    BrokerEvents {}
 
 /** A listener that ignores everything. */
 export const nullListener: ModelListener = {
@@ -34,6 +42,7 @@ export const nullListener: ModelListener = {
   callEvent() {},
   breakerChanged() {},
   cacheEvent() {},
+  topicEvent() {},
 };
 
 /** Several listeners as one (a plain loop per call: this sits on the hot path). */
@@ -89,5 +98,8 @@ class FanOut implements ModelListener {
   }
   cacheEvent(c: CacheLevel, k: CacheEvent, key: number, n: number): void {
     for (const l of this.ls) l.cacheEvent(c, k, key, n);
+  }
+  topicEvent(t: Topic, g: ConsumerGroup | null, k: TopicEvent, m: Message | null): void {
+    for (const l of this.ls) l.topicEvent(t, g, k, m);
   }
 }

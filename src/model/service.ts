@@ -10,8 +10,8 @@ import type { KeySource } from './key-space.js';
 import type { Location } from './network.js';
 import { Outcome, type Span } from './span.js';
 
-/** What a step does for one of its entries; today a call (publish and saga steps come next). */
-export type StepKind = 'call';
+/** What a step does for one of its entries: a call, or a publish to a topic. */
+export type StepKind = 'call' | 'publish';
 
 /** A call of an endpoint's step, resolved to its target. */
 export interface Call {
@@ -30,6 +30,8 @@ export interface Call {
   readonly awaited: boolean;
   /** Timeout, retries, breaker, hedging, bulkhead or fallback (the resilience module's), or null for a plain call. */
   readonly policy: unknown;
+  /** A publish: the topic it appends to (its service and endpoint are then the caller's own: it calls no service). */
+  readonly topic?: { publish(parent: Span): void };
 }
 
 /**

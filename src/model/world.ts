@@ -3,6 +3,7 @@ import type { Simulation } from '../engine/simulation.js';
 import type { RpcSpec, ScenarioSpec } from '../scenario/spec.js';
 import type { Actuators } from './actuators.js';
 import type { Breaker } from './breaker.js';
+import type { Broker } from './broker.js';
 import type { CacheLevel } from './cache.js';
 import type { ModelContext } from './context.js';
 import type { FaultSchedule } from './faults.js';
@@ -29,6 +30,8 @@ export interface WorldParts {
   readonly hasTimeouts: boolean;
   /** Where each key space's keys begin (key spaces are numbered one after another). */
   readonly keyOffsets: ReadonlyMap<string, number>;
+  /** Topics and their consumer groups, or null without topics. */
+  readonly broker?: Broker | null;
 }
 
 /**
@@ -54,6 +57,8 @@ export class World {
   readonly actuators: Actuators;
   /** Some call has a timeout or hedges: spans may be abandoned (wasted work is then tracked). */
   readonly hasTimeouts: boolean;
+  /** Topics and their consumer groups (null: the scenario has none). */
+  readonly broker: Broker | null;
   private readonly faultSchedule: FaultSchedule;
   private readonly keyOffsets: ReadonlyMap<string, number>;
   private readonly byName = new Map<string, Service>();
@@ -77,6 +82,7 @@ export class World {
     this.hasTimeouts = parts.hasTimeouts;
     this.faultSchedule = parts.faultSchedule;
     this.keyOffsets = parts.keyOffsets;
+    this.broker = parts.broker ?? null;
     for (const s of this.services) this.byName.set(s.name, s);
     for (const l of this.locations) this.locationById.set(l.id, l);
   }

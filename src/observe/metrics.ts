@@ -1,6 +1,7 @@
 // Metrics collected from model events: the core (counts, latency histograms, time-weighted levels after warm-up) and the features' collectors.
 import type { Simulation } from '../engine/simulation.js';
 import type { Breaker, BreakerState } from '../model/breaker.js';
+import type { ConsumerGroup, Message, Topic, TopicEvent } from '../model/broker.js';
 import type { CacheEvent, CacheLevel } from '../model/cache.js';
 import { type ModelListener, nullListener } from '../model/listener.js';
 import type { Location } from '../model/network.js';
@@ -265,6 +266,7 @@ export class MetricsCollector implements ModelListener {
   callEvent(_edge: Edge, _kind: 'bulkheadRejected' | 'fallback', _caller: Span): void {}
   breakerChanged(_breaker: Breaker, _from: BreakerState, _to: BreakerState): void {}
   cacheEvent(_level: CacheLevel, _kind: CacheEvent, _key: number, _count: number): void {}
+  topicEvent(_topic: Topic, _group: ConsumerGroup | null, _kind: TopicEvent, _message: Message | null): void {}
 }
 
 /** A collector class (the hooked subclasses extend one). */
@@ -388,6 +390,13 @@ const HOOKED: { readonly [K in keyof ModelListener]: (Base: CollectorClass) => C
       override cacheEvent(level: CacheLevel, kind: CacheEvent, key: number, count: number): void {
         const hs = this.hooks.cacheEvent;
         for (let i = 0; i < hs.length; i++) hs[i].cacheEvent(level, kind, key, count);
+      }
+    },
+  topicEvent: (Base) =>
+    class extends Base {
+      override topicEvent(topic: Topic, group: ConsumerGroup | null, kind: TopicEvent, message: Message | null): void {
+        const hs = this.hooks.topicEvent;
+        for (let i = 0; i < hs.length; i++) hs[i].topicEvent(topic, group, kind, message);
       }
     },
 };

@@ -70,8 +70,11 @@ export function forEachEndpoint(data: Raw, visit: (at: Target, ep: Raw, path: Pa
   }
 }
 
-/** Every call of every endpoint, with its raw path, resolved or not. */
-export function forEachCall(data: Raw, visit: (from: Target, to: unknown, path: PathSegment[]) => void): void {
+/** The fields that say what a step's entry is: a call (`to`), or another kind of entry (a publish to a topic). */
+export const STEP_TARGETS: readonly string[] = ['to', 'publish'];
+
+/** Every call of every endpoint, with its raw path, resolved or not (and the raw entry). */
+export function forEachCall(data: Raw, visit: (from: Target, to: unknown, path: PathSegment[], entry: unknown) => void): void {
   forEachEndpoint(data, (from, ep, base) => {
     if (!Array.isArray(ep.calls)) return;
     ep.calls.forEach((step, i) => {
@@ -80,7 +83,7 @@ export function forEachCall(data: Raw, visit: (from: Target, to: unknown, path: 
         : [[step, [...base, 'calls', i]] as const];
       for (const [c, path] of calls) {
         const to = isMapping(c) ? c.to : c;
-        visit(from, to, isMapping(c) ? [...path, 'to'] : [...path]);
+        visit(from, to, isMapping(c) ? [...path, 'to'] : [...path], c);
       }
     });
   });

@@ -43,13 +43,13 @@ describe('the order of fields and of the spec, as composed from the sections', (
 
   it('lists the fields in messages in the order they have always had', () => {
     expect(expectedOf(`${base}services: { api: { cpu: 1ms } }\nbogus: 1\n`)).toBe(
-      'one of the fields name, description, seed, duration, warmup, workloads, services, slo, regions, network, rpc, discovery, faults, keys, caches',
+      'one of the fields name, description, seed, duration, warmup, workloads, services, slo, regions, network, rpc, discovery, faults, keys, caches, topics',
     );
     expect(expectedOf(`${base}services: { api: { endpoints: { e: { bogus: 1 } } } }\n`)).toMatch(
       /^one of the fields description, keys, cache, onWrite, cpu, errors, calls, requestKB, responseKB$/m,
     );
     expect(expectedOf(`${base}services: { api: { calls: [{ to: db, bogus: 1 }] }, db: { cpu: 1ms } }\n`)).toBe(
-      'one of the fields to, probability, locality, transport, timeout, retry, breaker, hedge, bulkhead, fallback',
+      'one of the fields to, probability, locality, transport, timeout, retry, breaker, hedge, bulkhead, fallback, publish',
     );
   });
 
@@ -71,6 +71,7 @@ describe('the order of fields and of the spec, as composed from the sections', (
       'keys',
       'caches',
       'rpc',
+      'topics',
     ]);
     const [app, nodes] = [Object.values(spec.services).find((s) => !s.cache)!, spec.services['product-l2']];
     expect(Object.keys(app)).toEqual([
@@ -118,6 +119,7 @@ describe('the order of fields and of the spec, as composed from the sections', (
       'hedge',
       'bulkhead',
       'fallback',
+      'publish',
     ]);
   });
 });

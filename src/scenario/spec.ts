@@ -52,3 +52,4 @@ export interface ScenarioSpec extends Parts<'top'> {
   /** In file order. */
   readonly services: Readonly<Record<string, ServiceSpec>>;
 }
+export type { Acks, BrokerSpec, ConsumerSpec, TopicSpec } from './sections/topics.js';

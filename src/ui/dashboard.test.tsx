@@ -48,7 +48,7 @@ describe('dashboard (snapshots from a real seeded run)', () => {
     expect(out).toMatch(/[┼┤]/); // the plot's axis
     expect(out).toMatch(/9\.9s {2}killed payment#0 \(\d+ requests? in it failed\)/);
     expect(lines[lines.length - 1]).toMatch(
-      /^space pause {2}\+- speed {2}↑↓ select {2}⏎ details {2}arkseblf what-ifs {2}\? help {2}q quit/,
+      /^space pause {2}\+- speed {2}↑↓ select {2}⏎ details {2}arkseblfc what-ifs {2}\? help {2}q quit/,
     );
   });
 

@@ -1,14 +1,15 @@
 // The dashboard layout: header, service table, cache strip, chart (or details, or help), event log, key line; exactly the terminal's size.
 import { Box, Text } from 'ink';
 import type { Snapshot } from '../run/snapshot.js';
-import { cacheLineCount, cacheLines } from './components/cache-table.js';
+import { cacheLines } from './components/cache-table.js';
 import { detailsLines } from './components/details-pane.js';
 import { logLines } from './components/event-log.js';
 import { headerLines } from './components/header.js';
 import { helpLine, helpPaneLines } from './components/help.js';
 import { chartPanelLines } from './components/latency-chart.js';
-import { objectiveLineCount, objectiveLines } from './components/objectives.js';
+import { objectiveLines } from './components/objectives.js';
 import { tableLines } from './components/service-table.js';
+import { topicLines } from './components/topic-table.js';
 import type { UiState } from './keys.js';
 import type { Theme } from './theme.js';
 
@@ -60,15 +61,24 @@ export function layout(height: number, services: number, cacheLines = 0, focusPa
 
 /** The whole screen as `height` lines, none wider than `width`. */
 export function dashboardLines({ snapshot, ui, theme: t, width, height, bucketMs }: DashboardProps): string[] {
-  // the strip under the table: a lesson's objectives, then the caches; the objectives alone when both do not fit
-  const objectives = objectiveLineCount(snapshot.objectives);
-  const caches = cacheLineCount(snapshot.caches, snapshot.origins);
+  // the strip under the table: a lesson's objectives, the caches, the topics, in that order of priority; as many
+  // of them, whole, as fit with the table and the panel
+  const parts = [
+    objectiveLines(snapshot.objectives, t, width),
+    cacheLines(snapshot.caches, snapshot.origins, t, width),
+    topicLines(snapshot.topicGroups, t, width),
+  ].filter((lines) => lines.length > 0);
   const focus = ui.help || ui.details;
-  let l = layout(height, snapshot.services.length, objectives + caches, focus);
-  let strip = [...objectiveLines(snapshot.objectives, t, width), ...cacheLines(snapshot.caches, snapshot.origins, t, width)];
-  if (l.caches === 0 && objectives > 0 && caches > 0) {
-    l = layout(height, snapshot.services.length, objectives, focus);
-    strip = objectiveLines(snapshot.objectives, t, width);
+  let strip: string[] = [];
+  let l = layout(height, snapshot.services.length, 0, focus);
+  for (let n = parts.length; n > 0; n--) {
+    const lines = parts.slice(0, n).flat();
+    const tried = layout(height, snapshot.services.length, lines.length, focus);
+    if (tried.caches > 0) {
+      strip = lines;
+      l = tried;
+      break;
+    }
   }
   const selected = Math.max(0, Math.min(ui.selected, snapshot.services.length - 1));
   const row = snapshot.services[selected];

@@ -45,6 +45,7 @@ export const WHAT_IF_KEYS: Readonly<Record<string, { intent: InterventionIntent;
   b: { intent: 'toggle-breakers', help: 'toggle its circuit breakers' },
   l: { intent: 'double-load', help: 'double the load reaching it' },
   f: { intent: 'flush-caches', help: 'flush its caches: cold start' },
+  c: { intent: 'toggle-consumers', help: 'stop consuming (again: undo)' },
 };
 
 /** The dashboard's other keys, as the help shows them (and msim run --help). */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DistSpec } from '../../engine/distributions.js';
 import { distribution, duration, positiveInt, probability, replicas } from '../fields.js';
 import type { PathSegment, Problem } from '../problems.js';
-import { DEFAULT_ENDPOINT, NAME, type Raw, endpointsOf, forEachCall, isMapping, resolveTarget } from '../raw.js';
+import { DEFAULT_ENDPOINT, NAME, type Raw, STEP_TARGETS, endpointsOf, forEachCall, isMapping, resolveTarget } from '../raw.js';
 import type { Input, Inner, Section } from '../section.js';
 
 export const DEFAULT_DURATION_MS = 60_000;
@@ -73,7 +73,7 @@ const endpointFields = (inner: Inner) => ({
   calls: z.array(inner.step).optional(),
 });
 
-const callFields = { to: z.string().min(1), probability: probability.optional() };
+const callFields = { to: z.string().min(1).optional(), probability: probability.optional() };
 
 type TopInput = Input<ReturnType<typeof topFields>>;
 /** A service as the schema gives it back: its endpoints (or, without them, its own endpoint fields) are built by every section. */
@@ -120,7 +120,11 @@ export const core: Section<{ top: CoreScenarioPart; service: CoreServicePart; en
   },
   call: {
     fields: callFields,
-    build: (c: CallInput, _top, ctx) => ({ ...ctx.target(c.to), probability: c.probability ?? 1 }),
+    // an entry of another kind (a publish) has no target service: its own section says what it is
+    build: (c: CallInput, _top, ctx) => ({
+      ...(c.to === undefined ? { service: '', endpoint: '' } : ctx.target(c.to)),
+      probability: c.probability ?? 1,
+    }),
   },
   check: checkReferences,
   checkInput: checkTimes,
@@ -187,7 +191,25 @@ function checkReferences(data: Raw): Problem[] {
 
   // call targets and the call graph
   const edges = new Map<string, { to: string; path: PathSegment[] }[]>();
-  forEachCall(data, (from, to, path) => {
+  forEachCall(data, (from, to, path, entry) => {
+    if (to === undefined && isMapping(entry)) {
+      const kinds = STEP_TARGETS.filter((k) => entry[k] !== undefined);
+      if (kinds.length !== 1)
+        problems.push({
+          path: path.slice(0, -1),
+          expected: `one of ${STEP_TARGETS.join(', ')} in a step's entry (to: service.endpoint for a call)`,
+          found: kinds.length === 0 ? 'none of them' : kinds.join(' and '),
+        });
+      return;
+    }
+    if (isMapping(entry) && STEP_TARGETS.some((k) => k !== 'to' && entry[k] !== undefined)) {
+      problems.push({
+        path: path.slice(0, -1),
+        expected: `one of ${STEP_TARGETS.join(', ')} in a step's entry`,
+        found: STEP_TARGETS.filter((k) => entry[k] !== undefined).join(' and '),
+      });
+      return;
+    }
     if (typeof to !== 'string') return; // the schema reports non-text targets
     const r = resolveTarget(to, endpoints);
     if (!('service' in r)) {
