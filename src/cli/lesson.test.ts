@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COURSE_DIR } from '../lessons/lesson.js';
 import { runCli } from '../test-support/cli.js';
@@ -41,7 +41,16 @@ describe('msim lesson: a student', () => {
     expect(r.stdout).toMatch(/^# 01 · Little's law/);
     expect(r.stdout).toMatch(/Your scenario is 01-littles-law\.yaml/);
     const file = join(cwd, '01-littles-law.yaml');
-    expect(readFileSync(file, 'utf8')).toBe(readFileSync(join(COURSE_DIR, '01-littles-law', 'starter.yaml'), 'utf8'));
+    // the starter as shipped, its modeline pointing to the installed schema (a relative path would not hold in the student's folder)
+    const [modeline, ...rest] = readFileSync(file, 'utf8').split('\n');
+    const schemaPath = modeline.replace('# yaml-language-server: $schema=', '');
+    expect(existsSync(schemaPath) && isAbsolute(schemaPath)).toBe(true);
+    expect(rest.join('\n')).toBe(
+      readFileSync(join(COURSE_DIR, '01-littles-law', 'starter.yaml'), 'utf8')
+        .split('\n')
+        .slice(1)
+        .join('\n'),
+    );
     writeFileSync(file, 'my work');
     const again = await runCli(['lesson', 'start', 'littles-law'], { cwd });
     expect(again.code).toBe(0);

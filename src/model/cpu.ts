@@ -10,6 +10,9 @@ export interface CpuJob {
   cpuEndMs: number;
   /** CPU time the job's work has taken on cores, at the speeds it ran at (the CPU adds to it). */
   cpuMs: number;
+  /** Time the job has waited for a core (the CPU adds to it), and when it last joined the run queue. */
+  coreWaitMs: number;
+  coreQueuedMs: number;
 }
 
 /** What a CPU tells its owner (the replica). */
@@ -123,6 +126,7 @@ export class Cpu<J extends CpuJob, O extends CpuOwner<J> = CpuOwner<J>> implemen
       this.start(job, demandMs);
     } else {
       job.cpuEndMs = demandMs; // while it waits for a core: its demand
+      job.coreQueuedMs = this.sim.nowMs;
       this.runQueue.push(job);
       this.events.listener.waitingChanged(this.owner, 1);
     }
@@ -134,6 +138,7 @@ export class Cpu<J extends CpuJob, O extends CpuOwner<J> = CpuOwner<J>> implemen
     const next = this.runQueue.shift();
     if (next !== undefined) {
       this.events.listener.waitingChanged(this.owner, -1);
+      next.coreWaitMs += this.sim.nowMs - next.coreQueuedMs;
       this.start(next, next.cpuEndMs); // the core passes straight on
     } else {
       this.setBusy(this.busy - 1);

@@ -99,6 +99,7 @@ export class Router implements EventTarget {
   }
 
   private deliver(span: Span): void {
+    span.answeredMs = this.env.sim.nowMs;
     const replica = span.replica;
     if (span.service.outlier !== null && replica !== null && !span.rateLimited && span.outcome !== Outcome.Rejected)
       replica.observeOutcome(span.outcome !== Outcome.Ok);

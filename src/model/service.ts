@@ -243,6 +243,7 @@ export class Replica implements EventTarget, CpuOwner<Span> {
   }
 
   private start(span: Span): void {
+    span.startMs = this.env.sim.nowMs;
     this.inProgress++;
     this.link(span);
     span.endpoint.flow.start(this, span);

@@ -50,6 +50,13 @@ export class Span {
   sentMs = 0;
   /** When the span reached its service (ms). */
   arrivalMs = 0;
+  /** When it got a slot at its replica (ms): it queued for one from arrivalMs. */
+  startMs = 0;
+  /** Time it waited for a core, all its CPU work together (ms), and when it last joined the run queue. */
+  coreWaitMs = 0;
+  coreQueuedMs = 0;
+  /** When its answer reached its caller (ms): after the hop back. */
+  answeredMs = 0;
   /** CPU demand of this visit (ms): business logic plus, with rpc costs, its messages. */
   cpuMs = 0;
   /** The part of cpuMs spent on RPC messages (serialization, kernel stack). */
@@ -107,6 +114,8 @@ export class RootRequest {
   entry: Replica | null = null;
   /** Scheduled faults whose target its calls reached while they were active (indices; null: none). */
   faultsHit: number[] | null = null;
+  /** A slot for one observer's own record of the request (the trace collector's); the model never reads it. */
+  observed: unknown = null;
   constructor(
     readonly workload: WorkloadRef,
     readonly intendedMs: number,

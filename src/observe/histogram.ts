@@ -114,6 +114,24 @@ export class Histogram {
     return this.max;
   }
 
+  /** How many recorded values are at or below `valueMs` (a bucket counts by its midpoint, as percentiles do). */
+  countAtOrBelow(valueMs: number): number {
+    if (valueMs < this.min) return 0;
+    if (valueMs >= this.max) return this.count;
+    let seen = this.zeros;
+    for (let e = 0; e < EXPONENTS; e++) {
+      const chunk = this.chunks[e];
+      if (chunk === undefined) continue;
+      for (let m = 0; m < SUB; m++) {
+        const c = chunk[m];
+        if (c === 0) continue;
+        if (bucketMid(e, m) > valueMs) return seen;
+        seen += c;
+      }
+    }
+    return seen;
+  }
+
   /** Add another histogram's counts into this one. */
   merge(other: Histogram): void {
     this.count += other.count;

@@ -95,8 +95,8 @@ export class FeatureParts {
   private readonly liveParts = new Map<AnyFeature, unknown>();
   readonly hooks: Hooks;
 
-  /** `live`: also the features' live collectors (what the dashboard shows beyond the report). */
-  constructor(world: World, live: boolean) {
+  /** `live`: also the features' live collectors (what the dashboard shows beyond the report); `extra`: other collectors (exports: traces, time series). */
+  constructor(world: World, live: boolean, extra: readonly Collector[] = []) {
     const collectors: Collector[] = [];
     for (const f of FEATURES as readonly AnyFeature[]) {
       const c = f.collect(world) as Collector | null;
@@ -106,6 +106,7 @@ export class FeatureParts {
       this.liveParts.set(f, l);
       if (l !== null) collectors.push(l);
     }
+    collectors.push(...extra);
     this.hooks = Object.fromEntries(METHODS.map((m) => [m, collectors.filter((c) => typeof c[m] === 'function')])) as unknown as Hooks;
   }
 
@@ -405,8 +406,12 @@ const HOOKED: { readonly [K in keyof ModelListener]: (Base: CollectorClass) => C
  * The collector of a world, of class `Class` (MetricsCollector, or LiveMetrics for the dashboard). Never
  * `new` one: its class must hook the features' collectors into the listener methods they implement.
  */
-export function createCollector<T extends MetricsCollector>(world: World, Class: CollectorClass<T> & { readonly live: boolean }): T {
-  const parts = new FeatureParts(world, Class.live);
+export function createCollector<T extends MetricsCollector>(
+  world: World,
+  Class: CollectorClass<T> & { readonly live: boolean },
+  extra: readonly Collector[] = [],
+): T {
+  const parts = new FeatureParts(world, Class.live, extra);
   return new (hookedClass(Class, parts.hooks))(world, parts);
 }
 

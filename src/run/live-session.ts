@@ -116,7 +116,7 @@ export class LiveSession {
 
   constructor(spec: ScenarioSpec, options: LiveOptions = {}) {
     let live: LiveMetrics | undefined;
-    this.run = new Run(spec, { ...options, collector: (world) => (live = createCollector(world, LiveMetrics)) });
+    this.run = new Run(spec, { ...options, collector: (world, extra) => (live = createCollector(world, LiveMetrics, extra)) });
     this.live = live!;
     this.speed = options.speed ?? 1;
     this.frameMs = options.frameMs ?? 66;

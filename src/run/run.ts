@@ -11,18 +11,21 @@ import type { World } from '../model/world.js';
 import { MetricsCollector, createCollector } from '../observe/metrics.js';
 import { type Report, buildReport } from '../observe/report.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
+import type { Collector } from '../observe/feature.js';
 
 export interface RunOptions {
   /** Overrides the scenario's seed. */
   seed?: number;
   /** Extra model listeners (a live view, a trace). */
   listeners?: ModelListener[];
+  /** Collectors made from the world once it is assembled (exports: traces, time series), hooked into the metrics collector's methods they implement. */
+  observers?: (world: World) => Collector[];
   /** Interventions to apply at their times (a replay of a recorded run). */
   replay?: readonly Intervention[];
   /** Ends the run here instead of the scenario's duration (a replay of a run that was quit early). */
   endMs?: number;
-  /** Builds the metrics collector (the live view uses a richer one). */
-  collector?: (world: World) => MetricsCollector;
+  /** Builds the metrics collector (the live view uses a richer one), with the observers' collectors hooked in. */
+  collector?: (world: World, extra: readonly Collector[]) => MetricsCollector;
   /** Stop the run (truncated) when more requests than this are in the system at once (default: from the memory V8 may use). */
   maxInSystem?: number;
   /** Stop the run (truncated) when more events than this are pending at once (default 3,500,000; the engine holds 4,194,304). */
@@ -113,7 +116,8 @@ export class Run {
     options: RunOptions = {},
   ) {
     this.world = assemble(spec, { seed: options.seed });
-    this.metrics = options.collector ? options.collector(this.world) : createCollector(this.world, MetricsCollector);
+    const extra = options.observers?.(this.world) ?? [];
+    this.metrics = options.collector ? options.collector(this.world, extra) : createCollector(this.world, MetricsCollector, extra);
     this.listeners = [this.metrics, ...(options.listeners ?? [])];
     this.world.listener = fanOut(this.listeners);
     this.endMs = options.endMs ?? this.world.durationMs;

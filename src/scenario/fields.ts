@@ -1,8 +1,8 @@
 // Building blocks of the scenario schema: unit-checked values, strict mappings that name their fields, shared field kinds.
 import { z } from 'zod';
 import type { DistSpec } from '../engine/distributions.js';
-import { parseDistribution } from './distribution.js';
-import { type Parsed, parseDuration, parseProbability, parseRate } from './units.js';
+import { DIST_HINT, parseDistribution } from './distribution.js';
+import { DURATION_HINT, PROBABILITY_HINT, RATE_HINT, type Parsed, parseDuration, parseProbability, parseRate } from './units.js';
 
 /** Params carried by our custom issues, read back by problems.ts. */
 export interface ValueIssueParams {
@@ -35,10 +35,11 @@ export function strict<S extends z.core.$ZodLooseShape>(shape: S) {
   return z.strictObject(shape, { error: (iss) => (iss.code === 'unrecognized_keys' ? `${KNOWN_FIELDS}${known}` : undefined) });
 }
 
-export const duration = unit(parseDuration);
-export const rate = unit(parseRate);
-export const probability = unit(parseProbability);
-export const distribution = unit<DistSpec>(parseDistribution);
+// descriptions: what editors show on hover (the JSON Schema, json-schema.ts); they change no check
+export const duration = unit(parseDuration).meta({ description: DURATION_HINT });
+export const rate = unit(parseRate).meta({ description: RATE_HINT });
+export const probability = unit(parseProbability).meta({ description: PROBABILITY_HINT });
+export const distribution = unit<DistSpec>(parseDistribution).meta({ description: DIST_HINT });
 
 export const positiveInt = z.number().int().min(1);
 /** Replicas of one service at most: each costs about 1 KB with its metrics, and a million in all is the scenario's limit (see sections/sizes.ts). */

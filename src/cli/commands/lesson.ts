@@ -1,6 +1,7 @@
 // `msim lesson list|start|run|check|hint|solution|validate`: the course in lessons/, self-checking exercises.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import {
   type CheckResult,
@@ -17,6 +18,7 @@ import { type Lesson, findLesson, lessonIds, loadLesson, COURSE_DIR } from '../.
 import { PROGRESS_FILE, type Progress, lessonProgress, progressJson, readProgress, withLesson } from '../../lessons/progress.js';
 import { type LessonValidation, validateLesson } from '../../lessons/validate-lesson.js';
 import { formatSummary } from '../../observe/summary.js';
+import { SCENARIO_SCHEMA_FILE, schemaModeline } from '../../scenario/json-schema.js';
 import { ScenarioError } from '../../scenario/problems.js';
 import type { ScenarioSpec } from '../../scenario/spec.js';
 import type { ObjectiveLine } from '../../run/snapshot.js';
@@ -99,8 +101,14 @@ function writeLessonFile(
   const shown = dir === undefined ? name : join(dir, name);
   const abs = checkOutputPath(dir === undefined ? name : dir, shown, io.cwd);
   if (existsSync(abs) && !force) return { shown, written: false };
-  writeAtomically(abs, readFileSync(source, 'utf8'));
+  writeAtomically(abs, withSchemaModeline(readFileSync(source, 'utf8')));
   return { shown, written: true };
+}
+
+/** A lesson file's modeline points to the schema relative to the course; a copy elsewhere points to the installed one. */
+function withSchemaModeline(text: string): string {
+  const schema = fileURLToPath(new URL(`../../../${SCENARIO_SCHEMA_FILE}`, import.meta.url));
+  return text.replace(/^# yaml-language-server: \$schema=.*$/m, schemaModeline(schema));
 }
 
 /** `  met     latencyMs.p99 < 200ms   seed 1: 143ms` for every objective and seed. */

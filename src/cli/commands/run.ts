@@ -8,6 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { loadWarnings } from '../../analysis/offered-load.js';
 import { type Progress, Run } from '../../run/run.js';
 import type { ScenarioSpec } from '../../scenario/spec.js';
+import type { World } from '../../model/world.js';
+import type { MetricsCollector } from '../../observe/metrics.js';
 import { colorsEnabled } from '../../ui/theme.js';
 import { type ScenarioFlags, flagsFromLabels, overridesFromFlags } from '../flags.js';
 import { type CliIo, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_SLO_MISSED, EXIT_TRUNCATED, UsageError } from '../io.js';
@@ -15,9 +17,10 @@ import { checkOutputPath, writeAtomically } from '../output.js';
 import { type ReplayInput, readReplay } from '../replay.js';
 import { readScenarioInput, refuseEndlessRun } from '../scenario-input.js';
 import { runHelp } from '../help-text.js';
+import { type ExportFlags, addExportOptions, prepareExports } from '../exports.js';
 import { loadDashboard } from '../../ui/load-dashboard.js';
 
-interface RunFlags extends ScenarioFlags {
+interface RunFlags extends ScenarioFlags, ExportFlags {
   json?: string;
   tui: boolean;
   speed?: string;
@@ -34,7 +37,7 @@ export function defaultSpeed(durationMs: number): Speed {
 }
 
 export function registerRun(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command('run')
     .description('run a scenario: a live dashboard on a terminal, a plain summary otherwise')
     .argument('<scenario>', 'scenario file (YAML), or - to read it from standard input')
@@ -52,102 +55,111 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .option(
       '--max-in-system <n>',
       'stop the run (exit 4, report marked truncated) when more requests than this are in the system at once (default: from the memory available)',
-    )
-    .action(async (file: string, flags: RunFlags) => {
-      const replay = flags.replay ? readReplay(flags.replay, io.cwd) : undefined;
-      if (replay) refuseWithReplay(flags);
-      const { overrides, seed: seedFlag } = overridesFromFlags(replay ? { ...flagsFromLabels(replay.overrides), seed: flags.seed } : flags);
-      const speed = flags.speed === undefined ? undefined : parseSpeed(flags.speed);
-      if (flags.speed !== undefined && speed === undefined)
-        throw new UsageError([`--speed ${flags.speed}: expected a pace such as 1x, 10x, 0.5x or max, found "${flags.speed}"`]);
-      const jsonPath = flags.json && flags.json !== '-' ? checkOutputPath('--json', flags.json, io.cwd) : undefined;
-      const replayOf = replay ? { scenario: replay.scenario, label: `--replay ${flags.replay}` } : undefined;
-      const { spec, sha256: scenarioSha256 } = await readScenarioInput(file, io, overrides, replayOf);
-      const seed = replaySeed(replay, seedFlag, spec, flags.replay);
-      if (replay?.scenarioSha256 && replay.scenarioSha256 !== scenarioSha256 && !flags.force) {
-        throw new UsageError([
-          `--replay ${flags.replay}: expected the scenario file it was made from (SHA-256 ${replay.scenarioSha256.slice(0, 12)}...), found ${file} with SHA-256 ${scenarioSha256.slice(0, 12)}...: it changed since; --force replays it anyway`,
-        ]);
-      }
-      const maxInSystem = flags.maxInSystem === undefined ? undefined : parseCount('--max-in-system', flags.maxInSystem);
-      refuseEndlessRun(spec, file);
-      const warnings = loadWarnings(spec);
-      for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
+    );
+  addExportOptions(command).action(async (file: string, flags: RunFlags) => {
+    const replay = flags.replay ? readReplay(flags.replay, io.cwd) : undefined;
+    if (replay) refuseWithReplay(flags);
+    const { overrides, seed: seedFlag } = overridesFromFlags(replay ? { ...flagsFromLabels(replay.overrides), seed: flags.seed } : flags);
+    const speed = flags.speed === undefined ? undefined : parseSpeed(flags.speed);
+    if (flags.speed !== undefined && speed === undefined)
+      throw new UsageError([`--speed ${flags.speed}: expected a pace such as 1x, 10x, 0.5x or max, found "${flags.speed}"`]);
+    const jsonPath = flags.json && flags.json !== '-' ? checkOutputPath('--json', flags.json, io.cwd) : undefined;
+    const exports = prepareExports(flags, io.cwd);
+    const replayOf = replay ? { scenario: replay.scenario, label: `--replay ${flags.replay}` } : undefined;
+    const { spec, sha256: scenarioSha256 } = await readScenarioInput(file, io, overrides, replayOf);
+    const seed = replaySeed(replay, seedFlag, spec, flags.replay);
+    if (replay?.scenarioSha256 && replay.scenarioSha256 !== scenarioSha256 && !flags.force) {
+      throw new UsageError([
+        `--replay ${flags.replay}: expected the scenario file it was made from (SHA-256 ${replay.scenarioSha256.slice(0, 12)}...), found ${file} with SHA-256 ${scenarioSha256.slice(0, 12)}...: it changed since; --force replays it anyway`,
+      ]);
+    }
+    const maxInSystem = flags.maxInSystem === undefined ? undefined : parseCount('--max-in-system', flags.maxInSystem);
+    refuseEndlessRun(spec, file);
+    const warnings = loadWarnings(spec);
+    for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
 
-      const live = io.terminal !== undefined && flags.tui && !io.env.CI && flags.json !== '-';
-      const options = {
-        seed,
-        replay: replay?.interventions,
-        endMs: replay?.endMs,
-        maxInSystem,
-        source: { scenarioSha256, overrides: overrides.map((o) => o.label) },
-      };
-      let report: Report;
-      let dashboardFailed = false;
-      let interrupted = false;
-      if (live) {
-        // raw mode at once: keys typed while the dashboard loads (a second or more) wait for it, unechoed
-        io.terminal!.stdin.setRawMode?.(true);
-        const { runDashboard, describeError } = await loadDashboard();
-        const session = new LiveSession(spec, { ...options, speed: speed ?? defaultSpeed(replay?.endMs ?? spec.durationMs) });
-        for (const w of warnings) session.run.addLog({ atMs: 0, kind: 'refused', text: `warning: ${w}` });
-        const outcome = await runDashboard(session, io.terminal!, colorsEnabled(io.env));
-        report = outcome.report;
-        // a bug in the view stops the run where it is; what was simulated is still summarized and written
-        if (outcome.error) {
-          dashboardFailed = true;
-          io.stderr.write(
-            `msim: the dashboard failed (${describeError(outcome.error)}) and stopped the run at ${report.simulatedSeconds}s simulated; the summary and report below cover that much. This is a bug in msim, please report it.\n`,
-          );
-        }
-        // for npm run bench:ui: the dashboard's own speed, drawing included
-        if (io.env.MSIM_UI_STATS)
-          io.stderr.write(
-            `dashboard: ${session.wallSeconds.toFixed(2)}s of wall time; ${formatCount(session.steadyEventsPerSec)} events/s from the second frame on, drawing included\n`,
-          );
-      } else {
-        const plain = await runPlain(spec, options, io);
-        report = plain.report;
-        interrupted = plain.interrupted;
+    const live = io.terminal !== undefined && flags.tui && !io.env.CI && flags.json !== '-';
+    const options = {
+      seed,
+      replay: replay?.interventions,
+      endMs: replay?.endMs,
+      maxInSystem,
+      source: { scenarioSha256, overrides: overrides.map((o) => o.label) },
+      observers: exports.observers,
+    };
+    let world: World;
+    let metrics: MetricsCollector;
+    let report: Report;
+    let dashboardFailed = false;
+    let interrupted = false;
+    if (live) {
+      // raw mode at once: keys typed while the dashboard loads (a second or more) wait for it, unechoed
+      io.terminal!.stdin.setRawMode?.(true);
+      const { runDashboard, describeError } = await loadDashboard();
+      const session = new LiveSession(spec, { ...options, speed: speed ?? defaultSpeed(replay?.endMs ?? spec.durationMs) });
+      for (const w of warnings) session.run.addLog({ atMs: 0, kind: 'refused', text: `warning: ${w}` });
+      const outcome = await runDashboard(session, io.terminal!, colorsEnabled(io.env));
+      report = outcome.report;
+      world = session.run.world;
+      metrics = session.run.metrics;
+      // a bug in the view stops the run where it is; what was simulated is still summarized and written
+      if (outcome.error) {
+        dashboardFailed = true;
+        io.stderr.write(
+          `msim: the dashboard failed (${describeError(outcome.error)}) and stopped the run at ${report.simulatedSeconds}s simulated; the summary and report below cover that much. This is a bug in msim, please report it.\n`,
+        );
       }
+      // for npm run bench:ui: the dashboard's own speed, drawing included
+      if (io.env.MSIM_UI_STATS)
+        io.stderr.write(
+          `dashboard: ${session.wallSeconds.toFixed(2)}s of wall time; ${formatCount(session.steadyEventsPerSec)} events/s from the second frame on, drawing included\n`,
+        );
+    } else {
+      const plain = await runPlain(spec, options, io);
+      report = plain.report;
+      world = plain.world;
+      metrics = plain.metrics;
+      interrupted = plain.interrupted;
+    }
 
-      // with the report on stdout, everything else goes to stderr
-      const human = flags.json === '-' ? io.stderr : io.stdout;
-      // after the dashboard, clear the line first: keys typed before it could take the terminal were echoed there
-      human.write(`${live ? '\r\x1b[2K' : ''}${formatSummary(report)}`);
-      if (flags.json === '-') io.stdout.write(reportJson(report));
-      else if (jsonPath) {
-        writeAtomically(jsonPath, reportJson(report));
-        human.write(`report written to ${flags.json}\n`);
-      }
-      if (dashboardFailed) {
-        setExit(EXIT_INTERNAL); // the outputs are written, but the run did not end as asked: a bug
-        return;
-      }
-      if (interrupted) {
-        io.stderr.write(
-          `msim: interrupted at ${formatSeconds(report.simulatedMs)} of ${formatSeconds(replay?.endMs ?? spec.durationMs)} simulated; the summary and report cover that much\n`,
-        );
-        setExit(EXIT_INTERRUPTED);
-        return;
-      }
-      if (report.truncation) {
-        io.stderr.write(
-          `msim: the run stopped early, at ${formatSeconds(report.truncation.atMs)} of ${formatSeconds(replay?.endMs ?? spec.durationMs)} simulated: ${report.truncation.reason}\n`,
-        );
-        setExit(EXIT_TRUNCATED);
-        return;
-      }
-      if (report.slo && !report.slo.met && flags.sloExit) {
-        const missed = report.slo.objectives
-          .filter((o) => !o.met)
-          .map((o) => (o.workload === undefined ? o.metric : `${o.workload} ${o.metric}`));
-        io.stderr.write(`msim: SLO missed (${missed.join(', ')}): exit ${EXIT_SLO_MISSED}; --no-slo-exit exits 0\n`);
-        setExit(EXIT_SLO_MISSED);
-        return;
-      }
-      setExit(EXIT_OK);
-    });
+    // with the report on stdout, everything else goes to stderr
+    const human = flags.json === '-' ? io.stderr : io.stdout;
+    // after the dashboard, clear the line first: keys typed before it could take the terminal were echoed there
+    human.write(`${live ? '\r\x1b[2K' : ''}${formatSummary(report)}`);
+    if (flags.json === '-') io.stdout.write(reportJson(report));
+    else if (jsonPath) {
+      writeAtomically(jsonPath, reportJson(report));
+      human.write(`report written to ${flags.json}\n`);
+    }
+    for (const line of exports.write(report, world, metrics)) human.write(`${line}\n`);
+    if (dashboardFailed) {
+      setExit(EXIT_INTERNAL); // the outputs are written, but the run did not end as asked: a bug
+      return;
+    }
+    if (interrupted) {
+      io.stderr.write(
+        `msim: interrupted at ${formatSeconds(report.simulatedMs)} of ${formatSeconds(replay?.endMs ?? spec.durationMs)} simulated; the summary and report cover that much\n`,
+      );
+      setExit(EXIT_INTERRUPTED);
+      return;
+    }
+    if (report.truncation) {
+      io.stderr.write(
+        `msim: the run stopped early, at ${formatSeconds(report.truncation.atMs)} of ${formatSeconds(replay?.endMs ?? spec.durationMs)} simulated: ${report.truncation.reason}\n`,
+      );
+      setExit(EXIT_TRUNCATED);
+      return;
+    }
+    if (report.slo && !report.slo.met && flags.sloExit) {
+      const missed = report.slo.objectives
+        .filter((o) => !o.met)
+        .map((o) => (o.workload === undefined ? o.metric : `${o.workload} ${o.metric}`));
+      io.stderr.write(`msim: SLO missed (${missed.join(', ')}): exit ${EXIT_SLO_MISSED}; --no-slo-exit exits 0\n`);
+      setExit(EXIT_SLO_MISSED);
+      return;
+    }
+    setExit(EXIT_OK);
+  });
 }
 
 /** On a terminal the progress line is redrawn in place; elsewhere (a log, CI) a line is printed every few seconds. */
@@ -165,7 +177,7 @@ export async function runPlain(
   spec: ScenarioSpec,
   options: ConstructorParameters<typeof Run>[1],
   io: CliIo,
-): Promise<{ report: Report; interrupted: boolean }> {
+): Promise<{ report: Report; interrupted: boolean; world: World; metrics: MetricsCollector }> {
   const tty = Boolean(io.stderr.isTTY) && !io.env.CI;
   const everyMs = tty ? PROGRESS_TTY_MS : PROGRESS_PLAIN_MS;
   const run = new Run(spec, options);
@@ -198,7 +210,7 @@ export async function runPlain(
     run.onCheck = null;
   }
   if (tty && drawn) io.stderr.write('\r\x1b[2K');
-  return { report: run.report(), interrupted };
+  return { report: run.report(), interrupted, world: run.world, metrics: run.metrics };
 }
 
 /** `checkout: 12.3s / 60s simulated (20%), 1.52M events/s, about 40s left` */

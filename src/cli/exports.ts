@@ -1,0 +1,116 @@
+// `msim run`'s export flags (--trace, --metrics, --timeseries, --html): parsed and checked before the run, their collectors, their files after it.
+import type { Command } from 'commander';
+import type { World } from '../model/world.js';
+import type { Collector } from '../observe/feature.js';
+import { chromeTrace } from '../observe/exports/trace-chrome.js';
+import { TraceCollector } from '../observe/exports/trace-collector.js';
+import { otlpTraces } from '../observe/exports/trace-otlp.js';
+import type { Report } from '../observe/report.js';
+import type { MetricsCollector } from '../observe/metrics.js';
+import { prometheusText } from '../observe/exports/prometheus.js';
+import { parseProbability } from '../scenario/units.js';
+import { UsageError } from './io.js';
+import { checkOutputPath, writeAtomically } from './output.js';
+
+export interface ExportFlags {
+  metrics?: string;
+  trace?: string;
+  traceFormat?: string;
+  traceSample?: string;
+  traceSlowest?: string;
+}
+
+/** The export options of `msim run`. */
+export function addExportOptions(cmd: Command): Command {
+  return cmd
+    .option('--metrics <file>', "write the run's end state in the Prometheus text format (counters, latency histograms, levels)")
+    .option('--trace <file>', 'write sampled requests as traces: Chrome trace JSON (Perfetto), or OTLP JSON for a file ending .otlp.json')
+    .option('--trace-format <format>', 'the trace format: chrome or otlp (default: from the file name)')
+    .option('--trace-sample <p>', 'with --trace: the share of requests traced, such as 1% (default) or 0 with --trace-slowest')
+    .option('--trace-slowest <n>', 'with --trace: also keep the N slowest requests after the warm-up');
+}
+
+export type TraceFormat = 'chrome' | 'otlp';
+
+/** The trace format from --trace-format, else from the file name (.otlp.json or .otlp: OTLP; anything else: Chrome's). */
+export function traceFormatOf(file: string, flag: string | undefined): TraceFormat {
+  if (flag !== undefined) {
+    if (flag === 'chrome' || flag === 'otlp') return flag;
+    throw new UsageError([`--trace-format ${flag}: expected chrome or otlp, found "${flag}"`]);
+  }
+  return /\.otlp(\.json)?$/i.test(file) ? 'otlp' : 'chrome';
+}
+
+/** The exports asked for: their collectors for the run, and what writes their files after it. */
+export interface Exports {
+  readonly observers: ((world: World) => Collector[]) | undefined;
+  /** Write every file asked for; returns the lines telling where. */
+  write(report: Report, world: World, metrics: MetricsCollector): string[];
+}
+
+/** Check the flags and the output paths (before the run), and prepare the collectors. */
+export function prepareExports(flags: ExportFlags, cwd: string): Exports {
+  const problems: string[] = [];
+  const traceOnly = ['traceFormat', 'traceSample', 'traceSlowest'] as const;
+  if (flags.trace === undefined)
+    for (const k of traceOnly)
+      if (flags[k] !== undefined) problems.push(`--${kebab(k)} ${flags[k]}: expected it with --trace <file>, found no --trace`);
+  let sample = 0.01;
+  if (flags.traceSample !== undefined) {
+    const p = parseProbability(flags.traceSample.trim());
+    if (p.ok) sample = p.value;
+    else problems.push(`--trace-sample ${flags.traceSample}: expected ${p.expected}, found ${p.found}`);
+  } else if (flags.traceSlowest !== undefined) sample = 0;
+  let slowest = 0;
+  if (flags.traceSlowest !== undefined) {
+    const n = Number(flags.traceSlowest);
+    if (!/^\s*\d+\s*$/.test(flags.traceSlowest) || !Number.isSafeInteger(n) || n < 1 || n > 1_000_000)
+      problems.push(`--trace-slowest ${flags.traceSlowest}: expected a whole number from 1 to 1,000,000, found "${flags.traceSlowest}"`);
+    else slowest = n;
+  }
+  let format: TraceFormat = 'chrome';
+  try {
+    if (flags.trace !== undefined) format = traceFormatOf(flags.trace, flags.traceFormat);
+  } catch (e) {
+    if (e instanceof UsageError) problems.push(...e.lines);
+    else throw e;
+  }
+  if (problems.length > 0) throw new UsageError(problems);
+  const tracePath = flags.trace === undefined ? undefined : checkOutputPath('--trace', flags.trace, cwd);
+  const metricsPath = flags.metrics === undefined ? undefined : checkOutputPath('--metrics', flags.metrics, cwd);
+
+  let traces: TraceCollector | null = null;
+  const makers: ((world: World) => Collector)[] = [];
+  if (tracePath) makers.push((world) => (traces = new TraceCollector(world, { sample, slowest })));
+  return {
+    observers: makers.length === 0 ? undefined : (world) => makers.map((m) => m(world)),
+    write(report, world, metrics) {
+      const told: string[] = [];
+      if (metricsPath) {
+        writeAtomically(metricsPath, prometheusText(report, world, metrics));
+        told.push(`metrics written to ${flags.metrics} (Prometheus text format)`);
+      }
+      if (tracePath && traces) {
+        writeAtomically(tracePath, traceText(traces, world, report, format));
+        told.push(
+          `traces of ${traces.traces().length} requests written to ${flags.trace} (${format === 'otlp' ? 'OTLP JSON' : 'Chrome trace JSON: open it in ui.perfetto.dev'})`,
+        );
+      }
+      return told;
+    },
+  };
+}
+
+/** The kept traces in a format. */
+export function traceText(traces: TraceCollector, world: World, report: Report, format: TraceFormat): string {
+  const services = world.services.map((s) => s.name);
+  if (format === 'otlp') return otlpTraces(traces.traces(), services, report.seed, report.scenario);
+  return chromeTrace(traces.traces(), services, {
+    scenario: report.scenario,
+    seed: report.seed,
+    sample: traces.sampleFraction,
+    slowest: traces.slowestN,
+  });
+}
+
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
