@@ -105,6 +105,18 @@ describe('Histogram', () => {
         const all = [...xs, ...ys];
         for (const p of [0, 0.1, 1, 10, 50, 90, 99, 99.9, 100]) expect(a.percentile(p)).toBe(reference(all, p));
         expect(a.count).toBe(all.length);
+        // counts at or below a bound (Prometheus buckets): a value counts by its bucket's midpoint, all below min none, all at max
+        const mid = (v: number) => {
+          if (v <= 0) return 0;
+          const { exponent, top } = bucketOf(v);
+          return (edge(exponent, top) + (top === 1023 ? edge(exponent + 1, 0) : edge(exponent, top + 1))) / 2;
+        };
+        const min = Math.min(...all);
+        const max = Math.max(...all);
+        for (const bound of [0, 0.005, 1, 2.5, 1000, 1e10, ...all.slice(0, 5)]) {
+          const expected = bound < min ? 0 : bound >= max ? all.length : all.filter((x) => mid(x) <= bound).length;
+          expect(a.countAtOrBelow(bound)).toBe(expected);
+        }
       }),
       { seed: 20261130, numRuns: 300 },
     );

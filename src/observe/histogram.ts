@@ -119,13 +119,16 @@ export class Histogram {
     if (valueMs < this.min) return 0;
     if (valueMs >= this.max) return this.count;
     let seen = this.zeros;
-    for (let e = 0; e < EXPONENTS; e++) {
-      const chunk = this.chunks[e];
-      if (chunk === undefined) continue;
-      for (let m = 0; m < SUB; m++) {
-        const c = chunk[m];
+    const blocks = this.blocks;
+    for (let i = 0; i < blocks.length; i++) {
+      const block = blocks[i];
+      if (block === undefined) continue;
+      const exponent = this.firstExponent + Math.floor(i / BLOCKS_PER_EXPONENT);
+      const first = (i % BLOCKS_PER_EXPONENT) * BLOCK;
+      for (let m = 0; m < BLOCK; m++) {
+        const c = block[m];
         if (c === 0) continue;
-        if (bucketMid(e, m) > valueMs) return seen;
+        if (bucketMid(exponent, first + m) > valueMs) return seen;
         seen += c;
       }
     }
