@@ -4,6 +4,7 @@ import type { CacheEvent, CacheEvents, CacheLevel } from './cache.js';
 import type { Location } from './network.js';
 import type { Edge, ResilienceEvents } from './resilience.js';
 import type { RouterEvents } from './router.js';
+import type { SagaEvents, SagaRun } from './saga.js';
 import type { Replica, ReplicaEvents } from './service.js';
 import type { RootRequest, Span } from './span.js';
 import type { WorkloadEvents } from './workload.js';
@@ -15,7 +16,14 @@ import type { WorkloadEvents } from './workload.js';
  * simulated time, which the listener reads from its clock. A new part that
  * emits declares its own events interface beside its code and joins it here.
  */
-export interface ModelListener extends WorkloadEvents, ReplicaEvents, RouterEvents, ResilienceEvents, BreakerEvents, CacheEvents {}
+export interface ModelListener
+  extends WorkloadEvents,
+    ReplicaEvents,
+    RouterEvents,
+    ResilienceEvents,
+    BreakerEvents,
+    CacheEvents,
+    SagaEvents {}
 
 /** A listener that ignores everything. */
 export const nullListener: ModelListener = {
@@ -34,6 +42,8 @@ export const nullListener: ModelListener = {
   callEvent() {},
   breakerChanged() {},
   cacheEvent() {},
+  sagaChanged() {},
+  sagaCompensation() {},
 };
 
 /** Several listeners as one (a plain loop per call: this sits on the hot path). */
@@ -89,5 +99,11 @@ class FanOut implements ModelListener {
   }
   cacheEvent(c: CacheLevel, k: CacheEvent, key: number, n: number): void {
     for (const l of this.ls) l.cacheEvent(c, k, key, n);
+  }
+  sagaChanged(r: SagaRun, f: number): void {
+    for (const l of this.ls) l.sagaChanged(r, f);
+  }
+  sagaCompensation(r: SagaRun, s: number): void {
+    for (const l of this.ls) l.sagaCompensation(r, s);
   }
 }

@@ -12,6 +12,7 @@ import type { CallGear, Edge } from './resilience.js';
 import type { Router } from './router.js';
 import type { Service } from './service.js';
 import type { Workload } from './workload.js';
+import type { SagaDef } from './saga.js';
 
 /** What assemble() hands the world. */
 export interface WorldParts {
@@ -29,6 +30,8 @@ export interface WorldParts {
   readonly hasTimeouts: boolean;
   /** Where each key space's keys begin (key spaces are numbered one after another). */
   readonly keyOffsets: ReadonlyMap<string, number>;
+  /** The scenario's sagas, in file order. */
+  readonly sagas: SagaDef[];
 }
 
 /**
@@ -54,6 +57,8 @@ export class World {
   readonly actuators: Actuators;
   /** Some call has a timeout or hedges: spans may be abandoned (wasted work is then tracked). */
   readonly hasTimeouts: boolean;
+  /** The scenario's sagas, in file order (empty without any). */
+  readonly sagas: SagaDef[];
   private readonly faultSchedule: FaultSchedule;
   private readonly keyOffsets: ReadonlyMap<string, number>;
   private readonly byName = new Map<string, Service>();
@@ -77,6 +82,7 @@ export class World {
     this.hasTimeouts = parts.hasTimeouts;
     this.faultSchedule = parts.faultSchedule;
     this.keyOffsets = parts.keyOffsets;
+    this.sagas = parts.sagas;
     for (const s of this.services) this.byName.set(s.name, s);
     for (const l of this.locations) this.locationById.set(l.id, l);
   }

@@ -5,6 +5,7 @@ import type { CacheEvent, CacheLevel } from '../model/cache.js';
 import { type ModelListener, nullListener } from '../model/listener.js';
 import type { Location } from '../model/network.js';
 import type { Edge } from '../model/resilience.js';
+import type { SagaRun } from '../model/saga.js';
 import type { Replica } from '../model/service.js';
 import { Outcome, type RootRequest, type Span } from '../model/span.js';
 import type { World } from '../model/world.js';
@@ -265,6 +266,8 @@ export class MetricsCollector implements ModelListener {
   callEvent(_edge: Edge, _kind: 'bulkheadRejected' | 'fallback', _caller: Span): void {}
   breakerChanged(_breaker: Breaker, _from: BreakerState, _to: BreakerState): void {}
   cacheEvent(_level: CacheLevel, _kind: CacheEvent, _key: number, _count: number): void {}
+  sagaChanged(_run: SagaRun, _from: number): void {}
+  sagaCompensation(_run: SagaRun, _step: number): void {}
 }
 
 /** A collector class (the hooked subclasses extend one). */
@@ -388,6 +391,20 @@ const HOOKED: { readonly [K in keyof ModelListener]: (Base: CollectorClass) => C
       override cacheEvent(level: CacheLevel, kind: CacheEvent, key: number, count: number): void {
         const hs = this.hooks.cacheEvent;
         for (let i = 0; i < hs.length; i++) hs[i].cacheEvent(level, kind, key, count);
+      }
+    },
+  sagaChanged: (Base) =>
+    class extends Base {
+      override sagaChanged(run: SagaRun, from: number): void {
+        const hs = this.hooks.sagaChanged;
+        for (let i = 0; i < hs.length; i++) hs[i].sagaChanged(run, from);
+      }
+    },
+  sagaCompensation: (Base) =>
+    class extends Base {
+      override sagaCompensation(run: SagaRun, step: number): void {
+        const hs = this.hooks.sagaCompensation;
+        for (let i = 0; i < hs.length; i++) hs[i].sagaCompensation(run, step);
       }
     },
 };

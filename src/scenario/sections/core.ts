@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DistSpec } from '../../engine/distributions.js';
 import { distribution, duration, positiveInt, probability, replicas } from '../fields.js';
 import type { PathSegment, Problem } from '../problems.js';
-import { DEFAULT_ENDPOINT, NAME, type Raw, endpointsOf, forEachCall, isMapping, resolveTarget } from '../raw.js';
+import { DEFAULT_ENDPOINT, NAME, type Raw, endpointsOf, forEachCall, forEachEndpoint, isMapping, resolveTarget } from '../raw.js';
 import type { Input, Inner, Section } from '../section.js';
 
 export const DEFAULT_DURATION_MS = 60_000;
@@ -73,7 +73,12 @@ const endpointFields = (inner: Inner) => ({
   calls: z.array(inner.step).optional(),
 });
 
-const callFields = { to: z.string().min(1), probability: probability.optional() };
+const callFields = { to: z.string().min(1).optional(), probability: probability.optional() };
+
+/** Fields that stand for `to` in a call: it starts a saga (sections/sagas.ts). */
+export const OTHER_TARGETS: readonly string[] = ['saga'];
+/** The target of a call that names no endpoint (a saga's start: the model resolves it). */
+const NO_TARGET = { service: '', endpoint: '' };
 
 type TopInput = Input<ReturnType<typeof topFields>>;
 /** A service as the schema gives it back: its endpoints (or, without them, its own endpoint fields) are built by every section. */
@@ -120,7 +125,7 @@ export const core: Section<{ top: CoreScenarioPart; service: CoreServicePart; en
   },
   call: {
     fields: callFields,
-    build: (c: CallInput, _top, ctx) => ({ ...ctx.target(c.to), probability: c.probability ?? 1 }),
+    build: (c: CallInput, _top, ctx) => ({ ...(c.to === undefined ? NO_TARGET : ctx.target(c.to)), probability: c.probability ?? 1 }),
   },
   check: checkReferences,
   checkInput: checkTimes,
@@ -199,7 +204,29 @@ function checkReferences(data: Raw): Problem[] {
     edges.get(key)!.push({ to: `${r.service}.${r.endpoint}`, path });
   });
   problems.push(...findCycles(edges));
+  problems.push(...missingTargets(data));
 
+  return problems;
+}
+
+/** A call mapping without `to` (nor a field that stands for it). */
+function missingTargets(data: Raw): Problem[] {
+  const problems: Problem[] = [];
+  forEachEndpoint(data, (_from, ep, base) => {
+    if (!Array.isArray(ep.calls)) return;
+    ep.calls.forEach((step, i) => {
+      const calls = Array.isArray(step)
+        ? step.map((c, j) => [c, [...base, 'calls', i, j]] as const)
+        : [[step, [...base, 'calls', i]] as const];
+      for (const [c, path] of calls)
+        if (isMapping(c) && c.to === undefined && !OTHER_TARGETS.some((k) => c[k] !== undefined))
+          problems.push({
+            path: [...path],
+            expected: `a call target: to: service.endpoint (or ${OTHER_TARGETS.join(', ')}: name)`,
+            found: 'a call without one',
+          });
+    });
+  });
   return problems;
 }
 
