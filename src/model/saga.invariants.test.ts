@@ -127,7 +127,7 @@ describe('saga invariants (property-based, random sagas and seeds)', () => {
           if (end === 'compensated') {
             // exactly the completed compensatable steps: those before the failed one (run.step) with a compensation
             const expected = steps
-              .map((s, i) => i)
+              .map((_s, i) => i)
               .filter((i) => i < t.run.step && steps[i].undo && steps[i].kind === 'compensatable')
               .reverse();
             expect(expected.length).toBeGreaterThan(0);
