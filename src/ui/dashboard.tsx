@@ -7,6 +7,7 @@ import { logLines } from './components/event-log.js';
 import { headerLines } from './components/header.js';
 import { helpLine, helpPaneLines } from './components/help.js';
 import { chartPanelLines } from './components/latency-chart.js';
+import { sagaLineCount, sagaLines } from './components/saga-table.js';
 import { tableLines } from './components/service-table.js';
 import type { UiState } from './keys.js';
 import type { Theme } from './theme.js';
@@ -59,7 +60,8 @@ export function layout(height: number, services: number, cacheLines = 0, focusPa
 
 /** The whole screen as `height` lines, none wider than `width`. */
 export function dashboardLines({ snapshot, ui, theme: t, width, height, bucketMs }: DashboardProps): string[] {
-  const l = layout(height, snapshot.services.length, cacheLineCount(snapshot.caches, snapshot.origins), ui.help || ui.details);
+  const stripLines = cacheLineCount(snapshot.caches, snapshot.origins) + sagaLineCount(snapshot.sagas);
+  const l = layout(height, snapshot.services.length, stripLines, ui.help || ui.details);
   const selected = Math.max(0, Math.min(ui.selected, snapshot.services.length - 1));
   const row = snapshot.services[selected];
   const panel = ui.help
@@ -71,7 +73,7 @@ export function dashboardLines({ snapshot, ui, theme: t, width, height, bucketMs
   return [
     ...block(headerLines(snapshot, t, width), l.header),
     ...block(tableLines(snapshot.services, selected, t, width, l.table), l.table),
-    ...block(cacheLines(snapshot.caches, snapshot.origins, t, width), l.caches),
+    ...block([...cacheLines(snapshot.caches, snapshot.origins, t, width), ...sagaLines(snapshot.sagas, t, width)], l.caches),
     ...block(panel, l.panel),
     ...block(logLines(snapshot.log, t, width, l.log, ui.logEnd), l.log),
     ...block([helpLine(t, width)], l.help),
