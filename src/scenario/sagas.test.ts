@@ -95,4 +95,27 @@ describe('bad sagas: one message each, with its place', () => {
       'bad.yaml:9:20: services.front.calls[0]: expected a call target: to: service.endpoint (or saga: name), found a call without one',
     ]);
   });
+
+  it('resilience fields on an async saga call', () => {
+    expect(problems(withSaga('      - { action: a.do }', '[{ saga: s, mode: async, timeout: 1s }]'))).toEqual([
+      'bad.yaml:9:44: services.front.calls[0].timeout: expected no timeout, retry, breaker, hedge, bulkhead or fallback on an async saga call (its answer comes at once), found a timeout',
+    ]);
+  });
+});
+
+describe('async sagas', () => {
+  it('answer the caller at once: its latency is its own, while the saga runs on and is counted', () => {
+    const yaml = (mode: string) =>
+      withSaga('      - { action: a.do }\n      - { action: b.do }', `[{ saga: s, mode: ${mode} }]`)
+        .replace('a: { endpoints: { do: { cpu: 1ms }', 'a: { endpoints: { do: { cpu: 50ms }')
+        .replace('name: bad\n', 'name: async\nduration: 20s\n')
+        .replace('front: {', 'front: { cpu: 1ms,')
+        .replace('a: {', 'a: { cores: 8,');
+    const sync = runScenario(loadScenarioText(yaml('sync'), 'sync.yaml'));
+    const async = runScenario(loadScenarioText(yaml('async'), 'async.yaml'));
+    expect(sync.latencyMs.p50!).toBeGreaterThan(50);
+    expect(async.latencyMs.p50!).toBeLessThan(2);
+    expect(async.sagas!.s.completed).toBeGreaterThan(150);
+    expect(async.sagas!.s.completed).toBe(sync.sagas!.s.completed);
+  });
 });

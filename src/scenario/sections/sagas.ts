@@ -209,6 +209,15 @@ function checkSagas(data: Raw): Problem[] {
         if (typeof c.saga !== 'string') continue; // the schema says
         if (c.to !== undefined)
           problems.push({ path: [...path, 'saga'], expected: 'a call with either `to` or `saga`', found: 'both', atKey: true });
+        if (c.mode === 'async')
+          for (const field of ['timeout', 'retry', 'breaker', 'hedge', 'bulkhead', 'fallback'])
+            if (c[field] !== undefined)
+              problems.push({
+                path: [...path, field],
+                expected: 'no timeout, retry, breaker, hedge, bulkhead or fallback on an async saga call (its answer comes at once)',
+                found: `a ${field}`,
+                atKey: true,
+              });
         if (!names.includes(c.saga))
           problems.push({
             path: [...path, 'saga'],
