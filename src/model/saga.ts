@@ -57,9 +57,8 @@ export class SagaRun {
     return this.saga.lifecycle.states[this.state];
   }
 
-  get ended(): boolean {
-    return this.saga.lifecycle.final[this.state];
-  }
+  /** In one of the ends (set as the state changes: read on every answer). */
+  ended = false;
 }
 
 /** What sagas tell the model's observers. */

@@ -81,13 +81,15 @@ export class StatechartTable<M extends AnyStateMachine> {
   /** Final states, by number. */
   readonly final: boolean[] = [];
   private readonly snapshots: SnapshotFrom<M>[] = [];
-  private readonly next: number[] = [];
+  /** By state x events + event: the next state, or -1 while not worked out yet. */
+  private next: Int32Array;
 
   constructor(
     readonly machine: M,
     /** The events, by number: `step(state, code)` sends `events[code]`. */
     private readonly events: readonly EventFromLogic<M>[],
   ) {
+    this.next = new Int32Array(8 * events.length).fill(-1);
     const [snapshot, actions] = initialTransition(machine, undefined as never);
     if (actions.length > 0) throw new Error('internal: a table statechart runs no actions');
     this.stateOf(snapshot as SnapshotFrom<M>);
@@ -96,12 +98,19 @@ export class StatechartTable<M extends AnyStateMachine> {
   /** The state after event number `code` in state number `state`. */
   step(state: number, code: number): number {
     const i = state * this.events.length + code;
-    const known = this.next[i];
-    if (known !== undefined) return known;
+    const known = i < this.next.length ? this.next[i] : -1;
+    if (known >= 0) return known;
     const [snapshot, actions] = transition(this.machine, this.snapshots[state], this.events[code]);
     if (actions.some((a) => a.type === 'xstate.raise' || (a.type as string) === 'xstate.cancel'))
       throw new Error('internal: a table statechart has no delayed transitions');
-    return (this.next[i] = this.stateOf(snapshot as SnapshotFrom<M>));
+    const to = this.stateOf(snapshot as SnapshotFrom<M>);
+    if (i >= this.next.length) {
+      const grown = new Int32Array(Math.max(i + 1, 2 * this.next.length)).fill(-1);
+      grown.set(this.next);
+      this.next = grown;
+    }
+    this.next[i] = to;
+    return to;
   }
 
   /** The number of a state by name (-1: not reached yet). */

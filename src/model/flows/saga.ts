@@ -119,8 +119,9 @@ export class SagaFlow implements RequestFlow {
   /** Send the lifecycle an event; true when the saga has ended. */
   private send(run: SagaRun, code: number): boolean {
     const from = run.state;
-    run.state = this.saga.lifecycle.step(from, code);
-    const ended = run.ended;
+    const lifecycle = this.saga.lifecycle;
+    const to = (run.state = lifecycle.step(from, code));
+    const ended = (run.ended = lifecycle.final[to]);
     if (ended) run.endMs = this.env.sim.nowMs;
     if (run.state !== from) this.env.listener.sagaChanged(run, from);
     return ended;
