@@ -12,6 +12,18 @@ describe('queueing formulas', () => {
     expect(erlangC(2, 1)).toBeCloseTo(1 / 3, 12);
     expect(erlangC(1, 0.7)).toBeCloseTo(0.7, 12);
     expect(erlangC(3, 3)).toBe(1);
+    // thousands of servers (100 replicas x 16 cores pooled): finite, and below 1 short of saturation
+    for (const [c, a] of [
+      [1000, 900],
+      [1600, 1200],
+      [10_000, 9_900],
+    ]) {
+      const p = erlangC(c, a);
+      expect(p, `${c} servers`).toBeGreaterThan(0);
+      expect(p).toBeLessThan(1);
+    }
+    // Halfin-Whitt, 1 / (1 + beta Phi(beta) / phi(beta)) with beta = (c - a) / sqrt(a), gives 0.221 here (an approximation)
+    expect(erlangC(10_000, 9_900)).toBeCloseTo(0.2228, 3);
   });
 
   it('fork-join of n iid exponentials: E[max] = mean x H(n); of one present with probability p: p x mean', () => {
@@ -99,6 +111,22 @@ services: { s: { cpu: exp(mean=5ms) } }
     // the utilization counts the loop at its most (users / (think + CPU)); the open rate that fills the service leaves it that share
     const closedAtMost = 10 / (1 + 0.005);
     expect(e.saturationPerSec).toBeCloseTo((1 - closedAtMost * 0.005) / 0.005, 6);
+  });
+
+  it('puts the bottleneck at exactly 100% at the saturation rate, whatever the CPU of the closed loops; none when they fill it alone', () => {
+    const text = (openRate: number, users: number) => `name: sat
+duration: 10s
+workloads:
+  - { name: open, to: s.light, arrivals: poisson(${openRate}/s) }
+  - { name: loop, to: s.heavy, arrivals: closed(users=${users}, think=exp(mean=100ms)) }
+services: { s: { endpoints: { light: { cpu: exp(mean=1ms) }, heavy: { cpu: exp(mean=20ms) } } } }
+`;
+    const e = explain(load(text(100, 1)));
+    expect(e.saturationPerSec).not.toBeNull();
+    const at = explain(load(text(e.saturationPerSec!, 1)));
+    expect(at.services.s.utilization).toBeCloseTo(1, 9);
+    // 20 users with 100 ms think time offer 20 / 0.12 s x 20 ms = 3.3 cores of work to one core: nothing left to fill
+    expect(explain(load(text(10, 20))).saturationPerSec).toBeNull();
   });
 
   it("utilization agrees with a simulated run's within 1 point on a stable scenario", () => {

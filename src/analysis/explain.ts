@@ -49,6 +49,8 @@ export interface Explanation {
   readonly bottleneck: string | null;
   /** Open-loop workload requests per second at which the bottleneck reaches 100%, the mix and fan-out unchanged (closed loops held at their rate). */
   readonly saturationPerSec: number | null;
+  /** Today's open-loop workload rate (the peak of each schedule), which saturationPerSec scales. */
+  readonly openPerSec: number;
   /** Per workload: its peak rate (a closed loop's: users / (think + response)) and the mean end-to-end latency by theory. */
   readonly workloads: Readonly<
     Record<string, { readonly ratePerSec: number | null; readonly latencyMs: { readonly mean: number | null } }>
@@ -367,13 +369,15 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
   let bottleneck: string | null = null;
   for (const [name, s] of Object.entries(services))
     if (s.utilization > 0 && (bottleneck === null || s.utilization > services[bottleneck].utilization)) bottleneck = name;
-  // the open-loop rate at which the bottleneck fills, closed loops held where they are: their share of its load stays
+  // the open-loop rate at which the bottleneck fills, closed loops held where they are: the open part of its CPU
+  // demand grows with the open rate, the closed part stays; none when the closed loops alone fill it
   let saturationPerSec: number | null = null;
   if (bottleneck !== null && openRate > 0 && Number.isFinite(services[bottleneck].utilization)) {
     const b = load.services[bottleneck];
-    const openShare = b.offeredPerSec > 0 ? b.openPerSec / b.offeredPerSec : 1;
-    const u = services[bottleneck].utilization;
-    if (openShare > 0) saturationPerSec = (openRate * (1 - u * (1 - openShare))) / (u * openShare);
+    const capacityMsPerSec = 1000 * b.replicas * b.cores;
+    const closedMsPerSec = b.cpuMsPerSec - b.openCpuMsPerSec;
+    if (b.openCpuMsPerSec > 0 && closedMsPerSec < capacityMsPerSec)
+      saturationPerSec = (openRate * (capacityMsPerSec - closedMsPerSec)) / b.openCpuMsPerSec;
   }
 
   return {
@@ -382,6 +386,7 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
     edges,
     bottleneck,
     saturationPerSec,
+    openPerSec: openRate,
     workloads,
     endpointsPerSec: load.endpointsPerSec,
     latencyMs: { mean: meanMs },

@@ -42,4 +42,15 @@ describe('msim graph', () => {
     const edge = graphOf(spec, report).edges.find((e) => e.to === 'b')!;
     expect(edge.label).toMatch(/measured \d+(\.\d+)?\/s.*at b: err 0\.0%, p99 [\d.]+ms/);
   });
+
+  it('draws no edge to a nameless node for a publish or a saga start', async () => {
+    const { loadScenarioFile } = await import('../scenario/load.js');
+    for (const file of ['scenarios/event-pipeline.yaml', 'scenarios/order-saga.yaml']) {
+      const g = graphOf(loadScenarioFile(file));
+      expect(
+        g.edges.filter((e) => e.to === '' || e.from === ''),
+        file,
+      ).toEqual([]);
+    }
+  });
 });

@@ -52,6 +52,7 @@ export function graphOf(spec: ScenarioSpec, report: Report | null = null): { nod
     for (const ep of Object.values(svc.endpoints))
       for (const step of ep.steps)
         for (const call of step) {
+          if (call.publish !== null || call.saga !== null) continue; // no service is called (messaging and sagas are not drawn yet)
           const key = `${caller}->${call.service}`;
           const pair = byPair.get(key) ?? { from: caller, to: call.service, perSec: 0, notes: new Set<string>() };
           if (call.probability < 1) pair.notes.add(`p=${formatPercent(call.probability, 0)}`);

@@ -12,6 +12,8 @@ export interface ServiceLoad {
   readonly offeredPerSec: number;
   /** The part of offeredPerSec caused by open-loop workloads (a closed loop holds itself back). */
   readonly openPerSec: number;
+  /** The part of cpuMsPerSec caused by open-loop workloads. */
+  readonly openCpuMsPerSec: number;
   /** CPU demanded per second, in ms: business logic, local cache lookups and RPC messages. */
   readonly cpuMsPerSec: number;
   /** cpuMsPerSec / (1000 x replicas x cores); at 1 or more the service cannot keep up. */
@@ -35,6 +37,13 @@ interface Tally {
   offeredPerSec: number;
   openPerSec: number;
   cpuMsPerSec: number;
+  openCpuMsPerSec: number;
+}
+
+/** CPU demanded of a service, and the part of it open-loop workloads cause. */
+function demand(t: Tally, cpuMsPerSec: number, open: boolean): void {
+  t.cpuMsPerSec += cpuMsPerSec;
+  if (open) t.openCpuMsPerSec += cpuMsPerSec;
 }
 
 /** The CPU one message costs at one end, with rpc costs. */
@@ -89,7 +98,9 @@ function estimateWith(
   pass: ReadonlyMap<string, number>,
   sources: readonly Source[],
 ): Omit<LoadEstimate, 'zeroDelayLoops'> {
-  const tallies = new Map<string, Tally>(Object.keys(spec.services).map((s) => [s, { offeredPerSec: 0, openPerSec: 0, cpuMsPerSec: 0 }]));
+  const tallies = new Map<string, Tally>(
+    Object.keys(spec.services).map((s) => [s, { offeredPerSec: 0, openPerSec: 0, cpuMsPerSec: 0, openCpuMsPerSec: 0 }]),
+  );
   const endpointsPerSec: Record<string, number> = {};
   const cacheHitRatios: Record<string, number> = {};
   const groupsBySpace = new Map<string, KeyGroups>();
@@ -122,7 +133,7 @@ function estimateWith(
       const capacity = c.kind === 'local' ? c.entriesPerCopy : c.entriesPerCopy * spec.services[name].replicas;
       const level = lruLevel(groups, capacity, c.ttlMs, reaching / copies / 1000);
       cacheHitRatios[`${name}@${id}`] = level.hitRatio;
-      if (c.kind === 'local') t.cpuMsPerSec += reaching * distMeanMs(c.hit);
+      if (c.kind === 'local') demand(t, reaching * distMeanMs(c.hit), open);
       else {
         arrive(name, 'get', reaching, open, false);
         arrive(name, 'set', reaching * level.missRatio, open, false); // a fill
@@ -142,7 +153,7 @@ function estimateWith(
     const t = tallies.get(service)!;
     let cpuMs = distMeanMs(ep.cpu);
     if (rpc !== null) cpuMs += rpcMs(rpc, ep.requestKB, shm) + rpcMs(rpc, ep.responseKB, shm);
-    t.cpuMsPerSec += ratePerSec * cpuMs;
+    demand(t, ratePerSec * cpuMs, open);
     const going = ratePerSec * pass.get(service)! * (1 - ep.errors);
     for (const step of ep.steps) {
       for (const call of step) {
@@ -158,7 +169,7 @@ function estimateWith(
             arrive(st.action.service, st.action.endpoint, rate, open, st.action.transport === 'shm');
           continue;
         }
-        if (rpc !== null) t.cpuMsPerSec += rate * callerRpcMs(rpc, spec, call);
+        if (rpc !== null) demand(t, rate * callerRpcMs(rpc, spec, call), open);
         arrive(call.service, call.endpoint, rate, open, call.transport === 'shm');
       }
     }
@@ -174,6 +185,7 @@ function estimateWith(
       cores: s.cores,
       offeredPerSec: t.offeredPerSec,
       openPerSec: t.openPerSec,
+      openCpuMsPerSec: t.openCpuMsPerSec,
       cpuMsPerSec: t.cpuMsPerSec,
       utilization: t.cpuMsPerSec === 0 ? 0 : t.cpuMsPerSec / (1000 * s.replicas * s.cores),
       unboundedQueue: s.concurrency === null || s.queue === null,

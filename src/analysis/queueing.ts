@@ -3,14 +3,11 @@
 /** Erlang C: the probability an arrival waits in M/M/c with offered load a = lambda / mu erlangs (a < c). */
 export function erlangC(c: number, a: number): number {
   if (!(a < c)) return 1;
-  let term = 1;
-  let sum = 1;
-  for (let k = 1; k < c; k++) {
-    term *= a / k;
-    sum += term;
-  }
-  const last = ((term * a) / c) * (c / (c - a));
-  return last / (sum + last);
+  // Erlang B by its recurrence B(k) = a B(k-1) / (k + a B(k-1)), stable for any c (the power series overflows near 720
+  // servers), then C = c B / (c - a (1 - B))
+  let b = 1;
+  for (let k = 1; k <= c; k++) b = (a * b) / (k + a * b);
+  return (c * b) / (c - a * (1 - b));
 }
 
 /** Mean response time (wait + service) of M/M/c, in the unit of serviceMean; Infinity when saturated. */

@@ -168,6 +168,27 @@ describe('msim plan', () => {
     expect(text.stdout).toMatch(/seed 11 +p99/);
   });
 
+  it('does not take two points where everything fails for a plateau (found in review: it answered "no value")', async () => {
+    const cwd = tmp();
+    const file = join(cwd, 'gallop.yaml');
+    writeFileSync(
+      file,
+      `name: gallop
+seed: 1
+duration: 6s
+warmup: 1s
+slo: { p99: 200ms, errorRate: 1% }
+workloads: [{ name: w, to: front, arrivals: poisson(300/s) }]
+services:
+  front: { cores: 8, cpu: exp(mean=1ms), calls: [{ to: back, timeout: 50ms }] }
+  back: { replicas: 1, cpu: exp(mean=10ms) }
+`,
+    );
+    const r = await runCli(['plan', file, '--minimize', 'services.back.replicas', '--seeds', '2', '--parallel', '1'], { cwd });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/answer: services\.back\.replicas=\d+/);
+  }, 60_000);
+
   it('exits 3 and says so when even the top of the range misses', async () => {
     const cwd = tmp();
     const file = scenarioFile(cwd);

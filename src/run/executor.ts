@@ -103,6 +103,14 @@ export function workerExecutor(threads: number): Executor {
             failed = true;
             reject(err);
           });
+          // a worker that dies without an error event (out of memory, killed) must not leave the sweep waiting forever
+          w.on('exit', (code) => {
+            const i = workers.indexOf(w);
+            if (i >= 0) workers.splice(i, 1);
+            if (failed || done === tasks.length) return;
+            failed = true;
+            reject(new Error(`a sweep worker exited (code ${code}) before its runs were done`));
+          });
           give(w);
         }
       });

@@ -90,6 +90,7 @@ export class LiveSession {
   private readonly objectivesOf: ((report: Report) => readonly ObjectiveLine[]) | null;
   private objectives: readonly ObjectiveLine[] | null = null;
   private objectivesWallMs = Number.NEGATIVE_INFINITY;
+  private objectivesSimMs = -1;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private listeners = new Set<(s: Snapshot) => void>();
   private resolveDone!: (r: Report) => void;
@@ -305,9 +306,13 @@ export class LiveSession {
 
   /** The objectives on the report so far: again once a wall second has passed, and at the end. */
   private currentObjectives(wallMs: number): readonly ObjectiveLine[] {
-    if (this.objectives === null || this.run.done || wallMs - this.objectivesWallMs >= OBJECTIVES_EVERY_WALL_MS) {
+    const simMs = this.run.world.sim.nowMs;
+    // nothing new while the clock stands (paused, or done): the last figures hold
+    const moved = simMs !== this.objectivesSimMs;
+    if (this.objectives === null || (moved && (this.run.done || wallMs - this.objectivesWallMs >= OBJECTIVES_EVERY_WALL_MS))) {
       this.objectives = this.objectivesOf!(this.run.report());
       this.objectivesWallMs = wallMs;
+      this.objectivesSimMs = simMs;
     }
     return this.objectives;
   }

@@ -179,23 +179,26 @@ export async function runPlan(source: ScenarioSource, options: Options): Promise
       if (!(await test(at(d.hi)))) return result(null, `even ${d.path}=${d.hi}, the top of the range, misses the SLO`, d.hi - d.lo + 1);
       pass = d.hi;
     } else {
-      let v = d.lo;
-      let previous: string | null = null;
+      let v = Math.max(1, d.lo);
+      let previous: { value: number; measured: string } | null = null;
       for (;;) {
         if (await test(at(v))) {
           pass = v;
           break;
         }
         fail = v;
-        // the objectives' measurements the same twice in a row: more of this field no longer changes them (another limit binds)
-        const measured = JSON.stringify(runs.slice(-seeds.length).map((r) => checks.map((c) => r.metrics[c.path])));
-        if (measured === previous)
+        // the objectives' measurements the same twice in a row: more of this field no longer changes them (another
+        // limit binds). Not when nothing succeeded (every request failed: two failed points look the same and say nothing)
+        const last = runs.slice(-seeds.length);
+        const measured = JSON.stringify(last.map((r) => checks.map((c) => r.metrics[c.path])));
+        const informative = last.every((r) => r.metrics['requests.errorRatio'] !== 1 && checks.every((c) => r.metrics[c.path] != null));
+        if (informative && previous !== null && measured === previous.measured)
           return result(
             null,
-            `${d.path}=${v} measures exactly as ${d.path}=${v / 2} did: more of it no longer changes the result, so no value meets the SLO (something else limits it)`,
+            `${d.path}=${v} measures exactly as ${d.path}=${previous.value} did: more of it no longer changes the result, so no value meets the SLO (something else limits it)`,
             null,
           );
-        previous = measured;
+        previous = informative ? { value: v, measured } : null;
         if (v >= GALLOP_LIMIT)
           return result(null, `even ${d.path}=${v} misses the SLO (doubling from ${d.lo}; give --range to look further)`, null);
         v = Math.min(v * 2, GALLOP_LIMIT);

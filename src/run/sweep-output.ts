@@ -36,6 +36,9 @@ export function showInterval(i: Interval | undefined, unit: Unit): string {
   if (!i || i.mean === null) return '-';
   const half = (i.high! - i.low!) / 2;
   if (half === 0) return showNumber(i.mean, unit);
+  // clamped at a bound (0, or 1 for a share): the interval as it is, not a half-width that would hide its top
+  if (Math.abs(i.mean - i.low! - (i.high! - i.mean)) > 1e-9 * Math.max(1, Math.abs(i.mean)))
+    return `${showNumber(i.mean, unit)} [${showNumber(i.low!, unit)}, ${showNumber(i.high!, unit)}]`;
   // a share's half-width in percentage points: 12.3% ±0.41
   const h = unit === 'share' ? Number((half * 100).toPrecision(2)).toString() : showNumber(half, unit);
   return `${showNumber(i.mean, unit)} ±${h}`;
@@ -162,8 +165,9 @@ function csvCell(value: unknown): string {
 
 /** One row per point and seed, then per point the rows `mean`, `low95` and `high95`: the columns are the point, its values, the seed, every metric. */
 export function sweepCsv(result: SweepResult): string {
-  const keys: string[] = [];
-  for (const p of result.points) for (const k of Object.keys(p.summary)) if (!keys.includes(k)) keys.push(k);
+  const seen = new Set<string>();
+  for (const p of result.points) for (const k of Object.keys(p.summary)) seen.add(k);
+  const keys = [...seen];
   const lines = [['point', ...result.vary, 'seed', ...keys].map(csvCell).join(',')];
   for (const p of result.points) {
     const values = result.vary.map((v) => p.set[v]);

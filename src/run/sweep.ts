@@ -138,9 +138,9 @@ export function shardPoints(total: number, shard: { index: number; count: number
 
 /** The summary of a point's runs: each metric (in the first run's order) as a mean with its interval. */
 export function summarize(runs: readonly SweepRun[]): Record<string, Interval> {
-  const keys: string[] = [];
-  for (const r of runs) for (const k of Object.keys(r.metrics)) if (!keys.includes(k)) keys.push(k);
-  return Object.fromEntries(keys.map((k) => [k, bounded(k, meanInterval(runs.map((r) => r.metrics[k] ?? null)))]));
+  const keys = new Set<string>();
+  for (const r of runs) for (const k of Object.keys(r.metrics)) keys.add(k);
+  return Object.fromEntries([...keys].map((k) => [k, bounded(k, meanInterval(runs.map((r) => r.metrics[k] ?? null)))]));
 }
 
 /** Six significant digits, as the report writes its figures (no 172.45159999999996 in a CSV). */

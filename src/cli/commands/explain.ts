@@ -84,7 +84,7 @@ export function explainText(spec: ScenarioSpec, e: Explanation, sim: Simulated |
     const sat =
       e.saturationPerSec === null
         ? ''
-        : `; it reaches 100% at about ${formatCount(e.saturationPerSec)} workload requests/s in all (${formatCount(1 / b.utilization)}x today's peak)`;
+        : `; it reaches 100% at about ${formatCount(e.saturationPerSec)} open-loop workload requests/s (${formatCount(e.saturationPerSec / e.openPerSec)}x today's peak${Object.values(e.workloads).length > spec.workloads.filter((w) => w.arrivals.kind !== 'closed').length ? ', closed loops as they are' : ''})`;
     lines.push(`bottleneck: ${e.bottleneck} (*) at ${pct(b.utilization)} of its capacity${sat}`);
   }
   const perWorkload = Object.entries(e.workloads)
