@@ -122,6 +122,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       interrupted = plain.interrupted;
     }
 
+    report = exports.finishReport(report);
     // with the report on stdout, everything else goes to stderr
     const human = flags.json === '-' ? io.stderr : io.stdout;
     // after the dashboard, clear the line first: keys typed before it could take the terminal were echoed there
