@@ -198,7 +198,7 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
     let originMs = distMeanMs(ep.cpu);
     for (const step of ep.steps)
       for (const call of step) {
-        if (call.publish !== null) continue; // a publish: no service's work (explain leaves messaging out)
+        if (call.publish !== null || call.saga !== null) continue; // publishes and sagas are not in the queueing model (yet)
         const target = spec.services[call.service].endpoints[call.endpoint];
         const shm = call.transport === 'shm';
         originMs += (1 - ep.errors) * call.probability * (rpcMs(target.requestKB, shm) + rpcMs(target.responseKB, shm));
@@ -234,7 +234,7 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
     const going = originShare * (1 - ep.errors);
     for (const step of ep.steps) {
       const branches = step
-        .filter((call) => call.publish === null)
+        .filter((call) => call.publish === null && call.saga === null)
         .map((call) => ({
           probability: call.probability,
           meanMs: callMs(call, at),
@@ -333,7 +333,7 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
       const going = (load.endpointsPerSec[id] ?? 0) * originShareOf(id, ep) * served * (1 - ep.errors);
       for (const step of ep.steps)
         for (const call of step) {
-          if (call.publish !== null) continue;
+          if (call.publish !== null || call.saga !== null) continue;
           const target = spec.services[call.service].endpoints[call.endpoint];
           const shm = call.transport === 'shm';
           const locality: Locality = shm ? 'datacenter' : (call.locality ?? spec.services[call.service].locality);
@@ -426,7 +426,7 @@ function worstAmplification(spec: ScenarioSpec): Map<string, number> {
     const ep = spec.services[service].endpoints[endpoint];
     for (const step of ep.steps)
       for (const call of step)
-        if (call.publish === null)
+        if (call.publish === null && call.saga === null)
           visit(call.service, call.endpoint, factor * (call.retry?.attempts ?? 1) * (1 + (call.hedge?.max ?? 0)), depth + 1);
   };
   for (const w of spec.workloads) visit(w.service, w.endpoint, 1, 0);

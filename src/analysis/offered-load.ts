@@ -152,6 +152,12 @@ function estimateWith(
           for (const c of spec.topics[call.publish].consumers) arrive(c.service, c.endpoint, rate, true, false);
           continue;
         }
+        if (call.saga !== null) {
+          // a saga: its orchestrator calls each step's action in turn (at most this rate: a failure stops it)
+          for (const st of spec.sagas[call.saga].steps)
+            arrive(st.action.service, st.action.endpoint, rate, open, st.action.transport === 'shm');
+          continue;
+        }
         if (rpc !== null) t.cpuMsPerSec += rate * callerRpcMs(rpc, spec, call);
         arrive(call.service, call.endpoint, rate, open, call.transport === 'shm');
       }

@@ -13,10 +13,21 @@ import {
   MM1_MODEL,
   NO_BREAKER_MODEL,
   treesModel,
+  NO_SAGA_MODEL,
+  SAGA_MODEL,
 } from './models.js';
 import { comparePeers } from './peers.js';
 
-const models: BenchModel[] = [MM1_MODEL, CALL_GRAPH_MODEL, CALL_GRAPH_HOPS_MODEL, CACHE_MODEL, BREAKER_MODEL, NO_BREAKER_MODEL];
+const models: BenchModel[] = [
+  MM1_MODEL,
+  CALL_GRAPH_MODEL,
+  CALL_GRAPH_HOPS_MODEL,
+  CACHE_MODEL,
+  BREAKER_MODEL,
+  NO_BREAKER_MODEL,
+  SAGA_MODEL,
+  NO_SAGA_MODEL,
+];
 
 function bench(model: BenchModel, seed: number) {
   const t0 = performance.now();
@@ -56,6 +67,9 @@ for (const model of models) {
 }
 console.log(
   `breakers: ${(bestSeconds.get(BREAKER_MODEL)! / bestSeconds.get(NO_BREAKER_MODEL)!).toFixed(2)}x the time of the same calls without them (best runs)\n`,
+);
+console.log(
+  `sagas: ${(bestSeconds.get(SAGA_MODEL)! / bestSeconds.get(NO_SAGA_MODEL)!).toFixed(2)}x the time of the same calls without a saga, 10,000 in flight (best runs)\n`,
 );
 
 /**

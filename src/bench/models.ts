@@ -105,3 +105,38 @@ export function treesModel(services: number, durationS: number): BenchModel {
   }
   return { name: `${trees * 10} services: ${trees} trees of 10, 1,000 requests/s in all`, yaml: `${lines.join('\n')}\n` };
 }
+
+/**
+ * Sagas: 2,500 sagas/s of four steps, each step a call that takes 1 s (0.5 s hops each way), so
+ * about 10,000 sagas are in flight at once; 200 s (5 x 10^5 sagas). Paired with the same calls
+ * made by a plain endpoint's four steps: what running them as a saga costs.
+ */
+export const SAGA_MODEL: BenchModel = {
+  name: 'sagas: 2,500/s of 4 steps, 10,000 in flight (5 x 10^5 sagas)',
+  yaml: `name: bench-saga
+duration: 200s
+network: { sameDatacenter: 500ms }
+workloads: [{ name: w, to: front, arrivals: poisson(2500/s) }]
+sagas:
+  s:
+    orchestrator: orch
+    steps:
+      - { action: a.do, compensate: a.undo }
+      - { action: b.do, compensate: b.undo }
+      - { action: c.do, pivot: true }
+      - { action: d.do, retriable: true }
+services:
+  front: { cores: 4, cpu: exp(mean=0.1ms), calls: [{ saga: s }] }
+  orch: { cores: 4, endpoints: { run: { cpu: 0, calls: [a.do, b.do, c.do, { to: d.do, retry: { attempts: 5, backoff: exponential(base=100ms, cap=5s), on: [error, timeout, rejected] } }] } } }
+  a: { cores: 4, endpoints: { do: { cpu: exp(mean=0.2ms) }, undo: { cpu: exp(mean=0.2ms) } } }
+  b: { cores: 4, endpoints: { do: { cpu: exp(mean=0.2ms) }, undo: { cpu: exp(mean=0.2ms) } } }
+  c: { cores: 4, endpoints: { do: { cpu: exp(mean=0.2ms) } } }
+  d: { cores: 4, endpoints: { do: { cpu: exp(mean=0.2ms) } } }
+`,
+};
+
+/** The saga model's calls without the saga: the orchestrator's plain endpoint makes the same four calls in turn (the last with the retry policy a retriable step gets by default). */
+export const NO_SAGA_MODEL: BenchModel = {
+  name: 'the same calls without a saga (5 x 10^5 requests)',
+  yaml: SAGA_MODEL.yaml.replace('name: bench-saga', 'name: bench-no-saga').replace('calls: [{ saga: s }]', 'calls: [orch.run]'),
+};

@@ -463,7 +463,10 @@ describe('msim machines', () => {
       / {2}closed --RESULT \[tripsInClosed\]--> open\n {2}open --OPEN_ELAPSED--> halfOpen\n {2}halfOpen --RESULT \[lastProbeFails\]--> open\n {2}halfOpen --RESULT \[lastProbeSucceeds\]--> closed/,
     );
     const json = JSON.parse((await runCli(['machines', '--json'])).stdout);
-    expect(Object.keys(json)).toEqual(['breaker.hystrix', 'breaker.resilience4j', 'breaker.polly', 'breaker.opossum']);
+    expect(Object.keys(json)).toEqual(['breaker.hystrix', 'breaker.resilience4j', 'breaker.polly', 'breaker.opossum', 'saga']);
+    expect(text.stdout).toMatch(/\nsaga\n {2}running --STEP_OK \[last\]--> completed\n/);
+    expect(text.stdout).toMatch(/ {2}committed --STEP_FAILED--> stuck\n/);
+    expect(json.saga).toMatchObject({ id: 'saga', initial: 'running', states: { compensating: {}, stuck: { type: 'final' } } });
     expect(json['breaker.resilience4j']).toMatchObject({
       id: 'breaker',
       initial: 'closed',

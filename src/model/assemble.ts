@@ -16,9 +16,15 @@ import type { ModelListener } from './listener.js';
 import { Network, buildLocations } from './network.js';
 import { CallGear, type CallPolicy, Edge, HedgeDelay } from './resilience.js';
 import { Router } from './router.js';
-import { type Call, type ReplicaHooks, Service } from './service.js';
+import { type Call, Endpoint, type ReplicaHooks, Service } from './service.js';
 import { Workload } from './workload.js';
 import { World } from './world.js';
+import { SagaFlow } from './flows/saga.js';
+import { SagaDef } from './saga.js';
+import { SAGA_EVENTS, sagaMachine } from './saga.machine.js';
+import { StatechartTable } from './statechart.js';
+import type { SagaCallSpec } from '../scenario/sections/sagas.js';
+import type { EndpointSpec } from '../scenario/spec.js';
 
 export interface AssembleOptions {
   seed?: number;
@@ -89,6 +95,13 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
   const rpc = spec.rpc;
   const rpcMs = (bytes: number, shm: boolean) =>
     rpc === null ? 0 : shm ? rpc.shmOverheadMs + (rpc.shmPerKBMs * bytes) / 1024 : rpc.overheadMs + (rpc.perKBMs * bytes) / 1024;
+  // a saga runs at its orchestrator as an endpoint of its own (`saga:<name>`), whose flow runs its steps
+  const sagaTargets = new Map(
+    Object.entries(spec.sagas).map(([name, s]) => {
+      const svc = byName.get(s.orchestrator)!;
+      return [name, { service: svc, endpoint: new Endpoint(svc, `saga:${name}`, SAGA_ENDPOINT, streams) }];
+    }),
+  );
   /** By service index: its calls with a breaker or a bulkhead (call sites), in order. */
   const sites: Call[][] = [];
   for (const svc of services) {
@@ -117,18 +130,20 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
               topic: broker!.topics.find((t) => t.name === c.publish)!,
             };
           }
-          const callee = byName.get(c.service)!;
-          const target = callee.endpoints.get(c.endpoint)!;
+          const saga = c.saga === null ? null : sagaTargets.get(c.saga)!;
+          const callee = saga?.service ?? byName.get(c.service)!;
+          const target = saga?.endpoint ?? callee.endpoints.get(c.endpoint)!;
           const shm = c.transport === 'shm';
           const index = ep.calls.length + step.indexOf(c);
           const site = c.breaker !== null || c.bulkhead !== null ? svcSites.length : -1;
           const plain =
-            c.timeoutMs === null &&
-            c.retry === null &&
-            c.breaker === null &&
-            c.hedge === null &&
-            c.bulkhead === null &&
-            c.fallback === null;
+            (c.timeoutMs === null &&
+              c.retry === null &&
+              c.breaker === null &&
+              c.hedge === null &&
+              c.bulkhead === null &&
+              c.fallback === null) ||
+            c.mode === 'async';
           const policy: CallPolicy | null = plain
             ? null
             : {
@@ -146,7 +161,7 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
                 site,
               };
           const call: Call = {
-            kind: 'call',
+            kind: saga === null ? 'call' : 'saga',
             policy,
             service: callee,
             endpoint: target,
@@ -155,7 +170,7 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
             transport: c.transport,
             index,
             callerRpcMs: rpcMs(target.requestBytes, shm) + rpcMs(target.responseBytes, shm),
-            awaited: true,
+            awaited: c.mode !== 'async',
           };
           if (site >= 0) svcSites.push(call);
           return call;
@@ -236,6 +251,53 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
     }
   }
 
+  // sagas: their steps as calls from the orchestrator, their lifecycle's table, their endpoints' flows
+  const lifecycle = new StatechartTable(sagaMachine, SAGA_EVENTS);
+  const sagaCall = (from: Service, c: SagaCallSpec, stream: string): Call => {
+    const callee = byName.get(c.service)!;
+    return {
+      kind: 'call',
+      service: callee,
+      endpoint: callee.endpoints.get(c.endpoint)!,
+      probability: 1,
+      locality: c.locality ?? callee.locality,
+      transport: c.transport,
+      index: -1,
+      callerRpcMs: 0,
+      awaited: true,
+      policy:
+        c.timeoutMs === null && c.retry === null
+          ? null
+          : ({
+              timeoutMs: c.timeoutMs,
+              retry: c.retry,
+              breaker: null,
+              hedge: null,
+              fallback: null,
+              bulkhead: null,
+              edge: edge(from, callee, c.retry),
+              rng: streams.stream(stream),
+              site: -1,
+            } satisfies CallPolicy),
+    };
+  };
+  const sagas = Object.entries(spec.sagas).map(([name, s], i) => {
+    const { service: orchestrator, endpoint } = sagaTargets.get(name)!;
+    const steps = s.steps.map((st, j) => ({
+      kind: st.kind,
+      name: `${st.action.service}.${st.action.endpoint}`,
+      action: sagaCall(orchestrator, st.action, `saga:${name}[${j}]:action`),
+      compensate: st.compensate === null ? null : sagaCall(orchestrator, st.compensate, `saga:${name}[${j}]:compensate`),
+    }));
+    const def = new SagaDef(name, i, orchestrator, steps, s.compensation, lifecycle);
+    endpoint.flow = new SagaFlow(def, caller, ctx);
+    orchestrator.endpoints.set(endpoint.name, endpoint);
+    return def;
+  });
+  const sagaTimeouts = sagas.some((d) =>
+    d.steps.some((st) => [st.action, st.compensate].some((c) => (c?.policy as CallPolicy | null | undefined)?.timeoutMs != null)),
+  );
+
   const hasTimeouts =
     services.some((s) =>
       [...s.endpoints.values()].some((e) =>
@@ -261,8 +323,12 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
     gear,
     actuators,
     faultSchedule,
-    hasTimeouts,
+    hasTimeouts: hasTimeouts || sagaTimeouts,
     keyOffsets,
     broker,
+    sagas,
   });
 }
+
+/** The endpoint a saga runs as at its orchestrator: no CPU or errors of its own (its steps are calls), empty messages. */
+const SAGA_ENDPOINT = { cpu: { kind: 'constant', valueMs: 0 }, errors: 0, requestKB: 0, responseKB: 0 } as unknown as EndpointSpec;

@@ -2,7 +2,7 @@
 import type { Caller } from './flows/steps.js';
 import { CallAttempts, type CallEnv, type CallPolicy } from './resilience.js';
 import type { Call } from './service.js';
-import { NOBODY_WAITS, Span } from './span.js';
+import { NOBODY_WAITS, Outcome, Span } from './span.js';
 
 export class Calls implements Caller {
   constructor(private readonly env: CallEnv) {}
@@ -21,5 +21,6 @@ export class Calls implements Caller {
     const span = new Span(call.service, call.endpoint, parent, parent.root, env.sim.nowMs >= env.warmupMs);
     if (!call.awaited) span.attempts = NOBODY_WAITS; // fire-and-forget: its answer is dropped
     env.router.send(span, parent.replica!.location, call.locality, call.transport === 'shm');
+    if (!call.awaited && call.kind === 'saga') parent.replica!.childDone(parent, Outcome.Ok); // an async saga: the caller's answer at once
   }
 }

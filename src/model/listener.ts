@@ -5,6 +5,7 @@ import type { CacheEvent, CacheEvents, CacheLevel } from './cache.js';
 import type { Location } from './network.js';
 import type { Edge, ResilienceEvents } from './resilience.js';
 import type { RouterEvents } from './router.js';
+import type { SagaEvents, SagaRun } from './saga.js';
 import type { Replica, ReplicaEvents } from './service.js';
 import type { RootRequest, Span } from './span.js';
 import type { WorkloadEvents } from './workload.js';
@@ -23,7 +24,8 @@ export interface ModelListener
     ResilienceEvents,
     BreakerEvents,
     CacheEvents,
-    BrokerEvents {}
+    BrokerEvents,
+    SagaEvents {}
 
 /** A listener that ignores everything. */
 export const nullListener: ModelListener = {
@@ -43,6 +45,8 @@ export const nullListener: ModelListener = {
   breakerChanged() {},
   cacheEvent() {},
   topicEvent() {},
+  sagaChanged() {},
+  sagaCompensation() {},
 };
 
 /** Several listeners as one (a plain loop per call: this sits on the hot path). */
@@ -101,5 +105,11 @@ class FanOut implements ModelListener {
   }
   topicEvent(t: Topic, g: ConsumerGroup | null, k: TopicEvent, m: Message | null): void {
     for (const l of this.ls) l.topicEvent(t, g, k, m);
+  }
+  sagaChanged(r: SagaRun, f: number): void {
+    for (const l of this.ls) l.sagaChanged(r, f);
+  }
+  sagaCompensation(r: SagaRun, s: number): void {
+    for (const l of this.ls) l.sagaCompensation(r, s);
   }
 }

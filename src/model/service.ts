@@ -10,8 +10,8 @@ import type { KeySource } from './key-space.js';
 import type { Location } from './network.js';
 import { Outcome, type Span } from './span.js';
 
-/** What a step does for one of its entries: a call, or a publish to a topic. */
-export type StepKind = 'call' | 'publish';
+/** What a step does for one of its entries: a call, a publish to a topic, or the start of a saga (a call to its orchestrator). */
+export type StepKind = 'call' | 'publish' | 'saga';
 
 /** A call of an endpoint's step, resolved to its target. */
 export interface Call {

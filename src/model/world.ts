@@ -13,6 +13,7 @@ import type { CallGear, Edge } from './resilience.js';
 import type { Router } from './router.js';
 import type { Service } from './service.js';
 import type { Workload } from './workload.js';
+import type { SagaDef } from './saga.js';
 
 /** What assemble() hands the world. */
 export interface WorldParts {
@@ -32,6 +33,8 @@ export interface WorldParts {
   readonly keyOffsets: ReadonlyMap<string, number>;
   /** Topics and their consumer groups, or null without topics. */
   readonly broker?: Broker | null;
+  /** The scenario's sagas, in file order. */
+  readonly sagas: SagaDef[];
 }
 
 /**
@@ -59,6 +62,8 @@ export class World {
   readonly hasTimeouts: boolean;
   /** Topics and their consumer groups (null: the scenario has none). */
   readonly broker: Broker | null;
+  /** The scenario's sagas, in file order (empty without any). */
+  readonly sagas: SagaDef[];
   private readonly faultSchedule: FaultSchedule;
   private readonly keyOffsets: ReadonlyMap<string, number>;
   private readonly byName = new Map<string, Service>();
@@ -83,6 +88,7 @@ export class World {
     this.faultSchedule = parts.faultSchedule;
     this.keyOffsets = parts.keyOffsets;
     this.broker = parts.broker ?? null;
+    this.sagas = parts.sagas;
     for (const s of this.services) this.byName.set(s.name, s);
     for (const l of this.locations) this.locationById.set(l.id, l);
   }

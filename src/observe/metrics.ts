@@ -6,6 +6,7 @@ import type { CacheEvent, CacheLevel } from '../model/cache.js';
 import { type ModelListener, nullListener } from '../model/listener.js';
 import type { Location } from '../model/network.js';
 import type { Edge } from '../model/resilience.js';
+import type { SagaRun } from '../model/saga.js';
 import type { Replica } from '../model/service.js';
 import { Outcome, type RootRequest, type Span } from '../model/span.js';
 import type { World } from '../model/world.js';
@@ -268,6 +269,8 @@ export class MetricsCollector implements ModelListener {
   breakerChanged(_breaker: Breaker, _from: BreakerState, _to: BreakerState): void {}
   cacheEvent(_level: CacheLevel, _kind: CacheEvent, _key: number, _count: number): void {}
   topicEvent(_topic: Topic, _group: ConsumerGroup | null, _kind: TopicEvent, _message: Message | null): void {}
+  sagaChanged(_run: SagaRun, _from: number): void {}
+  sagaCompensation(_run: SagaRun, _step: number): void {}
 }
 
 /** A collector class (the hooked subclasses extend one). */
@@ -398,6 +401,20 @@ const HOOKED: { readonly [K in keyof ModelListener]: (Base: CollectorClass) => C
       override topicEvent(topic: Topic, group: ConsumerGroup | null, kind: TopicEvent, message: Message | null): void {
         const hs = this.hooks.topicEvent;
         for (let i = 0; i < hs.length; i++) hs[i].topicEvent(topic, group, kind, message);
+      }
+    },
+  sagaChanged: (Base) =>
+    class extends Base {
+      override sagaChanged(run: SagaRun, from: number): void {
+        const hs = this.hooks.sagaChanged;
+        for (let i = 0; i < hs.length; i++) hs[i].sagaChanged(run, from);
+      }
+    },
+  sagaCompensation: (Base) =>
+    class extends Base {
+      override sagaCompensation(run: SagaRun, step: number): void {
+        const hs = this.hooks.sagaCompensation;
+        for (let i = 0; i < hs.length; i++) hs[i].sagaCompensation(run, step);
       }
     },
 };

@@ -7,6 +7,7 @@ import type { LogEntry } from './run.js';
 export type { BreakerRow } from '../observe/features/breakers.js';
 export type { CacheRow, OriginRow } from '../observe/features/caches.js';
 export type { EdgeRow } from '../observe/features/calls.js';
+export type { SagaRow } from '../observe/features/sagas.js';
 export type { SloLine } from '../observe/features/slo.js';
 
 export type Health = 'ok' | 'warn' | 'bad';

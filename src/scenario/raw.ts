@@ -70,8 +70,8 @@ export function forEachEndpoint(data: Raw, visit: (at: Target, ep: Raw, path: Pa
   }
 }
 
-/** The fields that say what a step's entry is: a call (`to`), or another kind of entry (a publish to a topic). */
-export const STEP_TARGETS: readonly string[] = ['to', 'publish'];
+/** The fields that say what a step's entry is: a call (`to`), or another kind of entry (a publish to a topic, the start of a saga). */
+export const STEP_TARGETS: readonly string[] = ['to', 'publish', 'saga'];
 
 /** Every call of every endpoint, with its raw path, resolved or not (and the raw entry). */
 export function forEachCall(data: Raw, visit: (from: Target, to: unknown, path: PathSegment[], entry: unknown) => void): void {

@@ -43,13 +43,13 @@ describe('the order of fields and of the spec, as composed from the sections', (
 
   it('lists the fields in messages in the order they have always had', () => {
     expect(expectedOf(`${base}services: { api: { cpu: 1ms } }\nbogus: 1\n`)).toBe(
-      'one of the fields name, description, seed, duration, warmup, workloads, services, slo, regions, network, rpc, discovery, faults, keys, caches, topics',
+      'one of the fields name, description, seed, duration, warmup, workloads, services, slo, regions, network, rpc, discovery, faults, keys, caches, topics, sagas',
     );
     expect(expectedOf(`${base}services: { api: { endpoints: { e: { bogus: 1 } } } }\n`)).toMatch(
       /^one of the fields description, keys, cache, onWrite, cpu, errors, calls, requestKB, responseKB$/m,
     );
     expect(expectedOf(`${base}services: { api: { calls: [{ to: db, bogus: 1 }] }, db: { cpu: 1ms } }\n`)).toBe(
-      'one of the fields to, probability, locality, transport, timeout, retry, breaker, hedge, bulkhead, fallback, publish',
+      'one of the fields to, probability, locality, transport, timeout, retry, breaker, hedge, bulkhead, fallback, publish, saga, mode',
     );
   });
 
@@ -72,6 +72,7 @@ describe('the order of fields and of the spec, as composed from the sections', (
       'caches',
       'rpc',
       'topics',
+      'sagas',
     ]);
     const [app, nodes] = [Object.values(spec.services).find((s) => !s.cache)!, spec.services['product-l2']];
     expect(Object.keys(app)).toEqual([
@@ -120,22 +121,24 @@ describe('the order of fields and of the spec, as composed from the sections', (
       'bulkhead',
       'fallback',
       'publish',
+      'saga',
+      'mode',
     ]);
   });
 });
 
 describe('a new section', () => {
-  // what a feature such as sagas would add: a top-level key, and fields of services, endpoints and calls
+  // what a feature such as workflows would add: a top-level key, and fields of services, endpoints and calls
   const trial: Section<{
-    top: { sagas: Readonly<Record<string, readonly string[]>> };
+    top: { workflows: Readonly<Record<string, readonly string[]>> };
     service: { autoscale: number | null };
     endpoint: { compensate: string | null };
     call: { idempotent: boolean };
   }> = {
     name: 'trial',
     top: {
-      fields: { sagas: z.record(z.string(), z.array(z.string())).optional() },
-      build: (top: { sagas?: Record<string, string[]> }) => ({ sagas: top.sagas ?? {} }),
+      fields: { workflows: z.record(z.string(), z.array(z.string())).optional() },
+      build: (top: { workflows?: Record<string, string[]> }) => ({ workflows: top.workflows ?? {} }),
     },
     service: {
       fields: { autoscale: strict({ max: z.number() }).optional() },
@@ -160,7 +163,7 @@ describe('a new section', () => {
     },
     keys: { k: { count: 100 } },
     caches: { c: { kind: 'shared', capacity: 10 } },
-    sagas: { order: ['api', 'db'] },
+    workflows: { order: ['api', 'db'] },
   };
 
   it('adds its fields after the ones of the sections before it', () => {
@@ -175,11 +178,11 @@ describe('a new section', () => {
     const parsed = composeSchema(sections).safeParse(data);
     expect(parsed.error).toBeUndefined();
     const spec = buildSpec(parsed.data as Raw, data, sections) as {
-      sagas: unknown;
+      workflows: unknown;
       services: Record<string, { autoscale: unknown; endpoints: Record<string, { compensate: unknown; steps: Raw[][] }> }>;
     };
-    expect(Object.keys(spec).at(-1)).toBe('sagas');
-    expect(spec.sagas).toEqual({ order: ['api', 'db'] });
+    expect(Object.keys(spec).at(-1)).toBe('workflows');
+    expect(spec.workflows).toEqual({ order: ['api', 'db'] });
     expect(spec.services.api.autoscale).toBe(3);
     expect(spec.services.api.endpoints.default.steps[0][0]).toMatchObject({ service: 'db', idempotent: true });
     expect(spec.services.db.endpoints.default.compensate).toBe('undo');

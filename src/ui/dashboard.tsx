@@ -8,6 +8,7 @@ import { headerLines } from './components/header.js';
 import { helpLine, helpPaneLines } from './components/help.js';
 import { chartPanelLines } from './components/latency-chart.js';
 import { objectiveLines } from './components/objectives.js';
+import { sagaLines } from './components/saga-table.js';
 import { tableLines } from './components/service-table.js';
 import { topicLines } from './components/topic-table.js';
 import type { UiState } from './keys.js';
@@ -61,12 +62,13 @@ export function layout(height: number, services: number, cacheLines = 0, focusPa
 
 /** The whole screen as `height` lines, none wider than `width`. */
 export function dashboardLines({ snapshot, ui, theme: t, width, height, bucketMs }: DashboardProps): string[] {
-  // the strip under the table: a lesson's objectives, the caches, the topics, in that order of priority; as many
+  // the strip under the table: a lesson's objectives, the caches, the topics, the sagas, in that order of priority; as many
   // of them, whole, as fit with the table and the panel
   const parts = [
     objectiveLines(snapshot.objectives, t, width),
     cacheLines(snapshot.caches, snapshot.origins, t, width),
     topicLines(snapshot.topicGroups, t, width),
+    sagaLines(snapshot.sagas, t, width),
   ].filter((lines) => lines.length > 0);
   const focus = ui.help || ui.details;
   let strip: string[] = [];

@@ -75,6 +75,9 @@ const endpointFields = (inner: Inner) => ({
 
 const callFields = { to: z.string().min(1).optional(), probability: probability.optional() };
 
+/** The target of an entry that names no service endpoint (a publish, a saga's start: their sections resolve it). */
+const NO_TARGET = { service: '', endpoint: '' };
+
 type TopInput = Input<ReturnType<typeof topFields>>;
 /** A service as the schema gives it back: its endpoints (or, without them, its own endpoint fields) are built by every section. */
 type ServiceInput = Input<typeof serviceFields> & { endpoints?: Record<string, Raw> };
@@ -120,11 +123,8 @@ export const core: Section<{ top: CoreScenarioPart; service: CoreServicePart; en
   },
   call: {
     fields: callFields,
-    // an entry of another kind (a publish) has no target service: its own section says what it is
-    build: (c: CallInput, _top, ctx) => ({
-      ...(c.to === undefined ? { service: '', endpoint: '' } : ctx.target(c.to)),
-      probability: c.probability ?? 1,
-    }),
+    // an entry of another kind (a publish, a saga) has no target service: its own section says what it is
+    build: (c: CallInput, _top, ctx) => ({ ...(c.to === undefined ? NO_TARGET : ctx.target(c.to)), probability: c.probability ?? 1 }),
   },
   check: checkReferences,
   checkInput: checkTimes,

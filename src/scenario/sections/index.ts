@@ -5,6 +5,7 @@ import { core } from './core.js';
 import { faults } from './faults.js';
 import { resilience } from './resilience.js';
 import { rpc } from './rpc.js';
+import { sagas } from './sagas.js';
 import { sizes } from './sizes.js';
 import { slo } from './slo.js';
 import { topics } from './topics.js';
@@ -20,4 +21,4 @@ import { workloads } from './workloads.js';
  * it adds to (the top level, services, endpoints, calls), its checks, its build and the types of
  * its parts of the spec, and adds it at the end of this list: nothing else changes.
  */
-export const SECTIONS = [core, slo, workloads, topology, resilience, faults, caches, sizes, admission, rpc, topics] as const;
+export const SECTIONS = [core, slo, workloads, topology, resilience, faults, caches, sizes, admission, rpc, topics, sagas] as const;

@@ -95,7 +95,7 @@ const serviceFields = {
   }).optional(),
 };
 
-const callFields = {
+export const callFields = {
   timeout: duration.optional(),
   retry: retry.optional(),
   breaker: breaker.optional(),
