@@ -60,3 +60,25 @@ describe('msim run --timeseries, --interval, --json-timeseries', () => {
     expect(zero.stderr).toContain('--interval 0s: expected at least 1ms');
   });
 });
+
+describe('msim run --html, msim report --html', () => {
+  it('writes the page from a run, and the same page from its saved report with the time series', async () => {
+    const r = await cli('--html', 'run.html', '--json', 'saved.json', '--json-timeseries');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('HTML report written to run.html');
+    const again = await runCli(['report', 'saved.json', '--html', 'again.html'], { cwd: dir });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('HTML report written to again.html\n');
+    expect(readFileSync(join(dir, 'again.html'), 'utf8')).toContain('<svg class="chart"');
+  });
+
+  it('refuses a file that is not a report, or no output, one message each, exit 2', async () => {
+    writeFileSync(join(dir, 'other.json'), '{"a": 1}');
+    const other = await runCli(['report', 'other.json', '--html', 'x.html'], { cwd: dir });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('other.json: expected a JSON report of msim run, found JSON without scenario, services');
+    const none = await runCli(['report', 'saved.json'], { cwd: dir });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('expected an output such as --html <file>, found none');
+  });
+});
