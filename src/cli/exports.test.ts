@@ -82,3 +82,19 @@ describe('msim run --html, msim report --html', () => {
     expect(none.stderr).toContain('expected an output such as --html <file>, found none');
   });
 });
+
+describe("the dashboard's export key", () => {
+  it('writes the time series so far to a CSV file in the working directory and says where', async () => {
+    const { prepareExports } = await import('./exports.js');
+    const { Run } = await import('../run/run.js');
+    const { loadScenarioFile } = await import('../scenario/load.js');
+    const board = prepareExports({}, dir).dashboard();
+    const run = new Run(loadScenarioFile(join(dir, 's.yaml')), { observers: board.observers, seed: 7 });
+    run.advance(2500);
+    const line = board.exportNow(run);
+    expect(line).toBe('time series so far (3 intervals) written to msim-s-seed7-2s.csv');
+    const csv = readFileSync(join(dir, 'msim-s-seed7-2s.csv'), 'utf8').trimEnd().split('\n');
+    expect(csv).toHaveLength(1 + 3 * 3);
+    expect(csv.at(-1)).toMatch(/^2,2\.5,workload,w,/);
+  });
+});

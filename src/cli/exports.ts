@@ -1,6 +1,8 @@
 // `msim run`'s export flags (--trace, --metrics, --timeseries, --html): parsed and checked before the run, their collectors, their files after it.
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import type { World } from '../model/world.js';
+import type { Run } from '../run/run.js';
 import type { Collector } from '../observe/feature.js';
 import { chromeTrace } from '../observe/exports/trace-chrome.js';
 import { TraceCollector } from '../observe/exports/trace-collector.js';
@@ -59,6 +61,12 @@ export interface Exports {
   readonly observers: ((world: World) => Collector[]) | undefined;
   /** The time series collector, when one was asked for (--timeseries, --json-timeseries, --html). */
   readonly timeseries: () => TimeseriesCollector | null;
+  /**
+   * For the dashboard: the observers with a time series collector whether or not a flag asked for one
+   * (a few additions per event, beside drawing), and the export key's action: the series so far to a CSV
+   * file in the working directory, named by scenario, seed and simulated time; returns the log line.
+   */
+  dashboard(): { observers: (world: World) => Collector[]; exportNow: (run: Run) => string };
   /** The report as written: with its `timeseries` section when --json-timeseries asks for it. */
   finishReport(report: Report): Report;
   /** Write every file asked for; returns the lines telling where. */
@@ -115,6 +123,21 @@ export function prepareExports(flags: ExportFlags, cwd: string): Exports {
   return {
     observers: makers.length === 0 ? undefined : (world) => makers.map((m) => m(world)),
     timeseries: () => series,
+    dashboard() {
+      if (!timeseriesPath && !htmlPath && !flags.jsonTimeseries)
+        makers.push((world) => (series = new TimeseriesCollector(world, intervalMs)));
+      return {
+        observers: (world) => makers.map((m) => m(world)),
+        exportNow(run) {
+          if (!series) return 'export: no time series in this session';
+          const ts = series.series();
+          const atS = Math.floor(run.world.sim.nowMs / 1000);
+          const name = `msim-${safeName(run.spec.name)}-seed${run.world.seed}-${atS}s.csv`;
+          writeAtomically(join(cwd, name), timeseriesCsv(ts));
+          return `time series so far (${ts.startMs.length} intervals) written to ${name}`;
+        },
+      };
+    },
     finishReport(report) {
       return flags.jsonTimeseries && series ? withTimeseries(report, series.series()) : report;
     },
@@ -155,6 +178,9 @@ export function traceText(traces: TraceCollector, world: World, report: Report, 
     slowest: traces.slowestN,
   });
 }
+
+/** A scenario name as part of a file name: letters, digits, dot, dash and underscore. */
+const safeName = (s: string): string => s.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'run';
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
