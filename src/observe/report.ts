@@ -1,5 +1,6 @@
 // The JSON report of a run: its schema (zod, exported as JSON Schema) and how it is built: the core sections here, the features' from their modules.
 import { z } from 'zod';
+import { timeseriesSchema } from './exports/timeseries.js';
 import { INTERVENTION_ACTIONS, type Intervention } from '../model/interventions.js';
 import type { World } from '../model/world.js';
 import type { AnyFeature, ReportContext, SectionOf, ShapeOf } from './feature.js';
@@ -123,6 +124,7 @@ const tailShape = {
       }),
     )
     .describe('what-ifs applied during the run (from the dashboard or a replay), in order; msim run --replay <report> reproduces the run'),
+  timeseries: timeseriesSchema,
   engine: z
     .object({
       events: z.number().int(),

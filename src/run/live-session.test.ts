@@ -119,4 +119,27 @@ describe('live session', () => {
     expect(report.simulatedSeconds).toBeGreaterThan(1);
     expect(report.simulatedSeconds).toBeLessThan(60);
   });
+
+  it('the export command runs the exporter and logs its line; without one, or when it fails, says so', () => {
+    const seen: number[] = [];
+    const exporter = (run: { world: { sim: { nowMs: number } } }) => {
+      seen.push(run.world.sim.nowMs);
+      return 'written to x.csv';
+    };
+    const s = new LiveSession(spec, { speed: 'max', exporter });
+    s.tick(0);
+    s.tick(100);
+    expect(s.command({ type: 'export' })?.text).toBe('written to x.csv');
+    expect(seen).toHaveLength(1);
+    expect(s.run.log.at(-1)).toMatchObject({ kind: 'info', text: 'written to x.csv' });
+    const none = new LiveSession(spec, { speed: 1 });
+    expect(none.command({ type: 'export' })?.text).toBe('export: not available in this session');
+    const failing = new LiveSession(spec, {
+      speed: 1,
+      exporter: () => {
+        throw new Error('EACCES: permission denied');
+      },
+    });
+    expect(failing.command({ type: 'export' })?.text).toBe('export failed: EACCES: permission denied');
+  });
 });

@@ -19,7 +19,9 @@ export type SessionCommand =
   | { type: 'faster' }
   | { type: 'slower' }
   | { type: 'intervene'; intent: InterventionIntent; service: string }
-  | { type: 'quit' };
+  | { type: 'quit' }
+  /** Write what the run has shown so far to a file (the CLI's exporter decides what and where): its line goes to the log. */
+  | { type: 'export' };
 
 export interface LiveOptions extends RunOptions {
   speed?: Speed;
@@ -27,6 +29,8 @@ export interface LiveOptions extends RunOptions {
   frameMs?: number;
   /** Objectives to show on the run so far (a lesson's): evaluated on the report about once a wall second, and at the end. */
   objectives?: (report: Report) => readonly ObjectiveLine[];
+  /** The export key's action: writes a file and returns the log line saying where (none: the key says it is not available). */
+  exporter?: (run: Run) => string;
 }
 
 /** Wall milliseconds between evaluations of the objectives (each builds a report). */
@@ -87,6 +91,7 @@ export class LiveSession {
   private lastRows: ServiceRow[] | null = null;
   private lastRowsSimMs = -1;
   private readonly frameMs: number;
+  private readonly exporter: ((run: Run) => string) | null;
   private readonly objectivesOf: ((report: Report) => readonly ObjectiveLine[]) | null;
   private objectives: readonly ObjectiveLine[] | null = null;
   private objectivesWallMs = Number.NEGATIVE_INFINITY;
@@ -122,6 +127,7 @@ export class LiveSession {
     this.speed = options.speed ?? 1;
     this.frameMs = options.frameMs ?? 66;
     this.objectivesOf = options.objectives ?? null;
+    this.exporter = options.exporter ?? null;
     this.finished = new Promise((resolve, reject) => {
       this.resolveDone = resolve;
       this.rejectDone = reject;
@@ -187,6 +193,16 @@ export class LiveSession {
       case 'quit':
         this.run.stop();
         break;
+      case 'export': {
+        let text: string;
+        try {
+          text = this.exporter ? this.exporter(this.run) : 'export: not available in this session';
+        } catch (err) {
+          text = `export failed: ${err instanceof Error ? err.message : String(err)}`;
+        }
+        entry = this.run.addLog({ atMs: this.run.world.sim.nowMs, kind: 'info', text });
+        break;
+      }
     }
     this.publish(this.lastWallMs ?? 0);
     if (this.run.done) this.end();

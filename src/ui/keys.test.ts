@@ -52,6 +52,11 @@ describe('key reducer (pure)', () => {
     });
   });
 
+  it('w asks the session to export (the time series so far), the state unchanged', () => {
+    const state = Object.freeze({ ...initialUiState, selected: 1 });
+    expect(press('w', {}, state)).toEqual({ state, commands: [{ type: 'export' }] });
+  });
+
   it('ignores other keys and never mutates the state it is given', () => {
     const state = Object.freeze({ ...initialUiState });
     expect(press('x', {}, state)).toEqual({ state, commands: [] });

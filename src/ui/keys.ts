@@ -55,6 +55,7 @@ export const GENERAL_KEYS: [string, string][] = [
   ['↑ ↓ tab', 'select a service'],
   ['enter', 'details (again: the chart)'],
   ['[ ]', 'older / newer log (pg up/dn)'],
+  ['w', 'export: time series to a CSV'],
 ];
 export const CLOSING_KEYS: [string, string][] = [
   ['? esc', 'close this help'],
@@ -96,6 +97,7 @@ export function reduceKey(state: UiState, key: KeyPress, services: readonly stri
   if (n > 0 && (key.downArrow || (key.tab && !key.shift))) return none({ ...state, selected: (state.selected + 1) % n });
   if (n > 0 && (key.upArrow || (key.tab && key.shift))) return none({ ...state, selected: (state.selected - 1 + n) % n });
   if (key.return) return none({ ...state, details: !state.details, help: false });
+  if (key.input === 'w') return cmd({ type: 'export' });
   const whatIf = WHAT_IF_KEYS[key.input];
   if (whatIf && n > 0) return cmd({ type: 'intervene', intent: whatIf.intent, service: services[Math.min(state.selected, n - 1)] });
   return none();

@@ -77,4 +77,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'print the call graph as Mermaid or Graphviz DOT, with rates and probabilities (measured ones from a report)',
     load: async () => (await import('./graph.js')).registerGraph,
   },
+  {
+    name: 'report',
+    term: 'report [options] <report.json>',
+    summary: 'turn a saved JSON report into a self-contained HTML page with charts (its time series: run with --json-timeseries)',
+    load: async () => (await import('./report.js')).registerReport,
+  },
 ];

@@ -96,7 +96,13 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       // raw mode at once: keys typed while the dashboard loads (a second or more) wait for it, unechoed
       io.terminal!.stdin.setRawMode?.(true);
       const { runDashboard, describeError } = await loadDashboard();
-      const session = new LiveSession(spec, { ...options, speed: speed ?? defaultSpeed(replay?.endMs ?? spec.durationMs) });
+      const board = exports.dashboard();
+      const session = new LiveSession(spec, {
+        ...options,
+        observers: board.observers,
+        exporter: board.exportNow,
+        speed: speed ?? defaultSpeed(replay?.endMs ?? spec.durationMs),
+      });
       for (const w of warnings) session.run.addLog({ atMs: 0, kind: 'refused', text: `warning: ${w}` });
       const outcome = await runDashboard(session, io.terminal!, colorsEnabled(io.env));
       report = outcome.report;
@@ -122,6 +128,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       interrupted = plain.interrupted;
     }
 
+    report = exports.finishReport(report);
     // with the report on stdout, everything else goes to stderr
     const human = flags.json === '-' ? io.stderr : io.stdout;
     // after the dashboard, clear the line first: keys typed before it could take the terminal were echoed there
