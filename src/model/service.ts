@@ -5,7 +5,9 @@ import type { RandomStream, RandomStreams } from '../engine/rng.js';
 import type { EventTarget, Simulation } from '../engine/simulation.js';
 import type { EndpointSpec, Locality, ServiceSpec, Transport } from '../scenario/spec.js';
 import { type Balancer, PeakEwma, createBalancer } from './balancer.js';
+import { type CfsBandwidth, CfsCpu } from './cfs.js';
 import { Cpu, type CpuOwner, CpuSpeed } from './cpu.js';
+import type { DeployEvents } from './deploy-events.js';
 import type { KeySource } from './key-space.js';
 import type { Location } from './network.js';
 import { Outcome, type Span } from './span.js';
@@ -104,7 +106,7 @@ export class Endpoint {
 }
 
 /** What replicas tell the model's observers. */
-export interface ReplicaEvents {
+export interface ReplicaEvents extends DeployEvents {
   /** A span reached a service (before admission). */
   spanArrived(span: Span): void;
   /** A span that had arrived ended (ok or error); `span.outcome` says which. */
@@ -187,7 +189,10 @@ export class Replica implements EventTarget, CpuOwner<Span> {
     this.state = initial;
     this.up = this.discoveredUp = initial === 'ready';
     this.uid = env.nextReplicaUid();
-    this.cpu = new Cpu(service.cores, service.speed, env.sim, this, env);
+    this.cpu =
+      service.cfs === null
+        ? new Cpu(service.cores, service.speed, env.sim, this, env)
+        : new CfsCpu(service.cores, service.speed, env.sim, this, env, service.cfs);
   }
 
   get id(): string {
@@ -482,6 +487,8 @@ export class Service {
    */
   shardKey: ((span: Span) => number) | null = null;
   readonly rateLimit: { readonly ratePerSec: number; readonly burst: number } | null;
+  /** A container CPU limit: its replicas' CPUs draw on a CFS quota per period (null: none). */
+  readonly cfs: CfsBandwidth | null;
   readonly outlier: ServiceSpec['outlier'];
   private tokens = 0;
   private tokensStampMs = 0;
@@ -502,6 +509,7 @@ export class Service {
     this.queueCapacity = spec.queue ?? Infinity;
     this.locality = spec.locality;
     this.rateLimit = spec.rateLimit;
+    this.cfs = spec.cpuLimit === undefined ? null : { quotaMs: spec.cpuLimit * spec.cfsPeriodMs!, periodMs: spec.cfsPeriodMs! };
     this.outlier = spec.outlier;
     this.tokens = spec.rateLimit?.burst ?? 0;
     this.tracksLatency = spec.balancer === 'ewma';

@@ -170,7 +170,7 @@ describe('a new section', () => {
     const parsed = composeSchema(sections).safeParse({ ...data, services: { api: { cpu: '1ms', autoscal: 1 } } });
     expect(parsed.success).toBe(false);
     expect(problemsFromZod(parsed.error!.issues)[0].expected).toBe(
-      'one of the fields description, replicas, locality, cores, concurrency, queue, balancer, rateLimit, outlier, autoscale, keys, cache, onWrite, cpu, errors, calls, requestKB, responseKB, compensate, endpoints',
+      'one of the fields description, replicas, locality, cores, concurrency, queue, balancer, rateLimit, outlier, cpuLimit, cfsPeriod, autoscale, keys, cache, onWrite, cpu, errors, calls, requestKB, responseKB, compensate, endpoints',
     );
   });
 
