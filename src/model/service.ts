@@ -148,6 +148,7 @@ const DISCOVERED_UP = 2;
 const DISCOVERED_DOWN = 3;
 const FAULT_WAIT_DONE = 4;
 const UNEJECT = 5;
+const COLD_START_DONE = 6;
 
 /**
  * One instance of a service. A span holds a concurrency slot from admission to
@@ -172,6 +173,8 @@ export class Replica implements EventTarget, CpuOwner<Span> {
   inProgress = 0;
   /** Spans at this replica: waiting for a slot or in progress. */
   inSystem = 0;
+  /** Spans that arrived (admitted or not): a controller's request rate. */
+  arrivals = 0;
   readonly admission = new RingQueue<Span>();
   readonly cpu: Cpu<Span, Replica>;
   /** Unique in the model: parts keep their per-replica state in arrays indexed by it. */
@@ -215,6 +218,7 @@ export class Replica implements EventTarget, CpuOwner<Span> {
     const listener = env.listener;
     span.replica = this;
     span.arrivalMs = env.sim.nowMs;
+    this.arrivals++;
     if (svc.rateLimit !== null && !svc.takeToken(env.sim.nowMs)) {
       // over the rate limit: a cheap 429, no CPU spent
       span.outcome = Outcome.Rejected;
@@ -304,6 +308,8 @@ export class Replica implements EventTarget, CpuOwner<Span> {
   handleEvent(code: number, ref: unknown): void {
     if (code === DISCOVERED_UP || code === DISCOVERED_DOWN) {
       this.discover(code === DISCOVERED_UP);
+    } else if (code === COLD_START_DONE) {
+      if (this.state === 'starting') this.setUp(true);
     } else if (code === UNEJECT) {
       this.ejected = false;
       this.service.updateRoutable();
@@ -410,6 +416,17 @@ export class Replica implements EventTarget, CpuOwner<Span> {
     const delayMs = this.env.discoveryDelayMs;
     if (delayMs > 0) this.env.sim.schedule(delayMs, this, up ? DISCOVERED_UP : DISCOVERED_DOWN, null);
     else this.discover(up);
+  }
+
+  /** Start taking requests once a cold start of `coldStartMs` is over (it stays `starting` meanwhile). */
+  coldStart(coldStartMs: number): void {
+    this.env.listener.replicaChanged(this);
+    this.env.sim.schedule(coldStartMs, this, COLD_START_DONE, null);
+  }
+
+  /** A replica still starting is not wanted after all: it goes down before it ever took a request. */
+  abortStart(): void {
+    if (this.state === 'starting') this.setState('down');
   }
 
   private setState(state: ReplicaState): void {
@@ -582,12 +599,13 @@ export class Service {
     }
   }
 
-  /** Add a replica in the service's first location; it takes traffic once callers discover it. */
-  addReplica(): Replica {
+  /** Add a replica in the service's first location; it takes traffic once callers discover it (after any cold start). */
+  addReplica(coldStartMs = 0): Replica {
     const r = new Replica(this, this.replicas.length, this.homeLocation, this.env, 'starting');
     this.replicas.push(r);
     this.env.hooks.added(r);
-    r.setUp(true);
+    if (coldStartMs > 0) r.coldStart(coldStartMs);
+    else r.setUp(true);
     return r;
   }
 }

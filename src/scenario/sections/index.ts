@@ -1,8 +1,10 @@
 // Every section of the scenario language, in the order their checks run and their fields are listed: a new feature adds its own here.
 import { admission } from './admission.js';
+import { autoscale } from './autoscale.js';
 import { caches } from './caches.js';
 import { containers } from './containers.js';
 import { core } from './core.js';
+import { cost } from './cost.js';
 import { faults } from './faults.js';
 import { resilience } from './resilience.js';
 import { rpc } from './rpc.js';
@@ -36,4 +38,6 @@ export const SECTIONS = [
   topics,
   sagas,
   containers,
+  cost,
+  autoscale,
 ] as const;
