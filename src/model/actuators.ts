@@ -30,9 +30,9 @@ export class Actuators {
 
   constructor(private readonly plant: Plant) {}
 
-  /** Scale out: a replica in the service's first location, taking traffic once callers discover it. */
-  addReplica(service: Service): Replica {
-    return service.addReplica();
+  /** Scale out: a replica in the service's first location, taking traffic once callers discover it (after a cold start, if any). */
+  addReplica(service: Service, coldStartMs = 0): Replica {
+    return service.addReplica(coldStartMs);
   }
 
   /** Scale in: the last replica up goes down and drains its requests. Null when only one is up. */
@@ -42,6 +42,18 @@ export class Actuators {
     const r = up[up.length - 1];
     r.setUp(false);
     return r;
+  }
+
+  /** Scale in by one replica still starting (it never took a request). Null when none is. */
+  cancelStarting(service: Service): Replica | null {
+    for (let i = service.replicas.length - 1; i >= 0; i--) {
+      const r = service.replicas[i];
+      if (r.state === 'starting') {
+        r.abortStart();
+        return r;
+      }
+    }
+    return null;
   }
 
   /** Kill a replica: its requests fail, its memory (cache copies) is lost. */

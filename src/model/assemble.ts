@@ -18,6 +18,7 @@ import { CallGear, type CallPolicy, Edge, HedgeDelay } from './resilience.js';
 import { Router } from './router.js';
 import { type Call, Endpoint, type ReplicaHooks, Service } from './service.js';
 import { Workload } from './workload.js';
+import { Autoscaler } from './controllers/autoscaler.js';
 import { World } from './world.js';
 import { SagaFlow } from './flows/saga.js';
 import { SagaDef } from './saga.js';
@@ -311,6 +312,9 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
   const actuators = new Actuators({ services, workloads, caches, router, network, gear });
   const registry = { services, service: (name: string) => byName.get(name)! };
   const faultSchedule = new FaultSchedule(ctx.sim, registry, actuators, spec.faults, streams);
+  const autoscalers = services.flatMap((s) =>
+    s.spec.autoscale === undefined ? [] : [new Autoscaler(s, s.spec.autoscale, ctx.sim, actuators, streams)],
+  );
   return new World(spec, {
     ctx,
     services,
@@ -327,6 +331,7 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
     keyOffsets,
     broker,
     sagas,
+    autoscalers,
   });
 }
 

@@ -75,13 +75,15 @@ export class CpuSpeed {
 }
 
 const DONE = 1;
+/** The event code of a job's work done on a core (a subclass that moves a job's end reschedules it with this). */
+export const CPU_DONE = DONE;
 
 /** Cores running jobs first come first served; the speed scales every demand; a pause stops the cores for a while. */
 export class Cpu<J extends CpuJob, O extends CpuOwner<J> = CpuOwner<J>> implements EventTarget {
   busy = 0;
   readonly runQueue = new RingQueue<J>();
   /** Until when the cores stand still (a pause). */
-  private pausedUntilMs = 0;
+  protected pausedUntilMs = 0;
   /** Integral of busy cores over time up to lastChangeMs (core x ms), kept once a controller asks for it (trackBusyTime). */
   private busyArea = 0;
   private lastChangeMs = 0;
@@ -91,9 +93,9 @@ export class Cpu<J extends CpuJob, O extends CpuOwner<J> = CpuOwner<J>> implemen
     readonly cores: number,
     /** The service's speed, or one of the replica's own under it (a fault on this replica alone). */
     private speedNow: CpuSpeed,
-    private readonly sim: Simulation,
-    private readonly owner: O,
-    private readonly events: CpuEvents<O>,
+    protected readonly sim: Simulation,
+    protected readonly owner: O,
+    protected readonly events: CpuEvents<O>,
   ) {
     speedNow.cpus.push(this);
   }
@@ -208,7 +210,7 @@ export class Cpu<J extends CpuJob, O extends CpuOwner<J> = CpuOwner<J>> implemen
     return this.busyArea + this.busy * (nowMs - this.lastChangeMs);
   }
 
-  private setBusy(busy: number): void {
+  protected setBusy(busy: number): void {
     if (this.tracksBusyTime) {
       const now = this.sim.nowMs;
       this.busyArea += this.busy * (now - this.lastChangeMs);

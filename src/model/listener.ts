@@ -2,6 +2,7 @@
 import type { Breaker, BreakerEvents, BreakerState } from './breaker.js';
 import type { BrokerEvents, ConsumerGroup, Message, Topic, TopicEvent } from './broker.js';
 import type { CacheEvent, CacheEvents, CacheLevel } from './cache.js';
+import type { DeployEventKind, DeployEvents } from './deploy-events.js';
 import type { Location } from './network.js';
 import type { Edge, ResilienceEvents } from './resilience.js';
 import type { RouterEvents } from './router.js';
@@ -25,7 +26,8 @@ export interface ModelListener
     BreakerEvents,
     CacheEvents,
     BrokerEvents,
-    SagaEvents {}
+    SagaEvents,
+    DeployEvents {}
 
 /** A listener that ignores everything. */
 export const nullListener: ModelListener = {
@@ -47,6 +49,7 @@ export const nullListener: ModelListener = {
   topicEvent() {},
   sagaChanged() {},
   sagaCompensation() {},
+  deployEvent() {},
 };
 
 /** Several listeners as one (a plain loop per call: this sits on the hot path). */
@@ -111,5 +114,8 @@ class FanOut implements ModelListener {
   }
   sagaCompensation(r: SagaRun, s: number): void {
     for (const l of this.ls) l.sagaCompensation(r, s);
+  }
+  deployEvent(r: Replica, k: DeployEventKind, v: number): void {
+    for (const l of this.ls) l.deployEvent(r, k, v);
   }
 }

@@ -5,7 +5,9 @@ import type { RandomStream, RandomStreams } from '../engine/rng.js';
 import type { EventTarget, Simulation } from '../engine/simulation.js';
 import type { EndpointSpec, Locality, ServiceSpec, Transport } from '../scenario/spec.js';
 import { type Balancer, PeakEwma, createBalancer } from './balancer.js';
+import { type CfsBandwidth, CfsCpu } from './cfs.js';
 import { Cpu, type CpuOwner, CpuSpeed } from './cpu.js';
+import type { DeployEvents } from './deploy-events.js';
 import type { KeySource } from './key-space.js';
 import type { Location } from './network.js';
 import { Outcome, type Span } from './span.js';
@@ -104,7 +106,7 @@ export class Endpoint {
 }
 
 /** What replicas tell the model's observers. */
-export interface ReplicaEvents {
+export interface ReplicaEvents extends DeployEvents {
   /** A span reached a service (before admission). */
   spanArrived(span: Span): void;
   /** A span that had arrived ended (ok or error); `span.outcome` says which. */
@@ -146,6 +148,7 @@ const DISCOVERED_UP = 2;
 const DISCOVERED_DOWN = 3;
 const FAULT_WAIT_DONE = 4;
 const UNEJECT = 5;
+const COLD_START_DONE = 6;
 
 /**
  * One instance of a service. A span holds a concurrency slot from admission to
@@ -170,6 +173,8 @@ export class Replica implements EventTarget, CpuOwner<Span> {
   inProgress = 0;
   /** Spans at this replica: waiting for a slot or in progress. */
   inSystem = 0;
+  /** Spans that arrived (admitted or not): a controller's request rate. */
+  arrivals = 0;
   readonly admission = new RingQueue<Span>();
   readonly cpu: Cpu<Span, Replica>;
   /** Unique in the model: parts keep their per-replica state in arrays indexed by it. */
@@ -187,7 +192,10 @@ export class Replica implements EventTarget, CpuOwner<Span> {
     this.state = initial;
     this.up = this.discoveredUp = initial === 'ready';
     this.uid = env.nextReplicaUid();
-    this.cpu = new Cpu(service.cores, service.speed, env.sim, this, env);
+    this.cpu =
+      service.cfs === null
+        ? new Cpu(service.cores, service.speed, env.sim, this, env)
+        : new CfsCpu(service.cores, service.speed, env.sim, this, env, service.cfs);
   }
 
   get id(): string {
@@ -210,6 +218,7 @@ export class Replica implements EventTarget, CpuOwner<Span> {
     const listener = env.listener;
     span.replica = this;
     span.arrivalMs = env.sim.nowMs;
+    this.arrivals++;
     if (svc.rateLimit !== null && !svc.takeToken(env.sim.nowMs)) {
       // over the rate limit: a cheap 429, no CPU spent
       span.outcome = Outcome.Rejected;
@@ -299,6 +308,8 @@ export class Replica implements EventTarget, CpuOwner<Span> {
   handleEvent(code: number, ref: unknown): void {
     if (code === DISCOVERED_UP || code === DISCOVERED_DOWN) {
       this.discover(code === DISCOVERED_UP);
+    } else if (code === COLD_START_DONE) {
+      if (this.state === 'starting') this.setUp(true);
     } else if (code === UNEJECT) {
       this.ejected = false;
       this.service.updateRoutable();
@@ -407,6 +418,17 @@ export class Replica implements EventTarget, CpuOwner<Span> {
     else this.discover(up);
   }
 
+  /** Start taking requests once a cold start of `coldStartMs` is over (it stays `starting` meanwhile). */
+  coldStart(coldStartMs: number): void {
+    this.env.listener.replicaChanged(this);
+    this.env.sim.schedule(coldStartMs, this, COLD_START_DONE, null);
+  }
+
+  /** A replica still starting is not wanted after all: it goes down before it ever took a request. */
+  abortStart(): void {
+    if (this.state === 'starting') this.setState('down');
+  }
+
   private setState(state: ReplicaState): void {
     this.state = state;
     this.env.listener.replicaChanged(this);
@@ -482,6 +504,8 @@ export class Service {
    */
   shardKey: ((span: Span) => number) | null = null;
   readonly rateLimit: { readonly ratePerSec: number; readonly burst: number } | null;
+  /** A container CPU limit: its replicas' CPUs draw on a CFS quota per period (null: none). */
+  readonly cfs: CfsBandwidth | null;
   readonly outlier: ServiceSpec['outlier'];
   private tokens = 0;
   private tokensStampMs = 0;
@@ -502,6 +526,7 @@ export class Service {
     this.queueCapacity = spec.queue ?? Infinity;
     this.locality = spec.locality;
     this.rateLimit = spec.rateLimit;
+    this.cfs = spec.cpuLimit === undefined ? null : { quotaMs: spec.cpuLimit * spec.cfsPeriodMs!, periodMs: spec.cfsPeriodMs! };
     this.outlier = spec.outlier;
     this.tokens = spec.rateLimit?.burst ?? 0;
     this.tracksLatency = spec.balancer === 'ewma';
@@ -574,12 +599,13 @@ export class Service {
     }
   }
 
-  /** Add a replica in the service's first location; it takes traffic once callers discover it. */
-  addReplica(): Replica {
+  /** Add a replica in the service's first location; it takes traffic once callers discover it (after any cold start). */
+  addReplica(coldStartMs = 0): Replica {
     const r = new Replica(this, this.replicas.length, this.homeLocation, this.env, 'starting');
     this.replicas.push(r);
     this.env.hooks.added(r);
-    r.setUp(true);
+    if (coldStartMs > 0) r.coldStart(coldStartMs);
+    else r.setUp(true);
     return r;
   }
 }

@@ -14,6 +14,7 @@ import type { Router } from './router.js';
 import type { Service } from './service.js';
 import type { Workload } from './workload.js';
 import type { SagaDef } from './saga.js';
+import type { Autoscaler } from './controllers/autoscaler.js';
 
 /** What assemble() hands the world. */
 export interface WorldParts {
@@ -35,6 +36,8 @@ export interface WorldParts {
   readonly broker?: Broker | null;
   /** The scenario's sagas, in file order. */
   readonly sagas: SagaDef[];
+  /** The services' autoscalers (none without autoscale:). */
+  readonly autoscalers?: Autoscaler[];
 }
 
 /**
@@ -64,6 +67,8 @@ export class World {
   readonly broker: Broker | null;
   /** The scenario's sagas, in file order (empty without any). */
   readonly sagas: SagaDef[];
+  /** The services' autoscalers, in service order (empty without any). */
+  readonly autoscalers: Autoscaler[];
   private readonly faultSchedule: FaultSchedule;
   private readonly keyOffsets: ReadonlyMap<string, number>;
   private readonly byName = new Map<string, Service>();
@@ -89,6 +94,7 @@ export class World {
     this.keyOffsets = parts.keyOffsets;
     this.broker = parts.broker ?? null;
     this.sagas = parts.sagas;
+    this.autoscalers = parts.autoscalers ?? [];
     for (const s of this.services) this.byName.set(s.name, s);
     for (const l of this.locations) this.locationById.set(l.id, l);
   }
@@ -156,5 +162,6 @@ export class World {
     this.started = true;
     for (const w of this.workloads) w.start();
     this.faultSchedule.start();
+    for (const a of this.autoscalers) a.start();
   }
 }

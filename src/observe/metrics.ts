@@ -3,6 +3,7 @@ import type { Simulation } from '../engine/simulation.js';
 import type { Breaker, BreakerState } from '../model/breaker.js';
 import type { ConsumerGroup, Message, Topic, TopicEvent } from '../model/broker.js';
 import type { CacheEvent, CacheLevel } from '../model/cache.js';
+import type { DeployEventKind } from '../model/deploy-events.js';
 import { type ModelListener, nullListener } from '../model/listener.js';
 import type { Location } from '../model/network.js';
 import type { Edge } from '../model/resilience.js';
@@ -271,6 +272,7 @@ export class MetricsCollector implements ModelListener {
   topicEvent(_topic: Topic, _group: ConsumerGroup | null, _kind: TopicEvent, _message: Message | null): void {}
   sagaChanged(_run: SagaRun, _from: number): void {}
   sagaCompensation(_run: SagaRun, _step: number): void {}
+  deployEvent(_replica: Replica, _kind: DeployEventKind, _value: number): void {}
 }
 
 /** A collector class (the hooked subclasses extend one). */
@@ -415,6 +417,13 @@ const HOOKED: { readonly [K in keyof ModelListener]: (Base: CollectorClass) => C
       override sagaCompensation(run: SagaRun, step: number): void {
         const hs = this.hooks.sagaCompensation;
         for (let i = 0; i < hs.length; i++) hs[i].sagaCompensation(run, step);
+      }
+    },
+  deployEvent: (Base) =>
+    class extends Base {
+      override deployEvent(replica: Replica, kind: DeployEventKind, value: number): void {
+        const hs = this.hooks.deployEvent;
+        for (let i = 0; i < hs.length; i++) hs[i].deployEvent(replica, kind, value);
       }
     },
 };

@@ -35,7 +35,7 @@ export function metricAt(r: Report, path: string): number | null {
 /**
  * What every point of a sweep shows: end-to-end latency (mean, p50, p99; of
  * successful requests after the warm-up), the error ratio, SLO met (1 or 0,
- * when the scenario has one), network cost and the total cost (when it has a network), every
+ * when the scenario has one), network cost (when it has a network) and the total cost (when it has a network or a priced service), every
  * service's utilization, and the `extra` paths.
  */
 export function pointMetrics(r: Report, extra: readonly string[] = []): Metrics {
@@ -46,11 +46,9 @@ export function pointMetrics(r: Report, extra: readonly string[] = []): Metrics 
     'requests.errorRatio': errorRatio(r),
   };
   if (r.slo !== null) m['slo.met'] = r.slo.met ? 1 : 0;
-  if (r.network !== null) {
-    m['network.costUsd'] = r.network.costUsd;
-    // the run's cost in all: today the network transfer (compute and node costs join it when the model has them)
-    m['costUsd.total'] = r.network.costUsd;
-  }
+  if (r.network !== null) m['network.costUsd'] = r.network.costUsd;
+  // the run's cost in all: compute (replica-hours at each service's price) and network transfer
+  if (r.costUsd !== undefined) m['costUsd.total'] = r.costUsd.total;
   for (const [name, s] of Object.entries(r.services)) m[`services.${name}.utilization`] = s.utilization;
   for (const path of extra) if (!(path in m)) m[path] = metricAt(r, path);
   return m;

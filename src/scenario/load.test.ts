@@ -113,7 +113,7 @@ describe('bad scenarios: every problem at once, with file:line:column, path, exp
   it('reports unknown fields with "did you mean", each at its key', () => {
     const out = problems(base('  api:\n    replcias: 2\n    cpu: 1ms\n'));
     expect(out).toEqual([
-      'bad.yaml:6:5: services.api.replcias: expected one of the fields description, replicas, locality, cores, concurrency, queue, balancer, rateLimit, outlier, keys, cache, onWrite, cpu, errors, calls, requestKB, responseKB, endpoints, found unknown field "replcias"; did you mean "replicas"?',
+      'bad.yaml:6:5: services.api.replcias: expected one of the fields description, replicas, locality, cores, concurrency, queue, balancer, rateLimit, outlier, cpuLimit, cfsPeriod, cost, autoscale, coldStart, keys, cache, onWrite, cpu, errors, calls, requestKB, responseKB, endpoints, found unknown field "replcias"; did you mean "replicas"?',
     ]);
   });
 
@@ -232,7 +232,7 @@ describe('--set overrides', () => {
   it('are validated like the file, and their problems name the flag', () => {
     expect(problems(yaml, [set('services.api.replicas=zero'), set('services.api.replcias=3')])).toEqual([
       '--set services.api.replicas=zero: services.api.replicas: expected a whole number from 1 to 100,000, or replicas per location such as { us-east/dc1: 2 }, found "zero"',
-      '--set services.api.replcias=3: services.api.replcias: expected one of the fields description, replicas, locality, cores, concurrency, queue, balancer, rateLimit, outlier, keys, cache, onWrite, cpu, errors, calls, requestKB, responseKB, endpoints, found unknown field "replcias"; did you mean "replicas"?',
+      '--set services.api.replcias=3: services.api.replcias: expected one of the fields description, replicas, locality, cores, concurrency, queue, balancer, rateLimit, outlier, cpuLimit, cfsPeriod, cost, autoscale, coldStart, keys, cache, onWrite, cpu, errors, calls, requestKB, responseKB, endpoints, found unknown field "replcias"; did you mean "replicas"?',
     ]);
     expect(problems(yaml, [set('workloads.x.to=api')])).toEqual([
       '--set workloads.x.to=api: workloads: expected an index 0-0 or a name (w), found "x"',

@@ -131,7 +131,7 @@ describe('a new section', () => {
   // what a feature such as workflows would add: a top-level key, and fields of services, endpoints and calls
   const trial: Section<{
     top: { workflows: Readonly<Record<string, readonly string[]>> };
-    service: { autoscale: number | null };
+    service: { replicaBudget: number | null };
     endpoint: { compensate: string | null };
     call: { idempotent: boolean };
   }> = {
@@ -141,8 +141,8 @@ describe('a new section', () => {
       build: (top: { workflows?: Record<string, string[]> }) => ({ workflows: top.workflows ?? {} }),
     },
     service: {
-      fields: { autoscale: strict({ max: z.number() }).optional() },
-      build: (svc: { autoscale?: { max: number } }) => ({ autoscale: svc.autoscale?.max ?? null }),
+      fields: { replicaBudget: strict({ max: z.number() }).optional() },
+      build: (svc: { replicaBudget?: { max: number } }) => ({ replicaBudget: svc.replicaBudget?.max ?? null }),
     },
     endpoint: {
       fields: { compensate: z.string().optional() },
@@ -158,7 +158,7 @@ describe('a new section', () => {
     name: 't',
     workloads: [{ name: 'w', to: 'api', arrivals: 'poisson(10/s)' }],
     services: {
-      api: { cpu: '1ms', keys: 'k', cache: 'c', calls: [{ to: 'db', idempotent: true }], autoscale: { max: 3 } },
+      api: { cpu: '1ms', keys: 'k', cache: 'c', calls: [{ to: 'db', idempotent: true }], replicaBudget: { max: 3 } },
       db: { cpu: '2ms', compensate: 'undo' },
     },
     keys: { k: { count: 100 } },
@@ -167,10 +167,10 @@ describe('a new section', () => {
   };
 
   it('adds its fields after the ones of the sections before it', () => {
-    const parsed = composeSchema(sections).safeParse({ ...data, services: { api: { cpu: '1ms', autoscal: 1 } } });
+    const parsed = composeSchema(sections).safeParse({ ...data, services: { api: { cpu: '1ms', replicaBudge: 1 } } });
     expect(parsed.success).toBe(false);
     expect(problemsFromZod(parsed.error!.issues)[0].expected).toBe(
-      'one of the fields description, replicas, locality, cores, concurrency, queue, balancer, rateLimit, outlier, autoscale, keys, cache, onWrite, cpu, errors, calls, requestKB, responseKB, compensate, endpoints',
+      'one of the fields description, replicas, locality, cores, concurrency, queue, balancer, rateLimit, outlier, cpuLimit, cfsPeriod, cost, autoscale, coldStart, replicaBudget, keys, cache, onWrite, cpu, errors, calls, requestKB, responseKB, compensate, endpoints',
     );
   });
 
@@ -179,15 +179,15 @@ describe('a new section', () => {
     expect(parsed.error).toBeUndefined();
     const spec = buildSpec(parsed.data as Raw, data, sections) as {
       workflows: unknown;
-      services: Record<string, { autoscale: unknown; endpoints: Record<string, { compensate: unknown; steps: Raw[][] }> }>;
+      services: Record<string, { replicaBudget: unknown; endpoints: Record<string, { compensate: unknown; steps: Raw[][] }> }>;
     };
     expect(Object.keys(spec).at(-1)).toBe('workflows');
     expect(spec.workflows).toEqual({ order: ['api', 'db'] });
-    expect(spec.services.api.autoscale).toBe(3);
+    expect(spec.services.api.replicaBudget).toBe(3);
     expect(spec.services.api.endpoints.default.steps[0][0]).toMatchObject({ service: 'db', idempotent: true });
     expect(spec.services.db.endpoints.default.compensate).toBe('undo');
     // the nodes of the shared cache: built by the caches section, completed with the new fields
-    expect(spec.services.c.autoscale).toBeNull();
+    expect(spec.services.c.replicaBudget).toBeNull();
     expect(spec.services.c.endpoints.get.compensate).toBeNull();
   });
 });

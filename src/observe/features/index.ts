@@ -1,11 +1,14 @@
 // The observed features, in one list: the collector, the report, the summary and the dashboard compose them from here.
+import { autoscaler } from './autoscaler.js';
 import { breakers } from './breakers.js';
 import { caches } from './caches.js';
+import { cost } from './cost.js';
 import { calls } from './calls.js';
 import { faults } from './faults.js';
 import { network } from './network.js';
 import { sagas } from './sagas.js';
 import { slo } from './slo.js';
+import { throttling } from './throttling.js';
 import { topics } from './topics.js';
 
 /**
@@ -23,6 +26,6 @@ import { topics } from './topics.js';
  *   and fields of a service's row (their types reach Snapshot and ServiceRow).
  * A panel of its own on the dashboard is a component in src/ui over those fields.
  */
-export const FEATURES = [calls, faults, breakers, network, caches, slo, topics, sagas] as const;
+export const FEATURES = [calls, faults, breakers, network, caches, slo, topics, sagas, throttling, cost, autoscaler] as const;
 
 export type Features = (typeof FEATURES)[number];

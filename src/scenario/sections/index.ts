@@ -1,7 +1,10 @@
 // Every section of the scenario language, in the order their checks run and their fields are listed: a new feature adds its own here.
 import { admission } from './admission.js';
+import { autoscale } from './autoscale.js';
 import { caches } from './caches.js';
+import { containers } from './containers.js';
 import { core } from './core.js';
+import { cost } from './cost.js';
 import { faults } from './faults.js';
 import { resilience } from './resilience.js';
 import { rpc } from './rpc.js';
@@ -21,4 +24,20 @@ import { workloads } from './workloads.js';
  * it adds to (the top level, services, endpoints, calls), its checks, its build and the types of
  * its parts of the spec, and adds it at the end of this list: nothing else changes.
  */
-export const SECTIONS = [core, slo, workloads, topology, resilience, faults, caches, sizes, admission, rpc, topics, sagas] as const;
+export const SECTIONS = [
+  core,
+  slo,
+  workloads,
+  topology,
+  resilience,
+  faults,
+  caches,
+  sizes,
+  admission,
+  rpc,
+  topics,
+  sagas,
+  containers,
+  cost,
+  autoscale,
+] as const;
