@@ -31,6 +31,9 @@ export interface AttemptOwner {
 /** The owner of a fire-and-forget span (a cache fill or write, a background refresh): nobody waits for its answer. */
 export const NOBODY_WAITS: AttemptOwner = { attemptDone() {} };
 
+/** The owner of a span whose caller cancelled it (a fan-out's copy past its quorum): its answer is dropped, and it does no work it has not started. */
+export const CANCELLED: AttemptOwner = { attemptDone() {} };
+
 /** What a workload request needs of its workload: where its clients are, and to hear that it ended. */
 export interface WorkloadRef {
   readonly index: number;

@@ -2,6 +2,7 @@
 import { admission } from './admission.js';
 import { caches } from './caches.js';
 import { core } from './core.js';
+import { fanout } from './fanout.js';
 import { faults } from './faults.js';
 import { resilience } from './resilience.js';
 import { rpc } from './rpc.js';
@@ -21,4 +22,4 @@ import { workloads } from './workloads.js';
  * it adds to (the top level, services, endpoints, calls), its checks, its build and the types of
  * its parts of the spec, and adds it at the end of this list: nothing else changes.
  */
-export const SECTIONS = [core, slo, workloads, topology, resilience, faults, caches, sizes, admission, rpc, topics, sagas] as const;
+export const SECTIONS = [core, slo, workloads, topology, resilience, faults, caches, sizes, admission, rpc, topics, sagas, fanout] as const;
