@@ -146,7 +146,7 @@ function estimateWith(
     const going = ratePerSec * pass.get(service)! * (1 - ep.errors);
     for (const step of ep.steps) {
       for (const call of step) {
-        const rate = going * call.probability;
+        const rate = going * call.probability * copiesPerCall(spec, call);
         if (call.publish !== null) {
           // a publish: every consumer group of the topic handles each message (first deliveries only)
           for (const c of spec.topics[call.publish].consumers) arrive(c.service, c.endpoint, rate, true, false);
@@ -269,4 +269,10 @@ export function runLengthProblem(spec: ScenarioSpec): { expected: string; found:
       'a run of at most 1e11 workload requests (about a day of wall time at a million a second): a shorter duration or lower rates show the same behaviour',
     found: `about ${formatCount(requests)} in ${formatCount(spec.durationMs / 1000)}s simulated`,
   };
+}
+
+/** Copies of a call each time it is made: its count, one per replica of the callee (each: replica), else 1. */
+export function copiesPerCall(spec: ScenarioSpec, call: CallSpec): number {
+  const f = call.fanout;
+  return f === null ? 1 : f.each ? (spec.services[call.service]?.replicas ?? 1) : f.count;
 }

@@ -15,7 +15,8 @@ const N = 10;
 const MEAN_MS = 10;
 
 /** E[X_(k)] of n iid exponentials of mean mu (Renyi: the gaps are exponential of rate (n - i) / mu). */
-const orderStatMeanMs = (k: number, n: number, mu: number) => mu * Array.from({ length: k }, (_, i) => 1 / (n - i)).reduce((a, b) => a + b, 0);
+const orderStatMeanMs = (k: number, n: number, mu: number) =>
+  mu * Array.from({ length: k }, (_, i) => 1 / (n - i)).reduce((a, b) => a + b, 0);
 
 const scenario = (wait: string) => `
 name: quorum-theory
