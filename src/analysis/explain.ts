@@ -3,7 +3,7 @@ import { distMeanMs, distSecondMomentMs2 } from '../engine/distributions.js';
 import type { CallSpec, EndpointSpec, ScenarioSpec } from '../scenario/spec.js';
 import type { HopClass, Locality } from '../scenario/spec.js';
 import { linkKey } from '../scenario/sections/topology.js';
-import { type LoadEstimate, copiesPerCall, estimateLoad, loadWarnings } from './offered-load.js';
+import { type LoadEstimate, copiesPerCall, entriesOf, estimateLoad, loadWarnings } from './offered-load.js';
 import { erlangC } from './queueing.js';
 
 /** One service by theory. Times in ms; null where the service is at or over capacity (no steady state). */
@@ -268,11 +268,13 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
   let openRate = 0;
   for (const w of spec.workloads) {
     const a = w.arrivals;
-    const target = spec.services[w.service].endpoints[w.endpoint];
     let ms = 0;
-    for (const [loc, share] of landing(w.service, w.from, spec.services[w.service].locality)) {
-      const trip = hopMs(w.from, loc, target.requestKB * 1024) + hopMs(loc, w.from, target.responseKB * 1024);
-      ms += share * (trip + respond(w.service, w.endpoint, loc));
+    for (const entry of entriesOf(w)) {
+      const target = spec.services[entry.service].endpoints[entry.endpoint];
+      for (const [loc, share] of landing(entry.service, w.from, spec.services[entry.service].locality)) {
+        const trip = hopMs(w.from, loc, target.requestKB * 1024) + hopMs(loc, w.from, target.responseKB * 1024);
+        ms += entry.weight * share * (trip + respond(entry.service, entry.endpoint, loc));
+      }
     }
     const mean = Number.isFinite(ms) ? ms : null;
     // a closed loop: its users cycle through think time and a response (the interactive response time law)
@@ -428,7 +430,7 @@ function worstAmplification(spec: ScenarioSpec): Map<string, number> {
         if (call.publish === null && call.saga === null)
           visit(call.service, call.endpoint, factor * (call.retry?.attempts ?? 1) * (1 + (call.hedge?.max ?? 0)), depth + 1);
   };
-  for (const w of spec.workloads) visit(w.service, w.endpoint, 1, 0);
+  for (const w of spec.workloads) for (const t of entriesOf(w)) visit(t.service, t.endpoint, 1, 0);
   return worst;
 }
 

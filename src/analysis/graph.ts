@@ -36,7 +36,15 @@ export function graphOf(spec: ScenarioSpec, report: Report | null = null): { nod
           `measured ${formatCount(m.requests.started / measured)}/s, p99 ${m.latencyMs.p99 === null ? '-' : formatMs(m.latencyMs.p99)}`,
         );
     }
-    edges.push({ from: `workload ${w.name}`, to: w.service, label: parts.join(', ') });
+    if (w.mix === null) edges.push({ from: `workload ${w.name}`, to: w.service, label: parts.join(', ') });
+    // a request mix: one edge per entry, with its share
+    else
+      for (const m of w.mix)
+        edges.push({
+          from: `workload ${w.name}`,
+          to: m.service,
+          label: [`${m.endpoint} ${formatPercent(m.weight, 0)}`, ...parts].join(', '),
+        });
   }
   for (const [name, s] of Object.entries(spec.services)) {
     const cores = s.replicas * s.cores;

@@ -164,7 +164,8 @@ function estimateWith(
     }
   };
 
-  for (const { workload, ratePerSec, open } of sources) arrive(workload.service, workload.endpoint, ratePerSec, open, false);
+  for (const { workload, ratePerSec, open } of sources)
+    for (const t of entriesOf(workload)) arrive(t.service, t.endpoint, ratePerSec * t.weight, open, false);
 
   const services: Record<string, ServiceLoad> = {};
   for (const [name, s] of Object.entries(spec.services)) {
@@ -275,4 +276,9 @@ export function runLengthProblem(spec: ScenarioSpec): { expected: string; found:
 export function copiesPerCall(spec: ScenarioSpec, call: CallSpec): number {
   const f = call.fanout;
   return f === null ? 1 : f.each ? (spec.services[call.service]?.replicas ?? 1) : f.count;
+}
+
+/** Where a workload's requests go: its request mix's entries, or its one target (weight 1). */
+export function entriesOf(w: WorkloadSpec): readonly { service: string; endpoint: string; weight: number }[] {
+  return w.mix ?? [{ service: w.service, endpoint: w.endpoint, weight: 1 }];
 }

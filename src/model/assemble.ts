@@ -310,7 +310,17 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
     ) || caches.some((c) => c.service !== null && c.spec.timeoutMs !== null);
   const workloads = spec.workloads.map((w, i) => {
     const entry = byName.get(w.service)!;
-    return new Workload(w, i, entry, locationById.get(w.from)!, ctx, streams);
+    const workload = new Workload(w, i, entry, locationById.get(w.from)!, ctx, streams);
+    if (w.mix !== null)
+      workload.setMix(
+        w.mix.map((m) => ({
+          service: byName.get(m.service)!,
+          endpoint: byName.get(m.service)!.endpoints.get(m.endpoint)!,
+          weight: m.weight,
+        })),
+        streams.stream(`workload:${w.name}:mix`),
+      );
+    return workload;
   });
   const actuators = new Actuators({ services, workloads, caches, router, network, gear });
   const registry = { services, service: (name: string) => byName.get(name)! };

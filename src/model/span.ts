@@ -117,6 +117,8 @@ export class RootRequest {
   entry: Replica | null = null;
   /** Scheduled faults whose target its calls reached while they were active (indices; null: none). */
   faultsHit: number[] | null = null;
+  /** With a request mix: the index of the entry it went to (-1: the workload has no mix). */
+  mixEntry = -1;
   /** A slot for one observer's own record of the request (the trace collector's); the model never reads it. */
   observed: unknown = null;
   constructor(

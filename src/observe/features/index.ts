@@ -4,6 +4,7 @@ import { caches } from './caches.js';
 import { calls } from './calls.js';
 import { fanouts } from './fanouts.js';
 import { faults } from './faults.js';
+import { mixes } from './mixes.js';
 import { network } from './network.js';
 import { sagas } from './sagas.js';
 import { slo } from './slo.js';
@@ -24,6 +25,6 @@ import { topics } from './topics.js';
  *   and fields of a service's row (their types reach Snapshot and ServiceRow).
  * A panel of its own on the dashboard is a component in src/ui over those fields.
  */
-export const FEATURES = [calls, faults, breakers, network, caches, slo, topics, sagas, fanouts] as const;
+export const FEATURES = [calls, faults, breakers, network, caches, slo, topics, sagas, fanouts, mixes] as const;
 
 export type Features = (typeof FEATURES)[number];
