@@ -11,6 +11,8 @@ const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // inde
 const BLOCK_BITS = 6;
 const BLOCK = 1 << BLOCK_BITS;
 const BLOCKS_PER_EXPONENT = SUB / BLOCK;
+/** A value's high word shifted by this is its block's key: exponent x BLOCKS_PER_EXPONENT + block. */
+const BLOCK_KEY_SHIFT = 20 - MANTISSA_BITS + BLOCK_BITS;
 /** Exponents the first window spans (it grows to take any value). */
 const FIRST_WINDOW = 4;
 
@@ -37,6 +39,8 @@ export class Histogram {
   private blocks: (Float64Array | undefined)[] = [];
   /** The exponent of blocks[0]; -1 before the first positive value. */
   private firstExponent = -1;
+  /** The key of blocks[0]: firstExponent x BLOCKS_PER_EXPONENT. */
+  private firstKey = 0;
   private zeros = 0;
   count = 0;
   sum = 0;
@@ -54,13 +58,23 @@ export class Histogram {
     }
     f64[0] = valueMs;
     const hi = u32[HI];
+    // a block's key is the exponent and the top 4 mantissa bits: the high word's top 16 bits (the sign is 0)
+    const at = (hi >>> BLOCK_KEY_SHIFT) - this.firstKey;
+    const blocks = this.blocks;
+    let block = at >>> 0 < blocks.length ? blocks[at] : undefined;
+    if (block === undefined) block = this.newBlock(hi);
+    block[(hi >>> (20 - MANTISSA_BITS)) & (BLOCK - 1)]++;
+  }
+
+  /** The block for a value's high word when it is not there yet: the window widened, the block allocated. */
+  private newBlock(hi: number): Float64Array {
     const exponent = (hi >>> 20) & 0x7ff;
     const bucket = (hi >>> (20 - MANTISSA_BITS)) & (SUB - 1);
     let at = (exponent - this.firstExponent) * BLOCKS_PER_EXPONENT + (bucket >>> BLOCK_BITS);
     if (this.firstExponent < 0 || at < 0 || at >= this.blocks.length) at = this.widen(exponent, bucket);
     let block = this.blocks[at];
     if (block === undefined) block = this.blocks[at] = new Float64Array(BLOCK);
-    block[bucket & (BLOCK - 1)]++;
+    return block;
   }
 
   /** Grow the window of exponents to take `exponent`; returns the block index of (exponent, bucket). */
@@ -81,6 +95,7 @@ export class Histogram {
       this.blocks = next;
       this.firstExponent = newFirst;
     }
+    this.firstKey = this.firstExponent * BLOCKS_PER_EXPONENT;
     return (exponent - this.firstExponent) * BLOCKS_PER_EXPONENT + (bucket >>> BLOCK_BITS);
   }
 
@@ -176,6 +191,7 @@ export class Histogram {
   reset(): void {
     this.blocks = [];
     this.firstExponent = -1;
+    this.firstKey = 0;
     this.zeros = 0;
     this.count = 0;
     this.sum = 0;

@@ -89,10 +89,10 @@ describe('bad sagas: one message each, with its place', () => {
       'bad.yaml:9:28: services.front.calls[0].saga: expected a saga (s), found "t"',
     ]);
     expect(problems(withSaga('      - { action: a.do }', '[{ saga: s, to: a.do }]'))).toEqual([
-      'bad.yaml:9:22: services.front.calls[0].saga: expected a call with either `to` or `saga`, found both',
+      "bad.yaml:9:20: services.front.calls[0]: expected one of to, publish, saga in a step's entry, found to and saga",
     ]);
     expect(problems(withSaga('      - { action: a.do }', '[{ probability: 0.5 }]'))).toEqual([
-      'bad.yaml:9:20: services.front.calls[0]: expected a call target: to: service.endpoint (or saga: name), found a call without one',
+      "bad.yaml:9:20: services.front.calls[0]: expected one of to, publish, saga in a step's entry (to: service.endpoint for a call), found none of them",
     ]);
   });
 

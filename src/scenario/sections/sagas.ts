@@ -207,8 +207,7 @@ function checkSagas(data: Raw): Problem[] {
           continue;
         }
         if (typeof c.saga !== 'string') continue; // the schema says
-        if (c.to !== undefined)
-          problems.push({ path: [...path, 'saga'], expected: 'a call with either `to` or `saga`', found: 'both', atKey: true });
+        if (c.to !== undefined) continue; // the core section says an entry is one of to, publish, saga
         if (c.mode === 'async')
           for (const field of ['timeout', 'retry', 'breaker', 'hedge', 'bulkhead', 'fallback'])
             if (c[field] !== undefined)

@@ -76,8 +76,8 @@ describe('topics: bad input', () => {
         `${topic('    partitions: 1\n')}services:\n  orders: { cpu: 1ms, calls: [{ probability: 0.5 }, { to: shipping, publish: events }, { publish: events, timeout: 1s }] }\n  shipping: { cpu: 1ms }\n`,
       ),
     ).toEqual([
-      "7:31 services.orders.calls.0: one of to, publish in a step's entry (to: service.endpoint for a call) / none of them",
-      "7:53 services.orders.calls.1: one of to, publish in a step's entry / to and publish",
+      "7:31 services.orders.calls.0: one of to, publish, saga in a step's entry (to: service.endpoint for a call) / none of them",
+      "7:53 services.orders.calls.1: one of to, publish, saga in a step's entry / to and publish",
       '7:107 services.orders.calls.2.timeout: only publish and probability in a publish entry (the producer waits for the broker\'s ack alone) / "timeout" beside publish',
     ]);
   });
