@@ -3,7 +3,7 @@ import { distMeanMs, distSecondMomentMs2 } from '../engine/distributions.js';
 import type { CallSpec, EndpointSpec, ScenarioSpec } from '../scenario/spec.js';
 import type { HopClass, Locality } from '../scenario/spec.js';
 import { linkKey } from '../scenario/sections/topology.js';
-import { type LoadEstimate, estimateLoad, loadWarnings } from './offered-load.js';
+import { type LoadEstimate, copiesPerCall, entriesOf, estimateLoad, loadWarnings } from './offered-load.js';
 import { erlangC } from './queueing.js';
 
 /** One service by theory. Times in ms; null where the service is at or over capacity (no steady state). */
@@ -203,7 +203,8 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
         if (call.publish !== null || call.saga !== null) continue; // publishes and sagas are not in the queueing model (yet)
         const target = spec.services[call.service].endpoints[call.endpoint];
         const shm = call.transport === 'shm';
-        originMs += (1 - ep.errors) * call.probability * (rpcMs(target.requestKB, shm) + rpcMs(target.responseKB, shm));
+        originMs +=
+          (1 - ep.errors) * call.probability * copiesPerCall(spec, call) * (rpcMs(target.requestKB, shm) + rpcMs(target.responseKB, shm));
       }
     if (ep.cache.length === 0) return messagesMs + originMs;
     const id = `${service}.${endpoint}`;
@@ -237,10 +238,7 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
     for (const step of ep.steps) {
       const branches = step
         .filter((call) => call.publish === null && call.saga === null)
-        .map((call) => ({
-          probability: call.probability,
-          meanMs: callMs(call, at),
-        }));
+        .flatMap((call) => copyBranches(call, callMs(call, at), copiesPerCall(spec, call)));
       total += going * forkJoinMeanMs(branches);
     }
     return total;
@@ -272,11 +270,13 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
   let openRate = 0;
   for (const w of spec.workloads) {
     const a = w.arrivals;
-    const target = spec.services[w.service].endpoints[w.endpoint];
     let ms = 0;
-    for (const [loc, share] of landing(w.service, w.from, spec.services[w.service].locality)) {
-      const trip = hopMs(w.from, loc, target.requestKB * 1024) + hopMs(loc, w.from, target.responseKB * 1024);
-      ms += share * (trip + respond(w.service, w.endpoint, loc));
+    for (const entry of entriesOf(w)) {
+      const target = spec.services[entry.service].endpoints[entry.endpoint];
+      for (const [loc, share] of landing(entry.service, w.from, spec.services[entry.service].locality)) {
+        const trip = hopMs(w.from, loc, target.requestKB * 1024) + hopMs(loc, w.from, target.responseKB * 1024);
+        ms += entry.weight * share * (trip + respond(entry.service, entry.endpoint, loc));
+      }
     }
     const mean = Number.isFinite(ms) ? ms : null;
     // a closed loop: its users cycle through think time and a response (the interactive response time law)
@@ -350,14 +350,15 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
           const worstAttempts = (call.retry?.attempts ?? 1) * (1 + (call.hedge?.max ?? 0));
           // the same call written many times (a fan-out to 100 leaves) is one edge with its sites counted
           const same = edges.findIndex((e) => e.edge === edge);
-          if (same < 0) edges.push({ edge, callsPerSec: going * call.probability, roundTripMs: rtt, worstAttempts, sites: 1 });
+          const copies = copiesPerCall(spec, call);
+          if (same < 0) edges.push({ edge, callsPerSec: going * call.probability * copies, roundTripMs: rtt, worstAttempts, sites: 1 });
           else {
             const e = edges[same];
-            const calls = e.callsPerSec + going * call.probability;
+            const calls = e.callsPerSec + going * call.probability * copies;
             edges[same] = {
               edge,
               callsPerSec: calls,
-              roundTripMs: calls > 0 ? (e.roundTripMs * e.callsPerSec + rtt * going * call.probability) / calls : e.roundTripMs,
+              roundTripMs: calls > 0 ? (e.roundTripMs * e.callsPerSec + rtt * going * call.probability * copies) / calls : e.roundTripMs,
               worstAttempts: Math.max(e.worstAttempts, worstAttempts),
               sites: e.sites + 1,
             };
@@ -434,6 +435,20 @@ function worstAmplification(spec: ScenarioSpec): Map<string, number> {
         if (call.publish === null && call.saga === null)
           visit(call.service, call.endpoint, factor * (call.retry?.attempts ?? 1) * (1 + (call.hedge?.max ?? 0)), depth + 1);
   };
-  for (const w of spec.workloads) visit(w.service, w.endpoint, 1, 0);
+  for (const w of spec.workloads) for (const t of entriesOf(w)) visit(t.service, t.endpoint, 1, 0);
   return worst;
+}
+
+/**
+ * The fork-join branches of a call made `copies` times: one per copy, all awaited; with `wait: first k`
+ * (or a fraction), one branch whose mean is the k-th order statistic of exponential copies,
+ * mean x (1/n + ... + 1/(n-k+1)) (the fraction's deadline is not modelled: the k-th copy is waited for).
+ */
+function copyBranches(call: CallSpec, meanMs: number, copies: number): { probability: number; meanMs: number }[] {
+  const w = call.fanout?.wait ?? null;
+  if (w === null) return Array.from({ length: copies }, () => ({ probability: call.probability, meanMs }));
+  const k = Math.min(copies, w.kind === 'first' ? w.first : Math.ceil(w.fraction * copies - 1e-9));
+  let sum = 0;
+  for (let i = 0; i < k; i++) sum += 1 / (copies - i);
+  return [{ probability: call.probability, meanMs: meanMs * sum }];
 }

@@ -36,7 +36,15 @@ export function graphOf(spec: ScenarioSpec, report: Report | null = null): { nod
           `measured ${formatCount(m.requests.started / measured)}/s, p99 ${m.latencyMs.p99 === null ? '-' : formatMs(m.latencyMs.p99)}`,
         );
     }
-    edges.push({ from: `workload ${w.name}`, to: w.service, label: parts.join(', ') });
+    if (w.mix === null) edges.push({ from: `workload ${w.name}`, to: w.service, label: parts.join(', ') });
+    // a request mix: one edge per entry, with its share
+    else
+      for (const m of w.mix)
+        edges.push({
+          from: `workload ${w.name}`,
+          to: m.service,
+          label: [`${m.endpoint} ${formatPercent(m.weight, 0)}`, ...parts].join(', '),
+        });
   }
   for (const [name, s] of Object.entries(spec.services)) {
     const cores = s.replicas * s.cores;
@@ -56,6 +64,12 @@ export function graphOf(spec: ScenarioSpec, report: Report | null = null): { nod
           const key = `${caller}->${call.service}`;
           const pair = byPair.get(key) ?? { from: caller, to: call.service, perSec: 0, notes: new Set<string>() };
           if (call.probability < 1) pair.notes.add(`p=${formatPercent(call.probability, 0)}`);
+          if (call.fanout !== null) {
+            pair.notes.add(call.fanout.each ? 'each replica' : `x${call.fanout.count}`);
+            const w = call.fanout.wait;
+            if (w !== null)
+              pair.notes.add(w.kind === 'first' ? `first ${w.first}` : `${formatPercent(w.fraction, 0)} within ${formatMs(w.withinMs)}`);
+          }
           if (call.retry) pair.notes.add(`retry x${call.retry.attempts}`);
           if (call.timeoutMs !== null) pair.notes.add(`timeout ${formatMs(call.timeoutMs)}`);
           if (call.breaker) pair.notes.add('breaker');

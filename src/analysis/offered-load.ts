@@ -157,7 +157,7 @@ function estimateWith(
     const going = ratePerSec * pass.get(service)! * (1 - ep.errors);
     for (const step of ep.steps) {
       for (const call of step) {
-        const rate = going * call.probability;
+        const rate = going * call.probability * copiesPerCall(spec, call);
         if (call.publish !== null) {
           // a publish: every consumer group of the topic handles each message (first deliveries only)
           for (const c of spec.topics[call.publish].consumers) arrive(c.service, c.endpoint, rate, true, false);
@@ -175,7 +175,8 @@ function estimateWith(
     }
   };
 
-  for (const { workload, ratePerSec, open } of sources) arrive(workload.service, workload.endpoint, ratePerSec, open, false);
+  for (const { workload, ratePerSec, open } of sources)
+    for (const t of entriesOf(workload)) arrive(t.service, t.endpoint, ratePerSec * t.weight, open, false);
 
   const services: Record<string, ServiceLoad> = {};
   for (const [name, s] of Object.entries(spec.services)) {
@@ -281,4 +282,15 @@ export function runLengthProblem(spec: ScenarioSpec): { expected: string; found:
       'a run of at most 1e11 workload requests (about a day of wall time at a million a second): a shorter duration or lower rates show the same behaviour',
     found: `about ${formatCount(requests)} in ${formatCount(spec.durationMs / 1000)}s simulated`,
   };
+}
+
+/** Copies of a call each time it is made: its count, one per replica of the callee (each: replica), else 1. */
+export function copiesPerCall(spec: ScenarioSpec, call: CallSpec): number {
+  const f = call.fanout;
+  return f === null ? 1 : f.each ? (spec.services[call.service]?.replicas ?? 1) : f.count;
+}
+
+/** Where a workload's requests go: its request mix's entries, or its one target (weight 1). */
+export function entriesOf(w: WorkloadSpec): readonly { service: string; endpoint: string; weight: number }[] {
+  return w.mix ?? [{ service: w.service, endpoint: w.endpoint, weight: 1 }];
 }

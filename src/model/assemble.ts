@@ -10,6 +10,7 @@ import { ModelContext } from './context.js';
 import { FaultSchedule } from './faults.js';
 import { CacheNodeFlow, CachedFlow } from './flows/cached.js';
 import { PlainFlow } from './flows/plain.js';
+import { FanOutSite } from './flows/fanout.js';
 import { StepRunner } from './flows/steps.js';
 import { KeySource } from './key-space.js';
 import type { ModelListener } from './listener.js';
@@ -26,6 +27,7 @@ import { SAGA_EVENTS, sagaMachine } from './saga.machine.js';
 import { StatechartTable } from './statechart.js';
 import type { SagaCallSpec } from '../scenario/sections/sagas.js';
 import type { EndpointSpec } from '../scenario/spec.js';
+import type { FanOutSpec } from '../scenario/sections/fanout.js';
 
 export interface AssembleOptions {
   seed?: number;
@@ -170,8 +172,10 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
             locality: shm ? 'datacenter' : (c.locality ?? callee.locality),
             transport: c.transport,
             index,
-            callerRpcMs: rpcMs(target.requestBytes, shm) + rpcMs(target.responseBytes, shm),
+            callerRpcMs: (rpcMs(target.requestBytes, shm) + rpcMs(target.responseBytes, shm)) * copiesOf(c.fanout, callee),
             awaited: c.mode !== 'async',
+            // a call made several times at once: only then the field exists
+            ...(c.fanout === null ? {} : { fanout: new FanOutSite(c.fanout, svc, callee) }),
           };
           if (site >= 0) svcSites.push(call);
           return call;
@@ -187,7 +191,7 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
 
   // request flows, caches and key spaces
   const caller = new Calls(ctx);
-  const steps = new StepRunner(caller);
+  const steps = new StepRunner(caller, ctx);
   const plain = new PlainFlow(steps);
   for (const c of Object.values(spec.caches)) {
     const nodes = c.kind === 'shared' ? byName.get(c.name)! : null;
@@ -307,7 +311,17 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
     ) || caches.some((c) => c.service !== null && c.spec.timeoutMs !== null);
   const workloads = spec.workloads.map((w, i) => {
     const entry = byName.get(w.service)!;
-    return new Workload(w, i, entry, locationById.get(w.from)!, ctx, streams);
+    const workload = new Workload(w, i, entry, locationById.get(w.from)!, ctx, streams);
+    if (w.mix !== null)
+      workload.setMix(
+        w.mix.map((m) => ({
+          service: byName.get(m.service)!,
+          endpoint: byName.get(m.service)!.endpoints.get(m.endpoint)!,
+          weight: m.weight,
+        })),
+        streams.stream(`workload:${w.name}:mix`),
+      );
+    return workload;
   });
   const actuators = new Actuators({ services, workloads, caches, router, network, gear });
   const registry = { services, service: (name: string) => byName.get(name)! };
@@ -333,6 +347,11 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
     sagas,
     autoscalers,
   });
+}
+
+/** Copies of a call each time it is made: its count, or (each: replica) the callee's replicas at the start. */
+function copiesOf(fanout: FanOutSpec | null, callee: Service): number {
+  return fanout === null ? 1 : fanout.each ? callee.replicas.length : fanout.count;
 }
 
 /** The endpoint a saga runs as at its orchestrator: no CPU or errors of its own (its steps are calls), empty messages. */

@@ -8,7 +8,7 @@ import type { BackoffSpec, BreakerSpec, HedgeSpec, Jitter, Locality, RetryOn, Re
 import { Breaker, type BreakerEnv } from './breaker.js';
 import type { Location } from './network.js';
 import type { Call, Replica, Service } from './service.js';
-import { Outcome, Span } from './span.js';
+import { CANCELLED, Outcome, Span } from './span.js';
 
 /** What calls with a resilience policy tell the model's observers. */
 export interface ResilienceEvents {
@@ -25,7 +25,10 @@ export interface CallEnv {
   readonly sim: Simulation;
   readonly listener: ResilienceEvents;
   readonly warmupMs: number;
-  readonly router: { send(span: Span, from: Location, locality: Locality, shm?: boolean): void };
+  readonly router: {
+    send(span: Span, from: Location, locality: Locality, shm?: boolean): void;
+    sendTo(span: Span, replica: Replica | null, from: Location, shm?: boolean): void;
+  };
   readonly gear: CallGear;
 }
 
@@ -178,6 +181,10 @@ export class CallAttempts implements EventTarget {
   private timer = -1;
   private previousBackoffMs = 0;
   private done = false;
+  /** A fan-out's copy: the replica its first attempt goes to (null: the balancer's pick). */
+  target: Replica | null = null;
+  /** A fan-out's gather, which hears the call's one answer instead of the parent (null: the parent). */
+  owner: { answered(outcome: Outcome): void } | null = null;
 
   constructor(
     private readonly env: CallEnv,
@@ -203,6 +210,7 @@ export class CallAttempts implements EventTarget {
           return;
         }
         b.waiting.push(this);
+        this.queued = true;
         return;
       }
       b.inFlight++;
@@ -210,10 +218,26 @@ export class CallAttempts implements EventTarget {
     this.send();
   }
 
-  /** A place in the bulkhead opened for this waiting call. */
+  /** A place in the bulkhead opened for this waiting call (cancelled meanwhile: it passes the place on). */
   resume(): void {
+    this.queued = false;
+    if (this.done) {
+      const b = this.bulkhead!;
+      this.bulkhead = null;
+      this.releasePlace(b);
+      return;
+    }
     this.send();
   }
+
+  private releasePlace(b: Bulkhead): void {
+    const next = b.waiting.shift();
+    if (next !== undefined) next.resume();
+    else b.inFlight--;
+  }
+
+  /** Waiting in its bulkhead's queue for a place. */
+  private queued = false;
 
   private send(): void {
     if (this.parent.outcome !== Outcome.Pending) {
@@ -236,7 +260,11 @@ export class CallAttempts implements EventTarget {
     this.current = [span];
     this.hedges = 0;
     if (this.policy.timeoutMs !== null) this.timer = this.env.sim.schedule(this.policy.timeoutMs, this, TIMEOUT, span);
-    this.env.router.send(span, this.parent.replica!.location, this.call.locality, this.call.transport === 'shm');
+    const target = this.target;
+    if (target !== null) {
+      this.target = null; // retries and hedges go where the balancer sends them
+      this.env.router.sendTo(span, target, this.parent.replica!.location, this.call.transport === 'shm');
+    } else this.env.router.send(span, this.parent.replica!.location, this.call.locality, this.call.transport === 'shm');
     // after the send: an answer due at the same instant comes first (FIFO ties), so only a late one is hedged
     if (this.current[0] === span) this.scheduleHedge(span);
   }
@@ -296,7 +324,7 @@ export class CallAttempts implements EventTarget {
 
   handleEvent(code: number, ref: unknown): void {
     if (code === FALLBACK_DONE) {
-      this.parent.replica!.childDone(this.parent, Outcome.Ok);
+      this.answer(Outcome.Ok);
       return;
     }
     if (this.done) return;
@@ -352,7 +380,27 @@ export class CallAttempts implements EventTarget {
       this.env.sim.schedule(this.policy.fallback.sample(), this, FALLBACK_DONE, null);
       return;
     }
-    this.parent.replica!.childDone(this.parent, outcome);
+    this.answer(outcome);
+  }
+
+  /** The call's one answer: to its parent, or to the fan-out's gather that owns it. */
+  private answer(outcome: Outcome): void {
+    if (this.owner !== null) this.owner.answered(outcome);
+    else this.parent.replica!.childDone(this.parent, outcome);
+  }
+
+  /** A fan-out's gather answered without this copy (cancelRest): stop it; its copies in flight are cancelled. */
+  cancel(): void {
+    if (this.done) return;
+    for (const c of this.current) c.attempts = CANCELLED;
+    this.abandonCopies();
+    this.done = true;
+    const b = this.bulkhead;
+    // still waiting for a place, it stays queued and passes the place on when it gets it (resume)
+    if (b !== null && !this.queued) {
+      this.bulkhead = null;
+      this.releasePlace(b);
+    }
   }
 }
 

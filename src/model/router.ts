@@ -49,10 +49,15 @@ export class Router implements EventTarget {
 
   /** Pick a replica and send the request there; with none up it fails at once (Unavailable). */
   send(span: Span, from: Location, locality: Locality, shm = false): void {
-    const env = this.env;
     const svc = span.service;
     // a sharded service (a shared cache's nodes): the key's owner; else the balancer's pick
     const replica = svc.shardKey !== null ? svc.pickShard(svc.shardKey(span), from) : svc.pick(from, locality);
+    this.sendTo(span, replica, from, shm);
+  }
+
+  /** Send the request to a chosen replica (a fan-out's copy), or fail it at once (Unavailable) with none. */
+  sendTo(span: Span, replica: Replica | null, from: Location, shm = false): void {
+    const env = this.env;
     if (replica === null) {
       span.arrivalMs = env.sim.nowMs;
       span.outcome = Outcome.Unavailable;

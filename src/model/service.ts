@@ -8,6 +8,7 @@ import { type Balancer, PeakEwma, createBalancer } from './balancer.js';
 import { type CfsBandwidth, CfsCpu } from './cfs.js';
 import { Cpu, type CpuOwner, CpuSpeed } from './cpu.js';
 import type { DeployEvents } from './deploy-events.js';
+import type { FanOutSite } from './flows/fanout.js';
 import type { KeySource } from './key-space.js';
 import type { Location } from './network.js';
 import { Outcome, type Span } from './span.js';
@@ -34,6 +35,8 @@ export interface Call {
   readonly policy: unknown;
   /** A publish: the topic it appends to (its service and endpoint are then the caller's own: it calls no service). */
   readonly topic?: { publish(parent: Span): void };
+  /** Made several times at once (`count`, `each: replica`), with what the caller waits for (flows/fanout.ts). */
+  readonly fanout?: FanOutSite;
 }
 
 /**
@@ -554,6 +557,21 @@ export class Service {
   pick(from: Location | null = null, locality: Locality = 'none'): Replica | null {
     const candidates = this.nearest(from, locality);
     return candidates.length === 0 ? null : this.balancer.pick(candidates);
+  }
+
+  /**
+   * Replicas for n copies of one call (`count: n`): distinct ones, from the
+   * balancer's pick on in index order, wrapping around when n exceeds them (so
+   * each gets n / replicas, balanced). Empty when none is up.
+   */
+  spread(n: number, from: Location | null, locality: Locality): Replica[] {
+    const candidates = this.nearest(from, locality);
+    const m = candidates.length;
+    if (m === 0) return [];
+    const start = candidates.indexOf(this.balancer.pick(candidates));
+    const out = new Array<Replica>(n);
+    for (let i = 0; i < n; i++) out[i] = candidates[(start + i) % m];
+    return out;
   }
 
   /** The routable replicas a caller at `from` may use: with locality, those in its datacenter or region first. */

@@ -31,6 +31,9 @@ export interface AttemptOwner {
 /** The owner of a fire-and-forget span (a cache fill or write, a background refresh): nobody waits for its answer. */
 export const NOBODY_WAITS: AttemptOwner = { attemptDone() {} };
 
+/** The owner of a span whose caller cancelled it (a fan-out's copy past its quorum): its answer is dropped, and it does no work it has not started. */
+export const CANCELLED: AttemptOwner = { attemptDone() {} };
+
 /** What a workload request needs of its workload: where its clients are, and to hear that it ended. */
 export interface WorkloadRef {
   readonly index: number;
@@ -114,6 +117,8 @@ export class RootRequest {
   entry: Replica | null = null;
   /** Scheduled faults whose target its calls reached while they were active (indices; null: none). */
   faultsHit: number[] | null = null;
+  /** With a request mix: the index of the entry it went to (-1: the workload has no mix). */
+  mixEntry = -1;
   /** A slot for one observer's own record of the request (the trace collector's); the model never reads it. */
   observed: unknown = null;
   constructor(

@@ -7,6 +7,13 @@ import type { Location } from './network.js';
 import type { Endpoint, Service } from './service.js';
 import { RootRequest, type WorkloadRef } from './span.js';
 
+/** One entry of a request mix, resolved. */
+export interface MixTarget {
+  readonly service: Service;
+  readonly endpoint: Endpoint;
+  readonly weight: number;
+}
+
 /** What workloads tell the model's observers. */
 export interface WorkloadEvents {
   requestStarted(req: RootRequest): void;
@@ -42,6 +49,8 @@ export class Workload implements EventTarget, WorkloadRef {
   /** Multiplies the offered load (open loop: the rate; closed loop: users are added). */
   loadFactor = 1;
   private users = 0;
+  /** A request mix: its entries and their cumulative weights, and the stream that draws them (null: no mix). */
+  private mix: { readonly entries: readonly MixTarget[]; readonly cumulative: Float64Array; readonly rng: RandomStream } | null = null;
 
   constructor(
     readonly spec: WorkloadSpec,
@@ -62,6 +71,17 @@ export class Workload implements EventTarget, WorkloadRef {
 
   get name(): string {
     return this.spec.name;
+  }
+
+  /** Send each request to one of these entries, drawn by weight (a request mix). */
+  setMix(entries: readonly MixTarget[], rng: RandomStream): void {
+    const cumulative = new Float64Array(entries.length);
+    let sum = 0;
+    entries.forEach((e, i) => {
+      sum += e.weight;
+      cumulative[i] = sum;
+    });
+    this.mix = { entries, cumulative, rng };
   }
 
   /** Offered rate now (open loop), per second. */
@@ -131,8 +151,18 @@ export class Workload implements EventTarget, WorkloadRef {
     const env = this.env;
     const now = env.sim.nowMs;
     const root = new RootRequest(this, now, user, now >= env.warmupMs);
+    const mix = this.mix;
+    if (mix === null) {
+      env.listener.requestStarted(root);
+      env.router.enter(root, this.service, this.endpoint);
+      return;
+    }
+    const u = mix.rng.next() * mix.cumulative[mix.cumulative.length - 1];
+    let k = 0;
+    while (k < mix.cumulative.length - 1 && u >= mix.cumulative[k]) k++;
+    root.mixEntry = k;
     env.listener.requestStarted(root);
-    env.router.enter(root, this.service, this.endpoint);
+    env.router.enter(root, mix.entries[k].service, mix.entries[k].endpoint);
   }
 
   /** The request ended; a closed-loop user thinks, then sends the next one. */

@@ -49,7 +49,7 @@ describe('the order of fields and of the spec, as composed from the sections', (
       /^one of the fields description, keys, cache, onWrite, cpu, errors, calls, requestKB, responseKB$/m,
     );
     expect(expectedOf(`${base}services: { api: { calls: [{ to: db, bogus: 1 }] }, db: { cpu: 1ms } }\n`)).toBe(
-      'one of the fields to, probability, locality, transport, timeout, retry, breaker, hedge, bulkhead, fallback, publish, saga, mode',
+      'one of the fields to, probability, locality, transport, timeout, retry, breaker, hedge, bulkhead, fallback, publish, saga, mode, count, each, wait',
     );
   });
 
@@ -123,6 +123,7 @@ describe('the order of fields and of the spec, as composed from the sections', (
       'publish',
       'saga',
       'mode',
+      'fanout',
     ]);
   });
 });

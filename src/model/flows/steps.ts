@@ -1,9 +1,10 @@
 // Running an endpoint's steps: the calls of a step go out together, the next step starts when all have answered.
 import type { Call, Replica } from '../service.js';
 import { Outcome, type Span } from '../span.js';
+import { type CopyCaller, type GatherEnv, fanOut } from './fanout.js';
 
 /** Makes a call for a span (a plain send, or attempts under a policy): what steps need of the rest of the model. */
-export interface Caller {
+export interface Caller extends CopyCaller {
   call(parent: Span, call: Call): void;
 }
 
@@ -13,7 +14,11 @@ export interface Caller {
  * rejected call fails the span when its step is over.
  */
 export class StepRunner {
-  constructor(private readonly caller: Caller) {}
+  constructor(
+    private readonly caller: Caller,
+    /** The clock, for fan-outs that wait for a deadline. */
+    private readonly env: GatherEnv,
+  ) {}
 
   /** Issue the calls of the current step; move on while steps make no calls; finish after the last. */
   run(replica: Replica, span: Span): void {
@@ -26,7 +31,8 @@ export class StepRunner {
         const call = calls[i];
         if (span.decisions !== null ? span.decisions[call.index] === 0 : !ep.callsNow(call)) continue;
         span.pending++;
-        this.caller.call(span, call);
+        if (call.fanout === undefined) this.caller.call(span, call);
+        else fanOut(this.env, this.caller, span, call); // several copies at once
         if (span.outcome !== Outcome.Pending) return; // this replica was killed meanwhile
       }
       if (--span.pending > 0) return; // wait for childDone

@@ -4,7 +4,9 @@ import { breakers } from './breakers.js';
 import { caches } from './caches.js';
 import { cost } from './cost.js';
 import { calls } from './calls.js';
+import { fanouts } from './fanouts.js';
 import { faults } from './faults.js';
+import { mixes } from './mixes.js';
 import { network } from './network.js';
 import { sagas } from './sagas.js';
 import { slo } from './slo.js';
@@ -26,6 +28,20 @@ import { topics } from './topics.js';
  *   and fields of a service's row (their types reach Snapshot and ServiceRow).
  * A panel of its own on the dashboard is a component in src/ui over those fields.
  */
-export const FEATURES = [calls, faults, breakers, network, caches, slo, topics, sagas, throttling, cost, autoscaler] as const;
+export const FEATURES = [
+  calls,
+  faults,
+  breakers,
+  network,
+  caches,
+  slo,
+  topics,
+  sagas,
+  throttling,
+  cost,
+  autoscaler,
+  fanouts,
+  mixes,
+] as const;
 
 export type Features = (typeof FEATURES)[number];

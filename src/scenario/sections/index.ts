@@ -5,6 +5,7 @@ import { caches } from './caches.js';
 import { containers } from './containers.js';
 import { core } from './core.js';
 import { cost } from './cost.js';
+import { fanout } from './fanout.js';
 import { faults } from './faults.js';
 import { resilience } from './resilience.js';
 import { rpc } from './rpc.js';
@@ -40,4 +41,5 @@ export const SECTIONS = [
   containers,
   cost,
   autoscale,
+  fanout,
 ] as const;

@@ -3,13 +3,13 @@ import { z } from 'zod';
 import type { DistSpec } from '../../engine/distributions.js';
 import { distFromExpr, namedArgs, numberArg, rateArg, readWith, required, singleArg, valueError } from '../distribution.js';
 import type { Call } from '../expr.js';
-import { duration, rate, strict, unit } from '../fields.js';
+import { duration, probability, rate, strict, unit } from '../fields.js';
 import { type SloSpec, buildSlo, emptySloProblem, objectives } from './slo.js';
 import type { Problem } from '../problems.js';
 import { type Raw, endpointsOf, isMapping, resolveTarget } from '../raw.js';
 import type { Input, Section } from '../section.js';
 import { suggest } from '../suggest.js';
-import { type Parsed, describe, fail } from '../units.js';
+import { type Parsed, describe, fail, parseProbability } from '../units.js';
 
 export type ArrivalSpec =
   | { readonly kind: 'poisson'; readonly ratePerSec: number }
@@ -33,6 +33,15 @@ export interface WorkloadSpec {
   readonly schedule: readonly RatePoint[];
   /** Objectives on this workload's requests alone (`workloads[i].slo`), or null. */
   readonly slo: SloSpec | null;
+  /** A request mix (`mix: { home.read: 60%, ... }`): each request goes to one entry, drawn by weight; null: all to `service.endpoint` (with a mix, its first entry). */
+  readonly mix: readonly MixEntrySpec[] | null;
+}
+
+/** One entry of a request mix: its target and its share of the requests (the shares sum to 1). */
+export interface MixEntrySpec {
+  readonly service: string;
+  readonly endpoint: string;
+  readonly weight: number;
 }
 
 export interface WorkloadsScenarioPart {
@@ -45,7 +54,8 @@ const workload = strict({
   name: z.string().min(1),
   from: z.string().min(1).optional(),
   description: z.string().optional(),
-  to: z.string().min(1),
+  to: z.string().min(1).optional(),
+  mix: z.record(z.string(), probability).optional(),
   arrivals: unit(parseArrivals),
   schedule: z.array(ratePoint).optional(),
   slo: objectives.optional(),
@@ -63,16 +73,21 @@ export const workloads: Section<{ top: WorkloadsScenarioPart }> = {
     build: (top: TopInput, _top, ctx) => {
       const services = ctx.spec.services as Readonly<Record<string, { readonly placement: readonly { readonly location: string }[] }>>;
       return {
-        workloads: top.workloads.map(
-          (w): WorkloadSpec => ({
+        workloads: top.workloads.map((w): WorkloadSpec => {
+          // with a mix, the workload's target is its first entry (where its clients sit by default)
+          const mix = w.mix === undefined ? null : Object.entries(w.mix).map(([to, weight]) => ({ ...ctx.target(to), weight }));
+          const target = mix === null ? ctx.target(w.to!) : { service: mix[0].service, endpoint: mix[0].endpoint };
+          const built: WorkloadSpec = {
             name: w.name,
-            from: w.from ?? services[ctx.target(w.to).service].placement[0].location,
-            ...ctx.target(w.to),
+            from: w.from ?? services[target.service].placement[0].location,
+            ...target,
             arrivals: w.arrivals,
             schedule: (w.schedule ?? []).map((p) => ({ atMs: p.at, ratePerSec: p.rate, rampMs: p.ramp ?? 0 })),
             slo: w.slo ? buildSlo(w.slo) : null,
-          }),
-        ),
+            mix,
+          };
+          return built;
+        }),
       };
     },
     builtAt: { before: 'services' },
@@ -98,8 +113,45 @@ function checkWorkloads(data: Raw): Problem[] {
         const r = resolveTarget(w.to, endpoints);
         if (!('service' in r)) problems.push({ path: ['workloads', i, 'to'], ...r });
       }
+      problems.push(...checkMix(w, i, endpoints));
     });
   }
+  return problems;
+}
+
+/** A workload's target: `to` or `mix`, one of them; a mix's entries resolve, and their weights sum to 100%. */
+function checkMix(w: Raw, i: number, endpoints: Map<string, string[]>): Problem[] {
+  const problems: Problem[] = [];
+  if ((w.to === undefined) === (w.mix === undefined)) {
+    problems.push({
+      path: ['workloads', i, ...(w.mix !== undefined ? ['mix'] : [])],
+      expected: 'a target: to: service.endpoint, or a request mix (mix: { service.endpoint: 60%, ... })',
+      found: w.to === undefined ? 'neither to nor mix' : 'both to and mix',
+      atKey: w.mix !== undefined,
+    });
+    return problems;
+  }
+  if (!isMapping(w.mix)) return problems; // none, or the schema says what a mix is
+  const entries = Object.entries(w.mix);
+  if (entries.length === 0) {
+    problems.push({ path: ['workloads', i, 'mix'], expected: 'at least one entry, such as { api.read: 100% }', found: 'an empty mix' });
+    return problems;
+  }
+  let sum = 0;
+  let numbers = true;
+  for (const [to, weight] of entries) {
+    const r = resolveTarget(to, endpoints);
+    if (!('service' in r)) problems.push({ path: ['workloads', i, 'mix', to], ...r, atKey: true });
+    const p = parseProbability(weight);
+    if (p.ok) sum += p.value;
+    else numbers = false; // the schema reports it
+  }
+  if (numbers && Math.abs(sum - 1) > 1e-9)
+    problems.push({
+      path: ['workloads', i, 'mix'],
+      expected: 'weights that sum to 100%',
+      found: `a sum of ${Number((sum * 100).toPrecision(6))}%`,
+    });
   return problems;
 }
 
