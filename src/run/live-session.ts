@@ -8,6 +8,7 @@ import { createCollector } from '../observe/metrics.js';
 import type { Report } from '../observe/report.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
 import { type LogEntry, Run, type RunOptions } from './run.js';
+import { LiveGraph } from './live-graph.js';
 import { type FeatureFields, type FeatureServiceFields, type ObjectiveLine, type ServiceRow, type Snapshot, healthOf } from './snapshot.js';
 
 export type Speed = number | 'max';
@@ -52,6 +53,8 @@ interface Sample {
   counters: { completed: number; failed: number; busyArea: number }[];
   /** Each feature's sample (see LiveView.sample), in FEATURES order. */
   features: unknown[];
+  /** The call graph's edge counters (see LiveEdges.counters). */
+  edges: Float64Array;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a feature's view, whatever its sample and fields
@@ -113,6 +116,8 @@ export class LiveSession {
   latest: Snapshot;
   /** Each feature's view of this session, in FEATURES order (its log lines, its snapshot and row fields). */
   private readonly views: AnyView[];
+  /** The history, heatmap and call graph parts of the snapshot, copied only when they change. */
+  private readonly graph: LiveGraph;
 
   constructor(spec: ScenarioSpec, options: LiveOptions = {}) {
     let live: LiveMetrics | undefined;
@@ -127,6 +132,7 @@ export class LiveSession {
     });
     const world = this.run.world;
     this.views = (FEATURES as readonly AnyFeature[]).map((f) => f.live?.view(world, this.live.part(f), this.live.livePart(f)) ?? {});
+    this.graph = new LiveGraph(world, this.live);
     this.latest = this.snapshot(0);
   }
 
@@ -252,6 +258,7 @@ export class LiveSession {
         events: world.sim.eventCount,
         counters,
         features: this.views.map((v) => v.sample?.()),
+        edges: this.live.edges.counters(),
       });
     while (this.samples.length > 2 && wallMs - this.samples[1].wallMs >= RATE_WINDOW_WALL_MS) this.samples.shift();
     const first = this.samples[0];
@@ -277,6 +284,8 @@ export class LiveSession {
         this.row(world.services[i], i, r.utilization, r.throughputPerSec, r.errorRate, r.p50Ms, r.p99Ms),
       );
     }
+    const histories = this.graph.histories();
+    services = services.map((r, i) => ({ ...r, history: histories[i] }));
     this.lastRows = services;
     const totals = this.run.metrics.total.counts;
     const fields: Record<string, unknown> = {};
@@ -300,6 +309,8 @@ export class LiveSession {
       totals: { started: totals.started, completed: totals.completed, failed: totals.failed, rejected: totals.rejected },
       ...(fields as FeatureFields),
       ...(this.objectivesOf === null ? {} : { objectives: this.currentObjectives(wallMs) }),
+      graph: this.graph.callGraph(first.edges, newest.edges, dSimS),
+      latency: this.graph.latency(),
     });
   }
 
