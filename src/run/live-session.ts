@@ -9,6 +9,7 @@ import type { Report } from '../observe/report.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
 import { type LogEntry, Run, type RunOptions } from './run.js';
 import { LiveGraph } from './live-graph.js';
+import { WhatIfEffects } from './what-if-effects.js';
 import { type FeatureFields, type FeatureServiceFields, type ObjectiveLine, type ServiceRow, type Snapshot, healthOf } from './snapshot.js';
 
 export type Speed = number | 'max';
@@ -118,6 +119,8 @@ export class LiveSession {
   private readonly views: AnyView[];
   /** The history, heatmap and call graph parts of the snapshot, copied only when they change. */
   private readonly graph: LiveGraph;
+  /** What-ifs whose effect the log tells some simulated seconds later. */
+  private readonly effects = new WhatIfEffects();
 
   constructor(spec: ScenarioSpec, options: LiveOptions = {}) {
     let live: LiveMetrics | undefined;
@@ -186,9 +189,12 @@ export class LiveSession {
         this.speed = SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, i + (cmd.type === 'faster' ? 1 : -1)))];
         break;
       }
-      case 'intervene':
+      case 'intervene': {
+        const before = this.p99s(cmd.service);
         entry = this.run.intervene(cmd.intent, cmd.service);
+        if (entry.kind === 'intervention') this.effects.watch(cmd.intent, cmd.service, this.run.world.sim.nowMs, before);
         break;
+      }
       case 'quit':
         this.run.stop();
         break;
@@ -248,6 +254,7 @@ export class LiveSession {
     const world = this.run.world;
     const nowMs = world.sim.nowMs;
     for (const v of this.views) if (v.log) for (const line of v.log(nowMs, this.run.done)) this.run.addLog(line);
+    for (const line of this.effects.due(nowMs, (name) => this.p99s(name))) this.run.addLog(line);
     this.live.closeBuckets(nowMs);
     const counters = world.services.map((_, i) => this.live.counters(i, nowMs));
     const last = this.samples[this.samples.length - 1];
@@ -312,6 +319,19 @@ export class LiveSession {
       graph: this.graph.callGraph(first.edges, newest.edges, dSimS),
       latency: this.graph.latency(),
     });
+  }
+
+  /** A service's recent p99 and the end-to-end p99 of the last bucket that had a success, now. */
+  private p99s(service: string): { serviceMs: number | null; endToEndMs: number | null } {
+    const i = this.run.world.services.findIndex((s) => s.name === service);
+    const series = this.live.series;
+    let endToEndMs: number | null = null;
+    for (let k = series.length - 1; k >= 0 && k >= series.length - 4; k--)
+      if (series[k].p99Ms !== null) {
+        endToEndMs = series[k].p99Ms;
+        break;
+      }
+    return { serviceMs: i < 0 ? null : this.live.recentPercentiles(i).p99Ms, endToEndMs };
   }
 
   /** The objectives on the report so far: again once a wall second has passed, and at the end. */
