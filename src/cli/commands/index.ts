@@ -30,14 +30,14 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'schema',
-    term: 'schema',
+    term: 'schema [options]',
     summary: 'print the JSON Schema of the JSON report (also in schemas/report.schema.json)',
     load: async () => (await import('./schema.js')).registerSchema,
   },
   {
     name: 'machines',
     term: 'machines [options]',
-    summary: 'print the statecharts msim runs (circuit breakers per preset); --json to paste into a statechart visualizer',
+    summary: 'print the statecharts msim runs (circuit breakers per preset, the saga lifecycle); --json to paste into a statechart visualizer',
     load: async () => (await import('./machines.js')).registerMachines,
   },
   {
