@@ -13,8 +13,12 @@ export const LATENCY_FLOOR_MS = 0.02;
 
 /** The bucket of a latency: 0 below the floor, the last above about 84 s. */
 export function latencyBucket(ms: number): number {
-  if (!(ms > LATENCY_FLOOR_MS)) return 0;
-  const i = Math.floor(2 * Math.log2(ms / LATENCY_FLOOR_MS));
+  const units = ms / LATENCY_FLOOR_MS;
+  if (!(units > 1)) return 0;
+  if (units >= 2 ** 22) return LATENCY_BUCKETS - 1;
+  // the octave from the highest bit of the whole part, then its upper half past sqrt(2): no logarithm on the hot path
+  const octave = 31 - Math.clz32(units);
+  const i = 2 * octave + (units >= (1 << octave) * Math.SQRT2 ? 1 : 0);
   return i >= LATENCY_BUCKETS ? LATENCY_BUCKETS - 1 : i;
 }
 
@@ -23,9 +27,8 @@ export function latencyBucketFloorMs(i: number): number {
   return LATENCY_FLOOR_MS * 2 ** (i / 2);
 }
 
-/** What one service did in one bucket of simulated time. */
+/** What one service did in one bucket of simulated time (its p99 the history takes from the bucket's latency counts). */
 export interface BucketFigures {
-  p99Ms: number | null;
   throughputPerSec: number;
   utilization: number;
   queue: number;
@@ -103,7 +106,7 @@ export class LiveHistory {
       const f = figures(i);
       const ring = this.figures[i];
       const at = ring.nextOffset();
-      ring.data[at] = f.p99Ms ?? NaN;
+      ring.data[at] = this.openP99Ms(i);
       ring.data[at + 1] = f.throughputPerSec;
       ring.data[at + 2] = f.utilization;
       ring.data[at + 3] = f.queue;
@@ -113,6 +116,26 @@ export class LiveHistory {
     }
     this.closeCounts(this.e2e, this.services);
     this.version++;
+  }
+
+  /**
+   * The p99 of a service's successful spans in the open bucket, from its
+   * latency counts (nearest rank): the geometric middle of the half-octave
+   * bucket that holds it, within 19% of the exact value (a sparkline has 8
+   * levels); NaN without any. No sort: this runs 240 times a run per service.
+   */
+  private openP99Ms(service: number): number {
+    const from = service * LATENCY_BUCKETS;
+    let n = 0;
+    for (let b = 0; b < LATENCY_BUCKETS; b++) n += this.open[from + b];
+    if (n === 0) return NaN;
+    const rank = Math.ceil(0.99 * n);
+    let seen = 0;
+    for (let b = 0; b < LATENCY_BUCKETS; b++) {
+      seen += this.open[from + b];
+      if (seen >= rank) return latencyBucketFloorMs(b) * 2 ** 0.25;
+    }
+    return NaN;
   }
 
   private closeCounts(ring: Ring<Uint32Array>, row: number): void {

@@ -129,7 +129,6 @@ export class LiveMetrics extends MetricsCollector {
       for (const r of svc.replicas) queue += r.admission.length + r.runQueue.length;
       const cores = svc.cores * Math.max(1, svc.upReplicas().length);
       return {
-        p99Ms: this.recentPercentiles(i).p99Ms,
         throughputPerSec: dMs > 0 ? ((b.completed - a.completed) * 1000) / dMs : 0,
         utilization: dMs > 0 ? Math.min(1, (b.busyArea - a.busyArea) / (dMs * cores)) : 0,
         queue,

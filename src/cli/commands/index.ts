@@ -37,7 +37,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'machines',
     term: 'machines [options]',
-    summary: 'print the statecharts msim runs (circuit breakers per preset, the saga lifecycle); --json to paste into a statechart visualizer',
+    summary:
+      'print the statecharts msim runs (circuit breakers per preset, the saga lifecycle); --json to paste into a statechart visualizer',
     load: async () => (await import('./machines.js')).registerMachines,
   },
   {
