@@ -268,4 +268,54 @@ describe('msim run in a real terminal', () => {
       t.kill();
     }
   }, 60_000);
+
+  for (const [cols, rows] of [
+    [80, 24],
+    [100, 30],
+  ])
+    it(`the second edition's views at ${cols}x${rows}: m cycles the sparklines, g the call graph, h the heatmaps; every line whole`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'msim-e2e-'));
+      const scenario = join(dir, 'many.yaml');
+      writeFileSync(scenario, manyServicesYaml(300)); // q ends it
+      const t = terminal(['run', scenario, '--speed', '5x'], { cols, rows });
+      try {
+        await t.waitFor(/› gateway/, 'the table');
+        await t.waitForSim(4, 'some history');
+        const whole = () => {
+          const lines = t.view();
+          for (const l of lines) expect(l.length, lines.join('\n')).toBeLessThanOrEqual(cols);
+          expect(lines[0], lines.join('\n')).toMatch(/^msim many-services/);
+          expect(lines[rows - 2], lines.join('\n')).toMatch(/^space pause/);
+          return lines.join('\n');
+        };
+        expect(whole()).toMatch(/p50 +p99 p99 \d+s/);
+        expect(whole()).toMatch(/\n› gateway .*[▁▂▃▄▅▆▇█]+ *\n/);
+        t.press('m');
+        await t.waitFor(/p99 req\/s \d+s/, 'the throughput sparklines');
+        t.press('mm');
+        await t.waitFor(/p99 queue \d+s/, 'the queue sparklines');
+        whole();
+        t.press('g');
+        await t.waitFor(/call graph +rate\/s +err\/retry +p99/, 'the call graph');
+        t.press('\x1b[B');
+        await t.waitFor(/› ├▶ catalog +\d/, 'the catalog selected in the graph');
+        expect(whole()).toMatch(/│ +└▶ catalog-l2 +\d/);
+        expect(whole()).toMatch(/… \d+ below \(15 lines, ↑↓ to scroll\)/);
+        t.press('h');
+        await t.waitFor(/latency distribution: end to end/, 'the end-to-end heatmap');
+        t.press('h');
+        await t.waitFor(/latency distribution: catalog/, "the selected service's heatmap");
+        expect(whole()).toMatch(/\d(us|ms) [┤┼][ ░▒▓█]*[░▒▓█]/);
+        t.press('hg');
+        await t.waitFor(/\n {2}service +rep[\s\S]*end-to-end latency/, 'the table and the chart again');
+        t.press('?');
+        await t.waitFor(/g {2}call graph/, 'the help');
+        expect(whole()).toMatch(/m {2}sparklines: next metric[\s\S]*h {2}heatmap: e2e, service, off/);
+        t.press('q');
+        expect(await t.exited).toBe(0);
+        expect(t.screen()).toMatch(/many-services: [\d.]+s simulated/);
+      } finally {
+        t.kill();
+      }
+    }, 60_000);
 });

@@ -8,6 +8,8 @@ import { createCollector } from '../observe/metrics.js';
 import type { Report } from '../observe/report.js';
 import type { ScenarioSpec } from '../scenario/spec.js';
 import { type LogEntry, Run, type RunOptions } from './run.js';
+import { LiveGraph } from './live-graph.js';
+import { WhatIfEffects } from './what-if-effects.js';
 import { type FeatureFields, type FeatureServiceFields, type ObjectiveLine, type ServiceRow, type Snapshot, healthOf } from './snapshot.js';
 
 export type Speed = number | 'max';
@@ -56,6 +58,8 @@ interface Sample {
   counters: { completed: number; failed: number; busyArea: number }[];
   /** Each feature's sample (see LiveView.sample), in FEATURES order. */
   features: unknown[];
+  /** The call graph's edge counters (see LiveEdges.counters). */
+  edges: Float64Array;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a feature's view, whatever its sample and fields
@@ -119,6 +123,10 @@ export class LiveSession {
   latest: Snapshot;
   /** Each feature's view of this session, in FEATURES order (its log lines, its snapshot and row fields). */
   private readonly views: AnyView[];
+  /** The history, heatmap and call graph parts of the snapshot, copied only when they change. */
+  private readonly graph: LiveGraph;
+  /** What-ifs whose effect the log tells some simulated seconds later. */
+  private readonly effects = new WhatIfEffects();
 
   constructor(spec: ScenarioSpec, options: LiveOptions = {}) {
     let live: LiveMetrics | undefined;
@@ -134,6 +142,7 @@ export class LiveSession {
     });
     const world = this.run.world;
     this.views = (FEATURES as readonly AnyFeature[]).map((f) => f.live?.view(world, this.live.part(f), this.live.livePart(f)) ?? {});
+    this.graph = new LiveGraph(world, this.live);
     this.latest = this.snapshot(0);
   }
 
@@ -187,9 +196,12 @@ export class LiveSession {
         this.speed = SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, i + (cmd.type === 'faster' ? 1 : -1)))];
         break;
       }
-      case 'intervene':
+      case 'intervene': {
+        const before = this.p99s(cmd.service);
         entry = this.run.intervene(cmd.intent, cmd.service);
+        if (entry.kind === 'intervention') this.effects.watch(cmd.intent, cmd.service, this.run.world.sim.nowMs, before);
         break;
+      }
       case 'quit':
         this.run.stop();
         break;
@@ -259,6 +271,7 @@ export class LiveSession {
     const world = this.run.world;
     const nowMs = world.sim.nowMs;
     for (const v of this.views) if (v.log) for (const line of v.log(nowMs, this.run.done)) this.run.addLog(line);
+    for (const line of this.effects.due(nowMs, (name) => this.p99s(name))) this.run.addLog(line);
     this.live.closeBuckets(nowMs);
     const counters = world.services.map((_, i) => this.live.counters(i, nowMs));
     const last = this.samples[this.samples.length - 1];
@@ -269,6 +282,7 @@ export class LiveSession {
         events: world.sim.eventCount,
         counters,
         features: this.views.map((v) => v.sample?.()),
+        edges: this.live.edges.counters(),
       });
     while (this.samples.length > 2 && wallMs - this.samples[1].wallMs >= RATE_WINDOW_WALL_MS) this.samples.shift();
     const first = this.samples[0];
@@ -294,6 +308,8 @@ export class LiveSession {
         this.row(world.services[i], i, r.utilization, r.throughputPerSec, r.errorRate, r.p50Ms, r.p99Ms),
       );
     }
+    const histories = this.graph.histories();
+    services = services.map((r, i) => ({ ...r, history: histories[i] }));
     this.lastRows = services;
     const totals = this.run.metrics.total.counts;
     const fields: Record<string, unknown> = {};
@@ -317,7 +333,22 @@ export class LiveSession {
       totals: { started: totals.started, completed: totals.completed, failed: totals.failed, rejected: totals.rejected },
       ...(fields as FeatureFields),
       ...(this.objectivesOf === null ? {} : { objectives: this.currentObjectives(wallMs) }),
+      graph: this.graph.callGraph(first.edges, newest.edges, dSimS),
+      latency: this.graph.latency(),
     });
+  }
+
+  /** A service's recent p99 and the end-to-end p99 of the last bucket that had a success, now. */
+  private p99s(service: string): { serviceMs: number | null; endToEndMs: number | null } {
+    const i = this.run.world.services.findIndex((s) => s.name === service);
+    const series = this.live.series;
+    let endToEndMs: number | null = null;
+    for (let k = series.length - 1; k >= 0 && k >= series.length - 4; k--)
+      if (series[k].p99Ms !== null) {
+        endToEndMs = series[k].p99Ms;
+        break;
+      }
+    return { serviceMs: i < 0 ? null : this.live.recentPercentiles(i).p99Ms, endToEndMs };
   }
 
   /** The objectives on the report so far: again once a wall second has passed, and at the end. */

@@ -1,6 +1,7 @@
 // The immutable picture of a live run that the dashboard draws: plain data, rebuilt every frame.
 import type { FieldsOf, ServiceFieldsOf } from '../observe/feature.js';
 import type { Features } from '../observe/features/index.js';
+import type { LatencyColumns, ServiceHistory } from '../observe/live-history.js';
 import type { SeriesPoint } from '../observe/live-metrics.js';
 import type { LogEntry } from './run.js';
 
@@ -48,6 +49,8 @@ export interface CoreServiceRow {
   readonly slowed: boolean;
   readonly injectedErrors: boolean;
   readonly replicas: readonly ReplicaRow[];
+  /** Its figures over the recent closed buckets of simulated time, for the sparklines (absent in made-up rows). */
+  readonly history?: ServiceHistory;
 }
 
 /** The picture of a live run: the core figures, and the features' (see FeatureFields). */
@@ -75,6 +78,37 @@ export interface CoreSnapshot {
   readonly totals: { readonly started: number; readonly completed: number; readonly failed: number; readonly rejected: number };
   /** A lesson's objectives on this run so far (msim lesson run); absent otherwise. */
   readonly objectives?: readonly ObjectiveLine[];
+  /** The call graph with each edge's recent figures (absent in made-up snapshots). */
+  readonly graph?: CallGraph;
+  /** Latency counts in log-scaled buckets over the recent closed buckets of simulated time (absent in made-up snapshots). */
+  readonly latency?: LatencyHistory;
+}
+
+/** One caller -> callee edge of the call graph, with its figures over the recent window. */
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  /** Attempts per simulated second (retries and hedges included). */
+  readonly ratePerSec: number;
+  /** Failed or refused attempts / attempts. */
+  readonly errorRate: number;
+  /** Retries and hedges / attempts. */
+  readonly retryRatio: number;
+  /** p99 of its recent successful attempts at the callee (ms). */
+  readonly p99Ms: number | null;
+}
+
+/** The services (by name, in row order), where requests enter (workloads' services), and the edges: declared calls and any seen. */
+export interface CallGraph {
+  readonly roots: readonly string[];
+  readonly edges: readonly GraphEdge[];
+}
+
+/** Latency counts over time, end to end and per service (in row order); one column a bucket of `bucketMs` simulated. */
+export interface LatencyHistory {
+  readonly bucketMs: number;
+  readonly endToEnd: LatencyColumns;
+  readonly services: readonly LatencyColumns[];
 }
 
 /** One objective as the dashboard shows it: met (true), missed (false) or nothing measured yet (null). */

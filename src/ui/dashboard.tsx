@@ -1,12 +1,15 @@
 // The dashboard layout: header, service table, cache strip, chart (or details, or help), event log, key line; exactly the terminal's size.
 import { Box, Text } from 'ink';
 import type { Snapshot } from '../run/snapshot.js';
+import { HISTORY_METRICS } from '../observe/live-history.js';
 import { cacheLines } from './components/cache-table.js';
+import { graphLineCount, graphLines } from './components/call-graph.js';
 import { detailsLines } from './components/details-pane.js';
 import { logLines } from './components/event-log.js';
 import { headerLines } from './components/header.js';
 import { helpLine, helpPaneLines } from './components/help.js';
 import { chartPanelLines } from './components/latency-chart.js';
+import { heatmapPanelLines } from './components/latency-heatmap.js';
 import { objectiveLines } from './components/objectives.js';
 import { sagaLines } from './components/saga-table.js';
 import { tableLines } from './components/service-table.js';
@@ -71,11 +74,13 @@ export function dashboardLines({ snapshot, ui, theme: t, width, height, bucketMs
     sagaLines(snapshot.sagas, t, width),
   ].filter((lines) => lines.length > 0);
   const focus = ui.help || ui.details;
+  // the call graph takes the table's place: its lines count as rows
+  const tableRows = ui.graph ? graphLineCount(snapshot.services, snapshot.graph) - 1 : snapshot.services.length;
   let strip: string[] = [];
-  let l = layout(height, snapshot.services.length, 0, focus);
+  let l = layout(height, tableRows, 0, focus);
   for (let n = parts.length; n > 0; n--) {
     const lines = parts.slice(0, n).flat();
-    const tried = layout(height, snapshot.services.length, lines.length, focus);
+    const tried = layout(height, tableRows, lines.length, focus);
     if (tried.caches > 0) {
       strip = lines;
       l = tried;
@@ -88,11 +93,25 @@ export function dashboardLines({ snapshot, ui, theme: t, width, height, bucketMs
     ? helpPaneLines(t, width, l.panel)
     : ui.details && row
       ? detailsLines(row, t, width, l.panel, snapshot.hops)
-      : chartPanelLines(snapshot.series, t, width, l.panel, bucketMs, snapshot.slo);
+      : ui.distribution
+        ? heatmapPanelLines(
+            ui.distribution === 'service' ? snapshot.latency?.services[selected] : snapshot.latency?.endToEnd,
+            ui.distribution === 'service' && row ? row.name : 'end to end',
+            t,
+            width,
+            l.panel,
+            snapshot.latency?.bucketMs ?? bucketMs,
+          )
+        : chartPanelLines(snapshot.series, t, width, l.panel, bucketMs, snapshot.slo);
   const block = (lines: readonly string[], n: number) => Array.from({ length: n }, (_, i) => lines[i] ?? '');
   return [
     ...block(headerLines(snapshot, t, width), l.header),
-    ...block(tableLines(snapshot.services, selected, t, width, l.table), l.table),
+    ...block(
+      ui.graph
+        ? graphLines(snapshot.services, snapshot.graph, selected, t, width, l.table)
+        : tableLines(snapshot.services, selected, t, width, l.table, { metric: HISTORY_METRICS[ui.metric ?? 0], bucketMs }),
+      l.table,
+    ),
     ...block(strip, l.caches),
     ...block(panel, l.panel),
     ...block(logLines(snapshot.log, t, width, l.log, ui.logEnd), l.log),

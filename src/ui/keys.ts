@@ -1,5 +1,6 @@
 // Keyboard handling as a pure reducer: (UI state, key) -> (new UI state, commands for the session); a chunk of input is split into keys first.
 import type { InterventionIntent } from '../model/interventions.js';
+import { HISTORY_METRICS } from '../observe/live-history.js';
 import type { SessionCommand } from '../run/live-session.js';
 
 export interface UiState {
@@ -11,9 +12,23 @@ export interface UiState {
   readonly help: boolean;
   /** The event log scrolled back: the entries shown end before this index; null follows the newest. */
   readonly logEnd: number | null;
+  /** The metric of the table's sparklines, an index into HISTORY_METRICS (m cycles it). */
+  readonly metric: number;
+  /** The call graph shown instead of the service table (g). */
+  readonly graph: boolean;
+  /** The latency distribution shown instead of the chart: end to end, or of the selected service (h cycles: off, end to end, service). */
+  readonly distribution: 'end-to-end' | 'service' | null;
 }
 
-export const initialUiState: UiState = { selected: 0, details: false, help: false, logEnd: null };
+export const initialUiState: UiState = {
+  selected: 0,
+  details: false,
+  help: false,
+  logEnd: null,
+  metric: 0,
+  graph: false,
+  distribution: null,
+};
 
 /** The parts of a key press the reducer looks at (Ink's useInput gives these). */
 export interface KeyPress {
@@ -56,6 +71,9 @@ export const GENERAL_KEYS: [string, string][] = [
   ['enter', 'details (again: the chart)'],
   ['[ ]', 'older / newer log (pg up/dn)'],
   ['w', 'export: time series to a CSV'],
+  ['m', 'sparklines: next metric'],
+  ['g', 'call graph (again: the table)'],
+  ['h', 'heatmap: e2e, service, off'],
 ];
 export const CLOSING_KEYS: [string, string][] = [
   ['? esc', 'close this help'],
@@ -98,6 +116,12 @@ export function reduceKey(state: UiState, key: KeyPress, services: readonly stri
   if (n > 0 && (key.upArrow || (key.tab && key.shift))) return none({ ...state, selected: (state.selected - 1 + n) % n });
   if (key.return) return none({ ...state, details: !state.details, help: false });
   if (key.input === 'w') return cmd({ type: 'export' });
+  if (key.input === 'm') return none({ ...state, metric: ((state.metric ?? 0) + 1) % HISTORY_METRICS.length });
+  if (key.input === 'g') return none({ ...state, graph: !state.graph });
+  if (key.input === 'h') {
+    const next = state.distribution === null ? 'end-to-end' : state.distribution === 'end-to-end' ? 'service' : null;
+    return none({ ...state, distribution: next, details: false, help: false });
+  }
   const whatIf = WHAT_IF_KEYS[key.input];
   if (whatIf && n > 0) return cmd({ type: 'intervene', intent: whatIf.intent, service: services[Math.min(state.selected, n - 1)] });
   return none();

@@ -11,10 +11,23 @@ const KEYS: [string, string][] = [
   [WHAT_IF_LETTERS, 'what-ifs'],
   ['?', 'help'],
   ['q', 'quit'],
+  ['mgh', 'views'],
 ];
 
+/** Keys shown on the key line only when they fit whole (the help lists them all). */
+const OPTIONAL_KEYS = 1;
+
 export function helpLine(t: Theme, width: number): string {
-  return fitWidth(KEYS.map(([k, what]) => `${t.bold(t.accent(k))} ${t.dim(what)}`).join('  '), width);
+  const item = ([k, what]: [string, string]) => `${t.bold(t.accent(k))} ${t.dim(what)}`;
+  const required = KEYS.slice(0, KEYS.length - OPTIONAL_KEYS)
+    .map(item)
+    .join('  ');
+  let line = required;
+  for (const extra of KEYS.slice(KEYS.length - OPTIONAL_KEYS)) {
+    const longer = `${line}  ${item(extra)}`;
+    if (visibleLength(longer) <= width) line = longer;
+  }
+  return fitWidth(line, width);
 }
 
 /**

@@ -3,6 +3,7 @@ import { Text } from 'ink';
 import { formatCount, formatMs } from '../../observe/format.js';
 import type { ServiceRow } from '../../run/snapshot.js';
 import { type Theme, bar, fitWidth } from '../theme.js';
+import { type HistoryMetric, METRIC_INFO, rowSparkline, sparkSpanMs } from './sparkline.js';
 
 const ms = (x: number | null) => (x === null ? '-' : formatMs(x));
 
@@ -59,13 +60,53 @@ export function middleCut(text: string, width: number): string {
 /** A count in at most 5 cells: exact below 10,000, then 12.3k, 2.10M. */
 const count5 = (n: number) => (n < 10_000 ? String(n) : formatCount(n));
 
-/** Lines of the table in `lines` lines at most: a header, the rows around the selection, and a line saying how many rows are hidden (when some are). */
-export function tableLines(rows: readonly ServiceRow[], selected: number, t: Theme, width: number, lines: number): string[] {
-  const { name: nameW, barWidth } = tableLayout(width);
+/** The sparkline column asked of the table: its metric, and the simulated milliseconds a history bucket covers. */
+export interface SparkColumn {
+  readonly metric: HistoryMetric;
+  readonly bucketMs: number;
+}
+
+/**
+ * Where the sparkline goes in a table `width` wide: after the p99 column, in
+ * what is left beside the bars when that is at least 16 cells (wide
+ * terminals); else in place of the two bars (their figures stay).
+ */
+export function sparkLayout(width: number): { bars: boolean; spark: number } {
+  const { name, barWidth } = tableLayout(width);
+  const leftover = width - 1 - (FIXED_COLUMNS - 1 + name + 2 * barWidth);
+  if (leftover >= 17) return { bars: true, spark: Math.min(60, leftover - 1) };
+  return { bars: false, spark: Math.max(0, width - 1 - (FIXED_COLUMNS - 3 + name) - 1) };
+}
+
+/** The sparkline column's header: the metric and the time it covers (`p99 15s`), in `width` cells. */
+function sparkHeader(spark: SparkColumn, width: number): string {
+  const span = sparkSpanMs(width, spark.bucketMs) / 1000;
+  const text = `${METRIC_INFO[spark.metric].label} ${span < 10 ? span.toFixed(1) : Math.round(span)}s`;
+  return (text.length <= width ? text : METRIC_INFO[spark.metric].label).slice(0, width).padEnd(width);
+}
+
+/**
+ * Lines of the table in `lines` lines at most: a header, the rows around the
+ * selection, and a line saying how many rows are hidden (when some are).
+ * With `spark`, each row ends in a sparkline of that metric's history.
+ */
+export function tableLines(
+  rows: readonly ServiceRow[],
+  selected: number,
+  t: Theme,
+  width: number,
+  lines: number,
+  spark?: SparkColumn,
+): string[] {
+  const { name: nameW } = tableLayout(width);
+  const sl = spark ? sparkLayout(width) : { bars: true, spark: 0 };
+  const barWidth = sl.bars ? tableLayout(width).barWidth : -1; // -1: no bar and no space before it
   const hides = rows.length > Math.max(0, lines - 1);
   const win = tableWindow(rows.length, selected, Math.max(1, lines - (hides && lines >= 3 ? 2 : 1)));
+  const gap = (w: number) => (w < 0 ? '' : ` ${''.padEnd(w)}`);
+  const sparkHead = spark && sl.spark > 0 ? ` ${sparkHeader(spark, sl.spark)}` : '';
   const header = t.bold(
-    `  ${'service'.padEnd(nameW)} ${'rep'.padStart(5)} ${'infl'.padStart(5)} ${'queue'.padStart(5)} ${''.padEnd(barWidth)} ${'util'.padStart(4)} ${''.padEnd(barWidth)} ${'req/s'.padStart(6)} ${'err'.padStart(5)} ${'p50'.padStart(7)} ${'p99'.padStart(7)}`,
+    `  ${'service'.padEnd(nameW)} ${'rep'.padStart(5)} ${'infl'.padStart(5)} ${'queue'.padStart(5)}${gap(barWidth)} ${'util'.padStart(4)}${gap(barWidth)} ${'req/s'.padStart(6)} ${'err'.padStart(5)} ${'p50'.padStart(7)} ${'p99'.padStart(7)}${sparkHead}`,
   );
   const out = [fitWidth(header, width)];
   const middle = clashing(
@@ -82,11 +123,13 @@ export function tableLines(rows: readonly ServiceRow[], selected: number, t: The
     // no successful request lately (an outage): the last percentiles would be stale
     const stale = r.throughputPerSec === 0;
     const err = `${(r.errorRate * 100).toFixed(r.errorRate < 0.1 ? 1 : 0)}%`.padStart(5);
+    const bars = (fraction: number) => (barWidth < 0 ? '' : ` ${paint(bar(fraction, barWidth))}`);
     const line =
       `${i === selected ? '›' : ' '}${mark || ' '}${paint(name)} ${r.replicasUp < r.replicasTotal ? t.warn(rep) : rep}` +
-      ` ${count5(r.inFlight).padStart(5)} ${count5(r.queue).padStart(5)} ${paint(bar(r.queue / Math.max(10, r.inFlight), barWidth))}` +
-      ` ${`${Math.round(r.utilization * 100)}%`.padStart(4)} ${paint(bar(r.utilization, barWidth))}` +
-      ` ${formatCount(r.throughputPerSec).padStart(6)} ${r.errorRate > 0 ? paint(err) : err} ${ms(stale ? null : r.p50Ms).padStart(7)} ${ms(stale ? null : r.p99Ms).padStart(7)}`;
+      ` ${count5(r.inFlight).padStart(5)} ${count5(r.queue).padStart(5)}${bars(r.queue / Math.max(10, r.inFlight))}` +
+      ` ${`${Math.round(r.utilization * 100)}%`.padStart(4)}${bars(r.utilization)}` +
+      ` ${formatCount(r.throughputPerSec).padStart(6)} ${r.errorRate > 0 ? paint(err) : err} ${ms(stale ? null : r.p50Ms).padStart(7)} ${ms(stale ? null : r.p99Ms).padStart(7)}` +
+      (spark && sl.spark > 0 ? ` ${paint(rowSparkline(r.history, spark.metric, sl.spark))}` : '');
     out.push(fitWidth(i === selected ? t.inverse(line) : line, width));
   }
   if (win.above + win.below > 0 && out.length < lines) {
