@@ -3,19 +3,9 @@ import { runScenario } from '../run/run.js';
 import { parsePopularity } from './sections/caches.js';
 import { loadScenarioFile, loadScenarioText } from './load.js';
 import { type Override, parseSetFlag } from './overrides.js';
-import { ScenarioError, formatProblem } from './problems.js';
+import { problems } from '../test-support/scenario-problems.js';
 
 const FIXTURE = new URL('./fixtures/issue-6-example.yaml', import.meta.url).pathname;
-
-function problems(yaml: string): string[] {
-  try {
-    loadScenarioText(yaml, 'bad.yaml');
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  throw new Error('scenario was accepted');
-}
 
 describe('the cache example of issue 6', () => {
   it('loads as written and runs', () => {

@@ -1,17 +1,7 @@
 // The fanout section: count, each and wait load into the spec; each mistake is one message at its place.
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from './load.js';
-import { ScenarioError, formatProblem } from './problems.js';
-
-function problems(yaml: string): string[] {
-  try {
-    loadScenarioText(yaml, 'bad.yaml');
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  throw new Error('scenario was accepted');
-}
+import { problems } from '../test-support/scenario-problems.js';
 
 const withCall = (call: string) => `name: f
 workloads: [{ name: w, to: front, arrivals: poisson(10/s) }]

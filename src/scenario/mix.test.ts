@@ -2,17 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../run/run.js';
 import { loadScenarioText } from './load.js';
-import { ScenarioError, formatProblem } from './problems.js';
-
-function problems(yaml: string): string[] {
-  try {
-    loadScenarioText(yaml, 'bad.yaml');
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  throw new Error('scenario was accepted');
-}
+import { problems } from '../test-support/scenario-problems.js';
 
 const withWorkload = (workload: string) => `name: mix
 duration: 60s

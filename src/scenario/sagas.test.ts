@@ -2,19 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../run/run.js';
 import { loadScenarioFile, loadScenarioText } from './load.js';
-import { ScenarioError, formatProblem } from './problems.js';
+import { problems } from '../test-support/scenario-problems.js';
 
 const FIXTURE = new URL('./fixtures/issue-14-sagas-example.yaml', import.meta.url).pathname;
-
-function problems(yaml: string): string[] {
-  try {
-    loadScenarioText(yaml, 'bad.yaml');
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  throw new Error('scenario was accepted');
-}
 
 /** A scenario with this saga (its steps as YAML lines) and these calls at the front. */
 const withSaga = (steps: string, calls = '[{ saga: s }]', extra = '') => `name: bad
