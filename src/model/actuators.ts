@@ -63,7 +63,7 @@ export class Actuators {
 
   /** Bring a killed or removed replica back (empty: cold caches). */
   restart(replica: Replica): void {
-    replica.setUp(true);
+    replica.restart();
   }
 
   /** Multiply the CPU demand of the service's work by `factor` for this source (1: none). */

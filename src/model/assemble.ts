@@ -62,6 +62,9 @@ export function assemble(spec: ScenarioSpec, options: AssembleOptions = {}): Wor
       for (const level of caches) level.drop(replica);
       broker?.replicaKilled(replica);
     },
+    restarted: (replica) => {
+      broker?.replicaAdded(replica);
+    },
   };
   const ctx = new ModelContext(seed, streams, spec.warmupMs, spec.durationMs, spec.discoveryDelayMs, locations.length, hooks);
   if (options.listener) ctx.listener = options.listener;

@@ -19,8 +19,8 @@ interface Shape {
   ratePerSec: number;
 }
 
-function scenario(s: Shape, warmup = '1s'): ScenarioSpec {
-  const kill = s.killAtMs === null ? '' : `faults: [{ at: ${s.killAtMs}ms, kill: "worker#0" }]\n`;
+function scenario(s: Shape, warmup = '1s', faults?: string): ScenarioSpec {
+  const kill = faults ?? (s.killAtMs === null ? '' : `faults: [{ at: ${s.killAtMs}ms, kill: "worker#0" }]\n`);
   const timeout = s.timeoutMs === null ? '' : `, timeout: ${s.timeoutMs}ms`;
   return loadScenarioText(
     `name: t
@@ -187,6 +187,28 @@ describe('topics: rebalancing', () => {
     expect(g.threads.map((t) => t.replica.id)).toEqual(['worker#1', 'worker#2']);
     expect(g.parts.every((p) => p.owner !== null && p.owner.replica.id !== 'worker#0')).toBe(true);
     // the backlog of the pause is worked off: at the end little is pending
+    expect(g.pending).toBeLessThan(50);
+  });
+
+  it('a killed consumer replica that restarts (the fault ends) rejoins its group after another rebalance', () => {
+    const shape: Shape = {
+      partitions: 6,
+      maxDeliveries: 3,
+      errors: 0,
+      replicas: 3,
+      perReplica: 1,
+      timeoutMs: null,
+      killAtMs: null,
+      ratePerSec: 200,
+    };
+    const spec = scenario(shape, '0s', 'faults: [{ at: 2000ms, for: 1000ms, kill: "worker#0" }]\n');
+    const { log, groups } = eventsOf(spec, 3);
+    const workers = log.filter((e) => e.group === 'workers');
+    // one rebalance when it dies, one when it comes back at the fault's end (before this, it never came back)
+    expect(workers.filter((e) => e.kind === TopicEvent.RebalanceStarted).map((e) => e.atMs)).toEqual([2000, 3000]);
+    const g = groups.find((x) => x.name === 'workers')!;
+    expect(g.threads.map((t) => t.replica.id).sort()).toEqual(['worker#0', 'worker#1', 'worker#2']);
+    expect(g.parts.filter((p) => p.owner?.replica.id === 'worker#0').length).toBeGreaterThan(0);
     expect(g.pending).toBeLessThan(50);
   });
 

@@ -143,6 +143,8 @@ export interface ReplicaEnv {
 
 export interface ReplicaHooks {
   added(replica: Replica): void;
+  /** A killed replica came back (empty): what it took part in takes it back (a consumer group rebalances). */
+  restarted(replica: Replica): void;
   /** Its memory is gone: what it held (cache copies) is lost. */
   killed(replica: Replica): void;
 }
@@ -408,6 +410,13 @@ export class Replica implements EventTarget, CpuOwner<Span> {
     svc.updateRoutable();
     this.env.listener.replicaChanged(this);
     this.env.sim.schedule(o.ejectForMs * this.ejections, this, UNEJECT, null);
+  }
+
+  /** Bring a killed replica back, empty (cold caches), and tell the parts it left (a fault's end). */
+  restart(): void {
+    if (this.up) return;
+    this.setUp(true);
+    this.env.hooks.restarted(this);
   }
 
   /** Take the replica down (it drains what it holds) or bring it up; callers learn of it after the discovery delay. */
