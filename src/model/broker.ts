@@ -8,6 +8,7 @@ import { cacheWorkOf } from './cache.js';
 import { type Location, type Network, hopClassOf } from './network.js';
 import type { Endpoint, Replica, Service } from './service.js';
 import { type AttemptOwner, Outcome, RootRequest, Span, type WorkloadRef } from './span.js';
+import { mix32 } from '../engine/hash.js';
 
 /** What happened to a message, for observers. Numbers, so the hot path compares integers. */
 export const TopicEvent = {
@@ -442,14 +443,4 @@ export class Broker {
     }
     return new Broker(topics);
   }
-}
-
-/** MurmurHash3's 32-bit finalizer: a well-mixed unsigned hash of an integer (a key's partition). */
-function mix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }

@@ -12,6 +12,7 @@ import type { FanOutSite } from './flows/fanout.js';
 import type { KeySource } from './key-space.js';
 import type { Location } from './network.js';
 import { Outcome, type Span } from './span.js';
+import { mix32 } from '../engine/hash.js';
 
 /** What a step does for one of its entries: a call, a publish to a topic, or the start of a saga (a call to its orchestrator). */
 export type StepKind = 'call' | 'publish' | 'saga';
@@ -635,14 +636,4 @@ export class Service {
     else r.setUp(true);
     return r;
   }
-}
-
-/** MurmurHash3's 32-bit finalizer: a well-mixed unsigned hash of an integer. */
-function mix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }

@@ -1,14 +1,5 @@
 // W3C-style trace and span ids, deterministic from the run's seed and the request's number (no randomness of the model used).
-
-/** A 32-bit mix (MurmurHash3's finalizer) of a 32-bit integer. */
-function mix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { mix32 } from '../../engine/hash.js';
 
 /** `words` 32-bit words of hash from some integers, as lowercase hex (8 characters a word); never all zeros. */
 function hexWords(parts: readonly number[], words: number): string {
