@@ -3,7 +3,15 @@ import { distMeanMs, distSecondMomentMs2 } from '../engine/distributions.js';
 import type { CallSpec, EndpointSpec, ScenarioSpec } from '../scenario/spec.js';
 import type { HopClass, Locality } from '../scenario/spec.js';
 import { linkKey } from '../scenario/sections/topology.js';
-import { type LoadEstimate, copiesPerCall, entriesOf, estimateLoad, loadWarnings } from './offered-load.js';
+import {
+  type LoadEstimate,
+  copiesPerCall,
+  entriesOf,
+  estimateLoad,
+  loadWarnings,
+  callerRpcMs,
+  rpcMs as messageMs,
+} from './offered-load.js';
 import { erlangC } from './queueing.js';
 
 /** One service by theory. Times in ms; null where the service is at or over capacity (no steady state). */
@@ -129,8 +137,7 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
   const spreadOf = (service: string): Spread => landing(service, '', 'none');
 
   const rpc = spec.rpc;
-  const rpcMs = (kb: number, shm: boolean) =>
-    rpc === null ? 0 : shm ? rpc.shmOverheadMs + rpc.shmPerKBMs * kb : rpc.overheadMs + rpc.perKBMs * kb;
+  const rpcMs = (kb: number, shm: boolean) => (rpc === null ? 0 : messageMs(rpc, kb, shm));
   const replicaLoad = (name: string) => {
     const s = load.services[name];
     const cpuMsPerRequest = s.offeredPerSec > 0 ? s.cpuMsPerSec / s.offeredPerSec : 0;
@@ -201,10 +208,7 @@ export function explain(spec: ScenarioSpec, load: LoadEstimate = estimateLoad(sp
     for (const step of ep.steps)
       for (const call of step) {
         if (call.publish !== null || call.saga !== null) continue; // publishes and sagas are not in the queueing model (yet)
-        const target = spec.services[call.service].endpoints[call.endpoint];
-        const shm = call.transport === 'shm';
-        originMs +=
-          (1 - ep.errors) * call.probability * copiesPerCall(spec, call) * (rpcMs(target.requestKB, shm) + rpcMs(target.responseKB, shm));
+        if (rpc !== null) originMs += (1 - ep.errors) * call.probability * copiesPerCall(spec, call) * callerRpcMs(rpc, spec, call);
       }
     if (ep.cache.length === 0) return messagesMs + originMs;
     const id = `${service}.${endpoint}`;

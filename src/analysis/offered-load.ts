@@ -47,7 +47,7 @@ function demand(t: Tally, cpuMsPerSec: number, open: boolean): void {
 }
 
 /** The CPU one message costs at one end, with rpc costs. */
-function rpcMs(rpc: RpcSpec, kb: number, shm: boolean): number {
+export function rpcMs(rpc: RpcSpec, kb: number, shm: boolean): number {
   return shm ? rpc.shmOverheadMs + rpc.shmPerKBMs * kb : rpc.overheadMs + rpc.perKBMs * kb;
 }
 
@@ -195,7 +195,8 @@ function estimateWith(
   return { services, endpointsPerSec, cacheHitRatios };
 }
 
-function callerRpcMs(rpc: RpcSpec, spec: ScenarioSpec, call: CallSpec): number {
+/** The CPU a call's two messages cost its caller (the request sent, the answer received). */
+export function callerRpcMs(rpc: RpcSpec, spec: ScenarioSpec, call: CallSpec): number {
   const target = spec.services[call.service].endpoints[call.endpoint];
   const shm = call.transport === 'shm';
   return rpcMs(rpc, target.requestKB, shm) + rpcMs(rpc, target.responseKB, shm);

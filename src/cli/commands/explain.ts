@@ -1,7 +1,7 @@
 // `msim explain <scenario>`: the analytic pre-flight (offered load, utilization, bottleneck, M/M/c delays), optionally beside a simulated run.
 import type { Command } from 'commander';
 import { type Explanation, explain } from '../../analysis/explain.js';
-import { formatCount, formatMs, formatPercent } from '../../observe/format.js';
+import { formatCount, formatMs, formatPercent, table } from '../../observe/format.js';
 import type { Report } from '../../observe/report.js';
 import { runScenario } from '../../run/run.js';
 import type { ScenarioSpec } from '../../scenario/spec.js';
@@ -38,16 +38,6 @@ const pct = (v: number | null | undefined) => (v == null ? '-' : v >= 10 ? `${fo
 const diff = (theory: number | null, sim: number | null | undefined) =>
   theory == null || sim == null || sim === 0 ? '' : `${theory >= sim ? '+' : ''}${formatPercent((theory - sim) / sim, 1)}`;
 
-function table(rows: string[][], right: readonly boolean[]): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) =>
-    r
-      .map((cell, i) => (right[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
 /** The explanation as text: the services table, the bottleneck, end to end, edges, caches, warnings. */
 export function explainText(spec: ScenarioSpec, e: Explanation, sim: Simulated | null): string {
   const lines: string[] = [`explain ${spec.name}: queueing theory at the workloads' peak rates, before simulating`, ''];
@@ -72,12 +62,7 @@ export function explainText(spec: ScenarioSpec, e: Explanation, sim: Simulated |
     row.push(s.inServiceMean == null ? '-' : formatCount(s.inServiceMean), String(s.worstAmplification));
     rows.push(row);
   }
-  lines.push(
-    ...table(
-      rows,
-      head.map((_, i) => i > 0),
-    ),
-  );
+  lines.push(...table(head, rows.slice(1)).split('\n'));
   lines.push('');
   if (e.bottleneck !== null) {
     const b = e.services[e.bottleneck];
@@ -103,7 +88,11 @@ export function explainText(spec: ScenarioSpec, e: Explanation, sim: Simulated |
         ms(ed.roundTripMs),
         `${ed.worstAttempts}`,
       ]);
-    lines.push(...table(erows, [false, true, true, true]).map((l) => `  ${l}`));
+    lines.push(
+      ...table(erows[0], erows.slice(1))
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
   }
   const hits = Object.entries(e.cacheHitRatios);
   if (hits.length > 0)
