@@ -53,3 +53,14 @@ export function pointMetrics(r: Report, extra: readonly string[] = []): Metrics 
   for (const path of extra) if (!(path in m)) m[path] = metricAt(r, path);
   return m;
 }
+
+export type Unit = 'ms' | 'share' | 'usd' | 'number';
+
+/** How a metric reads: milliseconds, a share (utilization, error ratio), US dollars or a plain number. */
+export function unitOf(path: string): Unit {
+  const last = path.split('.').pop() ?? '';
+  if (/Ms$/.test(path.split('.').slice(-2, -1)[0] ?? '') || /Ms$/.test(last)) return 'ms';
+  if (/utilization|Ratio|errorRate|hitRatio|Share$|^met$/.test(last)) return 'share';
+  if (/Usd$|costUsd/.test(path)) return 'usd';
+  return 'number';
+}

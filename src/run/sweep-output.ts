@@ -2,6 +2,7 @@
 import { formatMs, formatPercent } from '../observe/format.js';
 import type { Interval } from './statistics.js';
 import type { SweepPointResult, SweepResult } from './sweep.js';
+import { type Unit, unitOf } from './point-metrics.js';
 
 /** The JSON `--json` writes: stable key order, two-space indent, a final newline. */
 export function sweepJson(result: SweepResult): string {
@@ -11,17 +12,6 @@ export function sweepJson(result: SweepResult): string {
 /** A value of a varied field as the table shows it. */
 function showSet(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-type Unit = 'ms' | 'share' | 'usd' | 'number';
-
-/** How a metric reads: milliseconds, a share (utilization, error ratio), US dollars or a plain number. */
-export function unitOf(path: string): Unit {
-  const last = path.split('.').pop() ?? '';
-  if (/Ms$/.test(path.split('.').slice(-2, -1)[0] ?? '') || /Ms$/.test(last)) return 'ms';
-  if (/utilization|Ratio|errorRate|hitRatio|Share$|^met$/.test(last)) return 'share';
-  if (/Usd$|costUsd/.test(path)) return 'usd';
-  return 'number';
 }
 
 function showNumber(value: number, unit: Unit): string {

@@ -1,7 +1,7 @@
 // Sweeps: a scenario run at every combination of some fields' values, each on the same seeds (common random numbers), summarized with 95% confidence intervals.
 import { type ScenarioChanges, loadScenario, scenarioOverrides } from './api.js';
 import { type Executor, type RunTask, inProcessExecutor } from './executor.js';
-import { type Metrics, hasMetric } from './point-metrics.js';
+import { type Metrics, hasMetric, unitOf } from './point-metrics.js';
 import { Run } from './run.js';
 import { type Interval, meanInterval } from './statistics.js';
 import { type SweepPoint, type Vary, crossProduct, pointOverrides } from './vary.js';
@@ -152,7 +152,7 @@ const sig = (x: number | null) => (x === null ? null : Number(x.toPrecision(6)))
  * above 1; a t interval over few seeds can reach past both.
  */
 function bounded(path: string, i: Interval): Interval {
-  const share = /(utilization|Ratio|\.met)$/.test(path);
+  const share = unitOf(path) === 'share';
   const clamp = (x: number | null) => (x === null ? null : Math.min(share ? 1 : Number.POSITIVE_INFINITY, Math.max(0, x)));
   return { mean: sig(i.mean), low: sig(clamp(i.low)), high: sig(clamp(i.high)) };
 }
